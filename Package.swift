@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "siding",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sidingd", targets: ["sidingd"]),
+        .executable(name: "siding", targets: ["siding"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System SQLite (Debian libsqlite3-dev) through its C API: the hot write path is the C API itself.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // Pure, deterministic CRDT core: no clock, randomness, I/O or logging.
+        .target(name: "SidingCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "SidingStore", dependencies: ["SidingCore", "CSQLite"]),
+        // Types and typed client of the daemon's local API, shared by the daemon and the CLI.
+        .target(name: "SidingAPI", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .target(name: "SidingDaemon", dependencies: [
+            "SidingCore", "SidingStore", "SidingAPI",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .target(name: "SidingCLI", dependencies: [
+            "SidingAPI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sidingd", dependencies: ["SidingDaemon"]),
+        .executableTarget(name: "siding", dependencies: ["SidingCLI"]),
+        .target(name: "SidingTestKit", dependencies: ["SidingCore", "SidingAPI"]),
+        .testTarget(name: "SidingCoreTests", dependencies: ["SidingCore", "SidingTestKit"]),
+        .testTarget(name: "SidingStoreTests", dependencies: ["SidingCore", "SidingStore", "SidingTestKit"]),
+        .testTarget(name: "SidingEndToEndTests", dependencies: ["SidingAPI", "SidingCore", "SidingTestKit"]),
+    ]
+)

@@ -1,0 +1,101 @@
+/// Checks a local edit against the schema and returns it normalised (trimmed text, upper-case
+/// country codes), or says exactly what is wrong and how to fix it.
+public enum EditValidation {
+    public static func validate(_ edit: Edit, kind: EntityKind, creating: Bool) throws(EditError) -> Edit {
+        var normalised = Edit()
+        for (field, value) in edit.writes {
+            guard let spec = Schema.field(field, of: kind), !spec.isSet else {
+                throw .unknownField(field, kind: kind)
+            }
+            normalised.writes[field] = try check(value, spec)
+        }
+        for (field, elements) in edit.additions {
+            normalised.additions[field] = try elements.map { (element) throws(EditError) in try check(element, setSpec(field, kind)) }
+        }
+        for (field, elements) in edit.removals {
+            _ = try setSpec(field, kind)
+            normalised.removals[field] = elements
+        }
+        if let required = Schema.requiredField(of: kind) {
+            let value = normalised.writes[required]
+            if (creating && value == nil) || value == "" { throw .empty(required) }
+        }
+        for (field, elements) in normalised.additions where elements.contains("") { throw .empty(field) }
+        return normalised
+    }
+
+    private static func setSpec(_ field: String, _ kind: EntityKind) throws(EditError) -> FieldSpec {
+        guard let spec = Schema.field(field, of: kind), spec.isSet else { throw .unknownField(field, kind: kind) }
+        return spec
+    }
+
+    static func check(_ raw: String, _ spec: FieldSpec) throws(EditError) -> String {
+        let value = spec.shape == .multilineText ? raw : raw.trimmingWhitespace
+        guard value.utf8.count <= spec.maxBytes else { throw .tooLong(spec.name, limit: spec.maxBytes) }
+        if spec.shape != .multilineText, value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw .invalid(spec.name, "must be one line without control characters")
+        }
+        switch spec.shape {
+        case .text, .multilineText:
+            return value
+        case .countryCode:
+            let upper = value.uppercased()
+            guard value.isEmpty || (upper.utf8.count == 2 && upper.utf8.allSatisfy { (65...90).contains($0) }) else {
+                throw .invalid(spec.name, "must be a two-letter ISO 3166-1 code such as CN, IN or DE")
+            }
+            return upper
+        case .date:
+            guard value.isEmpty || CalendarDate(value) != nil else { throw .invalid(spec.name, "must be a date as YYYY-MM-DD") }
+            return value
+        case .email:
+            let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !value.contains(" ") else {
+                throw .invalid(spec.name, "'\(value)' is not an e-mail address")
+            }
+            return value
+        case .phone:
+            guard value.unicodeScalars.allSatisfy({ "0123456789+-() ./".unicodeScalars.contains($0) }),
+                  value.unicodeScalars.contains(where: { ("0"..."9").contains($0) }) else {
+                throw .invalid(spec.name, "'\(value)' is not a phone number (digits, spaces and + - ( ) . / only)")
+            }
+            return value
+        case .tag:
+            guard !value.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else {
+                throw .invalid(spec.name, "a tag is one word; use - or _ instead of spaces")
+            }
+            return value
+        case .contactID:
+            guard let id = EntityID(value), id.kind == .contact else {
+                throw .invalid(spec.name, "'\(value)' is not a contact ID (they look like c_k3j9x2m4p8q1r5t7)")
+            }
+            return id.description
+        }
+    }
+}
+
+/// Why a local edit was refused; the message says what to change.
+public enum EditError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownField(String, kind: EntityKind)
+    case empty(String)
+    case tooLong(String, limit: Int)
+    case invalid(String, String)
+
+    public var description: String {
+        switch self {
+        case .unknownField(let field, let kind):
+            "\(kind) has no field '\(field)'; fields are: \(Schema.fields(of: kind).map(\.name).joined(separator: ", "))"
+        case .empty(let field): "\(field) must not be empty"
+        case .tooLong(let field, let limit): "\(field) is longer than its limit of \(limit) bytes; shorten it"
+        case .invalid(let field, let why): "\(field) \(why)"
+        }
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
+    }
+}

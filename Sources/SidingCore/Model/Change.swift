@@ -1,0 +1,85 @@
+import Crypto
+import struct Foundation.Data
+
+/// The unit of replication: one local command's operations, signed by the node that made them.
+/// `encoded` holds the exact signed bytes; they are stored and relayed unchanged, so any node can pass
+/// on a third node's changes and every receiver checks the original author's signature.
+public struct Change: Hashable, Sendable {
+    public static let formatVersion: UInt8 = 1
+    public static let signatureByteCount = 64
+    /// Signatures cover this prefix and the change body, so they cannot be replayed in another context.
+    static let signingContext = Array("siding-change-v1\u{0}".utf8)
+
+    public let origin: OriginKey
+    public let seq: UInt64
+    public let hlc: HLC
+    public let operations: [Operation]
+    public let encoded: [UInt8]
+
+    /// Encodes and signs a new change. Pure: Ed25519 signatures are deterministic.
+    public static func sign(
+        by key: Curve25519.Signing.PrivateKey, seq: UInt64, hlc: HLC, operations: [Operation]
+    ) throws(ChangeError) -> Change {
+        let origin = OriginKey(key.publicKey)
+        guard seq > 0, hlc.rawValue <= HLC.maxRawValue else { throw .invalid("seq must be ≥ 1 and hlc in range") }
+        var body = ChangeCodec.encodeBody(origin: origin, seq: seq, hlc: hlc, operations: operations)
+        let signature: Data
+        do {
+            signature = try key.signature(for: signingContext + body)
+        } catch {
+            throw .invalid("signing failed: \(error)")
+        }
+        body.append(contentsOf: signature)
+        guard body.count <= ChangeLimits.maxEncodedBytes else {
+            throw .invalid("change is \(body.count) bytes, over the \(ChangeLimits.maxEncodedBytes)-byte limit")
+        }
+        return Change(origin: origin, seq: seq, hlc: hlc, operations: operations, encoded: body)
+    }
+
+    /// Decodes a change received from elsewhere and checks its signature.
+    public init(verifying bytes: [UInt8]) throws(ChangeError) {
+        self = try Change(decoding: bytes)
+        guard hasValidSignature else { throw .badSignature(origin: origin.nodeID, seq: seq) }
+    }
+
+    /// Decodes without checking the signature: for bytes this node already verified and stored.
+    public init(decoding bytes: [UInt8]) throws(ChangeError) {
+        do {
+            self = try ChangeCodec.decode(bytes)
+        } catch {
+            throw .malformed(error)
+        }
+    }
+
+    init(origin: OriginKey, seq: UInt64, hlc: HLC, operations: [Operation], encoded: [UInt8]) {
+        self.origin = origin
+        self.seq = seq
+        self.hlc = hlc
+        self.operations = operations
+        self.encoded = encoded
+    }
+
+    public var hasValidSignature: Bool {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: origin.bytes) else { return false }
+        let split = encoded.count - Self.signatureByteCount
+        return key.isValidSignature(encoded[split...], for: Self.signingContext + encoded[..<split])
+    }
+
+    /// The dot naming operation `index` of this change.
+    public func dot(_ index: Int) -> Dot { Dot(origin: origin, seq: seq, index: index) }
+}
+
+/// Why a change was refused.
+public enum ChangeError: Error, Equatable, Sendable, CustomStringConvertible {
+    case malformed(DecodingError)
+    case badSignature(origin: NodeID, seq: UInt64)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let why): "malformed change: \(why)"
+        case .badSignature(let origin, let seq): "change \(seq) of node \(origin) has a bad signature"
+        case .invalid(let why): "invalid change: \(why)"
+        }
+    }
+}
