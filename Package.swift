@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "siding",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sidingd", targets: ["sidingd"]),
         .executable(name: "siding", targets: ["siding"]),

@@ -1,0 +1,112 @@
+/// Append-only schema migrations. Never edit a shipped entry: add a new one. The database's
+/// `user_version` is the number of migrations applied; `application_id` marks it as Siding's.
+enum Migrations {
+    /// 'SIDG'
+    static let applicationID: Int64 = 0x5349_4447
+
+    static let all: [String] = [
+        // 1: change log, merged view, full-text index.
+        """
+        CREATE TABLE origins(
+            origin_key BLOB PRIMARY KEY,   -- Ed25519 public key of a node whose changes we hold
+            node_id TEXT NOT NULL UNIQUE,  -- its node ID as `siding id` shows it
+            max_seq INTEGER NOT NULL       -- highest seq held with no gap below it (version vector entry)
+        ) STRICT;
+        CREATE TABLE changes(
+            origin_key BLOB NOT NULL,
+            seq INTEGER NOT NULL,
+            hlc INTEGER NOT NULL,
+            bytes BLOB NOT NULL,           -- the change exactly as signed; the source of truth
+            PRIMARY KEY(origin_key, seq)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE equivocations(
+            origin_key BLOB NOT NULL,
+            seq INTEGER NOT NULL,
+            bytes BLOB NOT NULL,           -- a second, different change for a held (origin, seq)
+            PRIMARY KEY(origin_key, seq, bytes)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE entities(
+            entity TEXT PRIMARY KEY,       -- c_… contact, n_… note, k<n>_… a later kind
+            kind INTEGER NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE TABLE ops(
+            origin_key BLOB NOT NULL,
+            seq INTEGER NOT NULL,
+            op_index INTEGER NOT NULL,     -- (origin_key, seq, op_index) is the operation's dot
+            entity TEXT NOT NULL,
+            field TEXT NOT NULL,
+            op_type INTEGER NOT NULL,      -- 1 write, 2 set add, 3 set remove, other: a newer kind
+            value TEXT,                    -- written value or set element
+            hlc INTEGER NOT NULL,
+            live INTEGER NOT NULL,         -- 1 while a write or add has not been replaced or removed
+            PRIMARY KEY(origin_key, seq, op_index)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX ops_live ON ops(entity, field, value) WHERE live = 1;
+        CREATE INDEX ops_history ON ops(entity, hlc);
+        CREATE TABLE tombstones(           -- dots retired before they arrived
+            origin_key BLOB NOT NULL, seq INTEGER NOT NULL, op_index INTEGER NOT NULL,
+            PRIMARY KEY(origin_key, seq, op_index)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE field_values(         -- each register's shown value: the winner of its surviving values
+            entity TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            hlc INTEGER NOT NULL,
+            origin_key BLOB NOT NULL,
+            value_count INTEGER NOT NULL,  -- surviving values; more than 1 means the field is in conflict
+            PRIMARY KEY(entity, field)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX field_values_lookup ON field_values(field, value COLLATE NOCASE);
+        CREATE INDEX field_values_conflicts ON field_values(entity) WHERE value_count > 1;
+        CREATE TABLE set_members(          -- current members of each set field
+            entity TEXT NOT NULL,
+            field TEXT NOT NULL,
+            element TEXT NOT NULL,
+            PRIMARY KEY(entity, field, element)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX set_members_lookup ON set_members(field, element);
+        CREATE VIRTUAL TABLE search USING fts5(title, content, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE VIEW contacts AS SELECT e.entity AS id,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'name') AS name,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'organization') AS organization,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'role') AS role,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'country') AS country,
+            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'emails') AS emails,
+            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'phones') AS phones,
+            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'tags') AS tags,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'bio') AS bio,
+            e.deleted AS deleted
+            FROM entities e WHERE e.kind = 1;
+        CREATE VIEW notes AS SELECT e.entity AS id,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'title') AS title,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'date') AS date,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'conflict') AS conflict,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'location') AS location,
+            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'participants') AS participants,
+            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'tags') AS tags,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'body') AS body,
+            e.deleted AS deleted
+            FROM entities e WHERE e.kind = 2;
+        """,
+    ]
+
+    /// Brings the database up to the latest schema, one transaction per migration.
+    static func migrate(_ connection: SQLiteConnection) throws {
+        let applicationID = try connection.statement("PRAGMA application_id").rows { $0.int(0) }.first ?? 0
+        let version = Int(try connection.statement("PRAGMA user_version").rows { $0.int(0) }.first ?? 0)
+        let hasTables = try connection.statement("SELECT count(*) FROM sqlite_schema").rows { $0.int(0) }.first ?? 0
+        if applicationID != Self.applicationID && applicationID != 0 || (applicationID == 0 && hasTables > 0) {
+            throw StoreError.notASidingDatabase(path: connection.path)
+        }
+        guard version <= all.count else {
+            throw StoreError.newerSchema(path: connection.path, version: version, supported: all.count)
+        }
+        for (offset, sql) in all.enumerated().dropFirst(version) {
+            try connection.transaction {
+                try connection.execute(sql)
+                try connection.execute("PRAGMA application_id = \(Self.applicationID); PRAGMA user_version = \(offset + 1)")
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import SidingCore
+
+/// The FTS5 index over the merged view: one row per live entity (rowid = entities.rowid), its name or
+/// title in one column and every other shown text in the other.
+enum SearchIndex {
+    /// Fields that hold IDs or flags, not words anyone searches for.
+    static let unindexedFields: Set<String> = [EntityState.deletedField, "participants", "date"]
+    static let titleFields: Set<String> = ["name", "title"]
+
+    static func refresh(entity: String, in connection: SQLiteConnection) throws {
+        let row = try connection.statement("SELECT rowid, deleted FROM entities WHERE entity = ?")
+            .bind(.text(entity)).rows { ($0.int(0), $0.int(1) != 0) }
+        guard let (rowid, deleted) = row.first else { return }
+        try connection.statement("DELETE FROM search WHERE rowid = ?").bind(.integer(rowid)).run()
+        guard !deleted else { return }
+        var title: [String] = []
+        var content: [String] = []
+        let texts = try connection.statement("""
+            SELECT field, value FROM field_values WHERE entity = ?1
+            UNION ALL SELECT field, element FROM set_members WHERE entity = ?1
+            """).bind(.text(entity)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
+        for (field, value) in texts where !unindexedFields.contains(field) {
+            if titleFields.contains(field) { title.append(value) } else { content.append(value) }
+        }
+        try connection.statement("INSERT INTO search(rowid, title, content) VALUES (?, ?, ?)")
+            .bind(.integer(rowid), .text(title.joined(separator: " ")), .text(content.joined(separator: "\n"))).run()
+    }
+
+    /// A user's words as an FTS5 query that matches entities containing all of them; quoting every
+    /// word means no character a user types can be read as query syntax. A trailing `*` asks for a prefix.
+    static func query(for text: String) -> String? {
+        let words = text.split(whereSeparator: { $0.isWhitespace }).compactMap { word -> String? in
+            let prefix = word.hasSuffix("*")
+            let bare = prefix ? String(word.dropLast()) : String(word)
+            guard !bare.isEmpty else { return nil }
+            return "\"" + bare.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix ? "*" : "")
+        }
+        return words.isEmpty ? nil : words.joined(separator: " ")
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,23 @@
+/// Errors of the store; each message says what happened and what to do.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case notASidingDatabase(path: String)
+    case newerSchema(path: String, version: Int, supported: Int)
+    case sqlite(code: Int32, message: String, sql: String)
+    case corruptChange(origin: String, seq: UInt64, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            "cannot open the database \(path): \(reason); check the path and its permissions"
+        case .notASidingDatabase(let path):
+            "\(path) is not a Siding database; point --home at a Siding home or move the file away"
+        case .newerSchema(let path, let version, let supported):
+            "\(path) has schema version \(version) but this sidingd supports up to \(supported); upgrade sidingd"
+        case .sqlite(let code, let message, _):
+            "database error \(code): \(message)"
+        case .corruptChange(let origin, let seq, let reason):
+            "stored change \(seq) of \(origin) cannot be read (\(reason)); run `PRAGMA integrity_check` and restore from backup"
+        }
+    }
+}
