@@ -200,3 +200,13 @@ public final class SQLiteStore: ChangeStore, Sendable {
         try writer.withLock { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 }
+
+extension SQLiteStore {
+    /// The latest HLC among `origin`'s changes: where this node's clock resumes after a restart.
+    public func latestHLC(of origin: OriginKey) throws -> HLC {
+        try read {
+            try $0.statement("SELECT max(hlc) FROM changes WHERE origin_key = ?").bind(.blob(origin.bytes))
+                .rows { HLC(rawValue: UInt64($0.int(0))) }.first ?? .zero
+        }
+    }
+}

@@ -23,7 +23,7 @@ enum SearchIndex {
             if titleFields.contains(field) { title.append(value) } else { content.append(value) }
         }
         try connection.statement("INSERT INTO search(rowid, title, content) VALUES (?, ?, ?)")
-            .bind(.integer(rowid), .text(title.joined(separator: " ")), .text(content.joined(separator: "\n"))).run()
+            .bind(.integer(rowid), .text(title.joined(separator: " ")), .text(content.joined(separator: " · "))).run()
     }
 
     /// A user's words as an FTS5 query that matches entities containing all of them; quoting every

@@ -1,0 +1,138 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The typed client of the daemon's local API (HTTP/1.1 + JSON over a Unix socket). The CLI reaches the
+/// daemon only through this.
+public struct LocalAPIClient: Sendable {
+    /// Larger answers are refused rather than buffered without end.
+    public static let maxResponseBytes = 512 << 20
+    public let socketPath: String
+
+    public init(socketPath: String) { self.socketPath = socketPath }
+
+    public func node() async throws -> NodeInfo { try await get("/v1/node") }
+
+    public func create(_ kind: Kind, _ request: CreateRequest) async throws -> WriteResult {
+        try await send(.POST, "/v1/\(kind.rawValue)", body: request)
+    }
+
+    public func edit(_ kind: Kind, id: String, _ request: EditRequest) async throws -> WriteResult {
+        try await send(.PATCH, "/v1/\(kind.rawValue)/\(id.pathEscaped)", body: request)
+    }
+
+    public func delete(_ kind: Kind, id: String) async throws -> WriteResult {
+        try await send(.DELETE, "/v1/\(kind.rawValue)/\(id.pathEscaped)", body: Optional<EditRequest>.none)
+    }
+
+    public func contact(_ id: String) async throws -> ContactResource { try await get("/v1/contacts/\(id.pathEscaped)") }
+    public func note(_ id: String) async throws -> NoteResource { try await get("/v1/notes/\(id.pathEscaped)") }
+
+    public func contacts(tag: String? = nil, country: String? = nil, organization: String? = nil) async throws -> [ContactResource] {
+        try await get("/v1/contacts" + query(["tag": tag, "country": country, "org": organization]))
+    }
+
+    public func notes(conflict: String? = nil, participant: String? = nil, since: String? = nil) async throws -> [NoteResource] {
+        try await get("/v1/notes" + query(["conflict": conflict, "participant": participant, "since": since]))
+    }
+
+    public func search(_ text: String, limit: Int = 50) async throws -> [SearchResult] {
+        try await get("/v1/search" + query(["q": text, "limit": String(limit)]))
+    }
+
+    public func history(_ id: String) async throws -> [HistoryItem] { try await get("/v1/history/\(id.pathEscaped)") }
+    public func conflicts() async throws -> [ConflictItem] { try await get("/v1/conflicts") }
+
+    public enum Kind: String, Sendable {
+        case contacts, notes
+    }
+
+    // MARK: Transport
+
+    func get<Response: Decodable>(_ path: String) async throws -> Response {
+        try await send(.GET, path, body: Optional<EditRequest>.none)
+    }
+
+    func send<Body: Encodable, Response: Decodable>(_ method: HTTPMethod, _ path: String, body: Body?) async throws -> Response {
+        let payload = try body.map { try JSONEncoder().encode($0) }
+        let (status, data) = try await exchange(method: method, path: path, body: payload)
+        guard (200..<300).contains(status) else {
+            if let error = try? JSONDecoder().decode(ErrorBody.self, from: data) {
+                throw LocalAPIError.refused(status: status, code: error.error.code, message: error.error.message)
+            }
+            throw LocalAPIError.badResponse("status \(status)")
+        }
+        do {
+            return try JSONDecoder().decode(Response.self, from: data)
+        } catch {
+            throw LocalAPIError.badResponse("cannot decode \(Response.self): \(error)")
+        }
+    }
+
+    /// One request, one response, then close. Raw so tests can send what the typed calls never would.
+    public func exchange(method: HTTPMethod, path: String, body: Data?, headers extra: [(String, String)] = []) async throws -> (Int, Data) {
+        let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
+        do {
+            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(unixDomainSocketPath: socketPath) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw LocalAPIError.permissionDenied(socket: socketPath)
+        } catch {
+            throw LocalAPIError.daemonNotRunning(socket: socketPath)
+        }
+        return try await channel.executeThenClose { inbound, outbound in
+            var headers = HTTPHeaders([("Host", "localhost"), ("Connection", "close")] + extra)
+            if let body { headers.add(name: "Content-Type", value: "application/json"); headers.add(name: "Content-Length", value: String(body.count)) }
+            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)))
+            if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            try await outbound.write(.end(nil))
+            var status = 0
+            var received = ByteBuffer()
+            for try await part in inbound {
+                switch part {
+                case .head(let head): status = Int(head.status.code)
+                case .body(var chunk):
+                    guard received.readableBytes + chunk.readableBytes <= Self.maxResponseBytes else {
+                        throw LocalAPIError.badResponse("response larger than \(Self.maxResponseBytes) bytes")
+                    }
+                    received.writeBuffer(&chunk)
+                case .end: return (status, Data(received.readableBytesView))
+                }
+            }
+            throw LocalAPIError.badResponse("connection closed before the response ended")
+        }
+    }
+
+    func query(_ items: [String: String?]) -> String {
+        let pairs = items.compactMap { key, value in value.map { "\(key)=\($0.queryEscaped)" } }.sorted()
+        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
+    }
+}
+
+extension String {
+    static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+    var pathEscaped: String { addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "" }
+    var queryEscaped: String { addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "" }
+}
+
+extension LocalAPIClient {
+    /// The client for the node in `home`: its socket is `<home>/siding.sock` unless the node's
+    /// siding.toml names another in `[api] socket`.
+    public init(home: String) {
+        let standardHome = (home as NSString).standardizingPath
+        var socket = standardHome + "/siding.sock"
+        if let data = FileManager.default.contents(atPath: standardHome + "/siding.toml"),
+           let text = String(data: data, encoding: .utf8),
+           let document = try? TOMLDocument(parsing: text, file: "siding.toml"),
+           case .string(let configured)? = document.values["api.socket"]?.value, !configured.isEmpty {
+            socket = configured
+        }
+        self.init(socketPath: socket)
+    }
+}

@@ -1,0 +1,155 @@
+/// JSON shapes of the local API. Additive only: scripts depend on these keys.
+
+/// A contact as `siding contact show --json` prints it. Unset text fields are "".
+public struct ContactResource: Codable, Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var organization: String
+    public var role: String
+    public var country: String
+    public var emails: [String]
+    public var phones: [String]
+    public var tags: [String]
+    public var bio: String
+    public var deleted: Bool
+    /// Fields holding concurrent values (`siding conflicts` shows them all).
+    public var conflicts: [String]
+
+    public init(id: String, name: String, organization: String, role: String, country: String, emails: [String],
+                phones: [String], tags: [String], bio: String, deleted: Bool, conflicts: [String]) {
+        self.id = id; self.name = name; self.organization = organization; self.role = role; self.country = country
+        self.emails = emails; self.phones = phones; self.tags = tags; self.bio = bio; self.deleted = deleted
+        self.conflicts = conflicts
+    }
+}
+
+/// A dialogue note as `siding note show --json` prints it. Unset text fields are "".
+public struct NoteResource: Codable, Hashable, Sendable {
+    public var id: String
+    public var title: String
+    public var date: String
+    public var conflict: String
+    public var location: String
+    public var participants: [String]
+    public var tags: [String]
+    public var body: String
+    public var deleted: Bool
+    public var conflicts: [String]
+
+    public init(id: String, title: String, date: String, conflict: String, location: String, participants: [String],
+                tags: [String], body: String, deleted: Bool, conflicts: [String]) {
+        self.id = id; self.title = title; self.date = date; self.conflict = conflict; self.location = location
+        self.participants = participants; self.tags = tags; self.body = body; self.deleted = deleted
+        self.conflicts = conflicts
+    }
+}
+
+/// Creates an entity: register values and initial set members.
+public struct CreateRequest: Codable, Hashable, Sendable {
+    public var set: [String: String]
+    public var add: [String: [String]]
+
+    public init(set: [String: String], add: [String: [String]] = [:]) {
+        self.set = set
+        self.add = add
+    }
+}
+
+/// Edits an entity in one change: register writes, set additions and removals.
+public struct EditRequest: Codable, Hashable, Sendable {
+    public var set: [String: String]
+    public var add: [String: [String]]
+    public var remove: [String: [String]]
+
+    public init(set: [String: String] = [:], add: [String: [String]] = [:], remove: [String: [String]] = [:]) {
+        self.set = set
+        self.add = add
+        self.remove = remove
+    }
+}
+
+/// What a write did: the entity it touched and whether a change was recorded (false: nothing differed).
+public struct WriteResult: Codable, Hashable, Sendable {
+    public var id: String
+    public var changed: Bool
+
+    public init(id: String, changed: Bool) {
+        self.id = id
+        self.changed = changed
+    }
+}
+
+public struct NodeInfo: Codable, Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var listen: String
+    public var version: String
+
+    public init(id: String, name: String, listen: String, version: String) {
+        self.id = id; self.name = name; self.listen = listen; self.version = version
+    }
+}
+
+public struct SearchResult: Codable, Hashable, Sendable {
+    public var id: String
+    public var kind: String
+    public var title: String
+    public var snippet: String
+
+    public init(id: String, kind: String, title: String, snippet: String) {
+        self.id = id; self.kind = kind; self.title = title; self.snippet = snippet
+    }
+}
+
+/// One operation in an entity's history.
+public struct HistoryItem: Codable, Hashable, Sendable {
+    /// Wall-clock part of the writer's hybrid logical clock, ISO 8601 UTC.
+    public var time: String
+    public var hlc: String
+    public var node: String
+    public var seq: UInt64
+    public var field: String
+    public var action: String
+    public var value: String?
+    public var current: Bool
+
+    public init(time: String, hlc: String, node: String, seq: UInt64, field: String, action: String, value: String?, current: Bool) {
+        self.time = time; self.hlc = hlc; self.node = node; self.seq = seq; self.field = field
+        self.action = action; self.value = value; self.current = current
+    }
+}
+
+/// A field with concurrent values; `values[0]` is the one shown.
+public struct ConflictItem: Codable, Hashable, Sendable {
+    public struct Value: Codable, Hashable, Sendable {
+        public var value: String
+        public var node: String
+        public var time: String
+        public var hlc: String
+
+        public init(value: String, node: String, time: String, hlc: String) {
+            self.value = value; self.node = node; self.time = time; self.hlc = hlc
+        }
+    }
+
+    public var id: String
+    public var kind: String
+    public var field: String
+    public var values: [Value]
+
+    public init(id: String, kind: String, field: String, values: [Value]) {
+        self.id = id; self.kind = kind; self.field = field; self.values = values
+    }
+}
+
+/// The body of every 4xx/5xx response.
+public struct ErrorBody: Codable, Hashable, Sendable {
+    public var error: ErrorDetail
+
+    public struct ErrorDetail: Codable, Hashable, Sendable {
+        public var code: String
+        public var message: String
+    }
+
+    public init(code: String, message: String) { error = ErrorDetail(code: code, message: message) }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import SidingAPI
+
+struct ContactCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contact", abstract: "Add, edit, show and list contacts (people).",
+        subcommands: [Add.self, Set.self, Tag.self, Delete.self, Show.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a contact; prints its ID.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Option(help: "Full name (required).") var name: String
+        @Option(help: "Organisation.") var org: String?
+        @Option(help: "Role or position.") var role: String?
+        @Option(help: "Two-letter ISO 3166-1 country code, e.g. CN.") var country: String?
+        @Option(help: "E-mail address (repeatable).") var email: [String] = []
+        @Option(help: "Phone number (repeatable).") var phone: [String] = []
+        @Option(help: "Tag (repeatable).") var tag: [String] = []
+        @Option(help: "Short biography.") var bio: String?
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in
+                var fields = ["name": name]
+                fields["organization"] = org
+                fields["role"] = role
+                fields["country"] = country
+                fields["bio"] = bio
+                let request = CreateRequest(set: fields, add: ["emails": email, "phones": phone, "tags": tag].filter { !$0.value.isEmpty })
+                let result = try await client.create(.contacts, request)
+                output.json ? try Printer.json(["id": result.id]) : Printer.line(result.id)
+            }
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change fields: FIELD=VALUE (name, organization/org, role, country, bio); tags+=T, emails-=E for sets.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Argument(help: "Contact ID.") var id: String
+        @Argument(help: "FIELD=VALUE, FIELD+=VALUE or FIELD-=VALUE.") var assignments: [String]
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in
+                let result = try await client.edit(.contacts, id: id, try FieldAssignments.parse(assignments))
+                try WriteReport.print(result, json: output.json)
+            }
+        }
+    }
+
+    struct Tag: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add or remove tags.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Argument(help: "Contact ID.") var id: String
+        @Option(help: "Tag to add (repeatable).") var add: [String] = []
+        @Option(help: "Tag to remove (repeatable).") var remove: [String] = []
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in
+                guard !add.isEmpty || !remove.isEmpty else { throw CLIError("give --add TAG or --remove TAG") }
+                let result = try await client.edit(.contacts, id: id, EditRequest(add: ["tags": add], remove: ["tags": remove]))
+                try WriteReport.print(result, json: output.json)
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a contact (a tombstone every partner receives).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Argument(help: "Contact ID.") var id: String
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in try WriteReport.print(try await client.delete(.contacts, id: id), json: output.json) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one contact.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Argument(help: "Contact ID.") var id: String
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in
+                let contact = try await client.contact(id)
+                output.json ? try Printer.json(contact) : Printer.record(Views.contactRecord(contact))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List contacts, optionally filtered.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Option(help: "Only contacts with this tag.") var tag: String?
+        @Option(help: "Only contacts from this country (ISO code).") var country: String?
+        @Option(help: "Only contacts of this organisation (exact, any case).") var org: String?
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in
+                let contacts = try await client.contacts(tag: tag, country: country, organization: org)
+                output.json ? try Printer.json(contacts) : Printer.line(Views.contactTable(contacts))
+            }
+        }
+    }
+}
+
+/// What a write command prints: the ID, or that nothing needed to change.
+enum WriteReport {
+    static func print(_ result: WriteResult, json: Bool) throws {
+        if json { return try Printer.json(result) }
+        Printer.line(result.changed ? result.id : "\(result.id) (no change: it already had those values)")
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import SidingAPI
+
+/// Options every command takes: which node to talk to, and JSON output for read commands.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The node's home directory (default: $SIDING_HOME).")
+    var home: String?
+
+    func resolvedHome() throws -> String {
+        guard let path = home ?? ProcessInfo.processInfo.environment["SIDING_HOME"], !path.isEmpty else {
+            throw CLIError("say which node: --home DIR or the SIDING_HOME environment variable")
+        }
+        return path
+    }
+
+    func client() throws -> LocalAPIClient { LocalAPIClient(home: try resolvedHome()) }
+}
+
+struct JSONFlag: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+}
+
+/// An error the CLI reports as one line on stderr.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs a command body and turns any failure into `siding: <what to do>` on stderr and exit status 1.
+enum CLIRun {
+    static func run(_ global: GlobalOptions, _ body: (LocalAPIClient) async throws -> Void) async throws {
+        do {
+            try await body(try global.client())
+        } catch let error as LocalAPIError {
+            if case .daemonNotRunning = error, let home = try? global.resolvedHome() {
+                fail("sidingd is not running for \(home); start it with `sidingd --home \(home) &` (or `systemctl start sidingd@NAME`)")
+            }
+            fail(error.description)
+        } catch let error as CLIError {
+            fail(error.description)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            fail(String(describing: error))
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("siding: \(message)\n".utf8))
+        exit(1)
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import SidingAPI
+
+struct NoteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "note", abstract: "Add, edit, show and list dialogue notes.",
+        subcommands: [Add.self, Set.self, Tag.self, Delete.self, Show.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a dialogue note; prints its ID.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Option(help: "Title (required).") var title: String
+        @Option(help: "Date of the meeting, YYYY-MM-DD.") var date: String?
+        @Option(help: "The conflict it concerns.") var conflict: String?
+        @Option(help: "Where it took place.") var location: String?
+        @Option(help: "Contact ID of a participant (repeatable).") var participant: [String] = []
+        @Option(help: "Tag (repeatable).") var tag: [String] = []
+        @Option(help: "The note's text.") var body: String?
+        @Option(help: "Read the text from a file, or - for standard input.") var bodyFile: String?
+
+        func validate() throws {
+            if body != nil && bodyFile != nil { throw ValidationError("give either --body or --body-file, not both") }
+            if body == nil && bodyFile == nil { throw ValidationError("give the note's text with --body TEXT or --body-file PATH (- for stdin)") }
+        }
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in
+                var fields = ["title": title]
+                fields["date"] = date
+                fields["conflict"] = conflict
+                fields["location"] = location
+                fields["body"] = try body ?? BodyFile.read(bodyFile ?? "-")
+                let request = CreateRequest(set: fields, add: ["participants": participant, "tags": tag].filter { !$0.value.isEmpty })
+                let result = try await client.create(.notes, request)
+                output.json ? try Printer.json(["id": result.id]) : Printer.line(result.id)
+            }
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change fields: FIELD=VALUE (title, date, conflict, location, body); participants+=ID, tags-=T for sets.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Argument(help: "Note ID.") var id: String
+        @Argument(help: "FIELD=VALUE, FIELD+=VALUE or FIELD-=VALUE.") var assignments: [String] = []
+        @Option(help: "Replace the text with a file's content, or - for standard input.") var bodyFile: String?
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in
+                var request = assignments.isEmpty && bodyFile != nil ? EditRequest() : try FieldAssignments.parse(assignments)
+                if let bodyFile { request.set["body"] = try BodyFile.read(bodyFile) }
+                let result = try await client.edit(.notes, id: id, request)
+                try WriteReport.print(result, json: output.json)
+            }
+        }
+    }
+
+    struct Tag: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add or remove tags.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Argument(help: "Note ID.") var id: String
+        @Option(help: "Tag to add (repeatable).") var add: [String] = []
+        @Option(help: "Tag to remove (repeatable).") var remove: [String] = []
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in
+                guard !add.isEmpty || !remove.isEmpty else { throw CLIError("give --add TAG or --remove TAG") }
+                let result = try await client.edit(.notes, id: id, EditRequest(add: ["tags": add], remove: ["tags": remove]))
+                try WriteReport.print(result, json: output.json)
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a note (a tombstone every partner receives).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Argument(help: "Note ID.") var id: String
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in try WriteReport.print(try await client.delete(.notes, id: id), json: output.json) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one note, with its full text.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Argument(help: "Note ID.") var id: String
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in
+                let note = try await client.note(id)
+                output.json ? try Printer.json(note) : Printer.record(Views.noteRecord(note))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List notes, newest first, optionally filtered.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Option(help: "Only notes about this conflict (exact, any case).") var conflict: String?
+        @Option(help: "Only notes with this participant (contact ID).") var participant: String?
+        @Option(help: "Only notes dated on or after this day, YYYY-MM-DD.") var since: String?
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in
+                let notes = try await client.notes(conflict: conflict, participant: participant, since: since)
+                output.json ? try Printer.json(notes) : Printer.line(Views.noteTable(notes))
+            }
+        }
+    }
+}
+
+/// Reads a note's text from a file or standard input, refusing bytes that are not UTF-8.
+enum BodyFile {
+    static func read(_ path: String) throws -> String {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw CLIError("cannot read \(path); check the path and that you may read it")
+            }
+            data = contents
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw CLIError("\(path == "-" ? "standard input" : path) is not valid UTF-8 text; convert it (e.g. with iconv) and try again")
+        }
+        return text
+    }
+}

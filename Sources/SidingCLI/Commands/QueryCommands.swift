@@ -1,0 +1,58 @@
+import ArgumentParser
+import SidingAPI
+
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "search", abstract: "Full-text search over contacts and notes, best match first.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: JSONFlag
+    @Argument(help: "Words to find (all must match; end a word with * for a prefix).") var words: [String]
+    @Option(help: "At most this many results.") var limit = 50
+
+    func run() async throws {
+        try await CLIRun.run(global) { client in
+            let results = try await client.search(words.joined(separator: " "), limit: limit)
+            output.json ? try Printer.json(results) : Printer.line(Views.searchTable(results))
+        }
+    }
+}
+
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "Who changed what, when, from which node.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: JSONFlag
+    @Argument(help: "Contact or note ID.") var id: String
+
+    func run() async throws {
+        try await CLIRun.run(global) { client in
+            let items = try await client.history(id)
+            output.json ? try Printer.json(items) : Printer.line(Views.historyTable(items))
+        }
+    }
+}
+
+struct ConflictsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conflicts", abstract: "Fields partners edited concurrently, with every value; writing the field resolves it.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: JSONFlag
+
+    func run() async throws {
+        try await CLIRun.run(global) { client in
+            let items = try await client.conflicts()
+            output.json ? try Printer.json(items) : Printer.line(items.isEmpty ? "No conflicts." : Views.conflictTable(items))
+        }
+    }
+}
+
+struct IDCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "id", abstract: "Print this node's ID, to give to partners.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: JSONFlag
+
+    func run() async throws {
+        try await CLIRun.run(global) { client in
+            let node = try await client.node()
+            output.json ? try Printer.json(node) : Printer.line(node.id)
+        }
+    }
+}

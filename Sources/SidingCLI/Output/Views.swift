@@ -1,0 +1,60 @@
+import SidingAPI
+
+/// How each resource looks in a terminal.
+enum Views {
+    static func contactRecord(_ contact: ContactResource) -> [(String, String)] {
+        var pairs: [(String, String)] = [("id", contact.id), ("name", contact.name), ("organization", contact.organization),
+                                         ("role", contact.role), ("country", contact.country),
+                                         ("emails", contact.emails.joined(separator: ", ")), ("phones", contact.phones.joined(separator: ", ")),
+                                         ("tags", contact.tags.joined(separator: ", ")), ("bio", contact.bio)]
+        if contact.deleted { pairs.append(("deleted", "yes")) }
+        if !contact.conflicts.isEmpty { pairs.append(("conflicts", contact.conflicts.joined(separator: ", ") + " (see `siding conflicts`)")) }
+        return pairs
+    }
+
+    static func noteRecord(_ note: NoteResource) -> [(String, String)] {
+        var pairs: [(String, String)] = [("id", note.id), ("title", note.title), ("date", note.date), ("conflict", note.conflict),
+                                         ("location", note.location), ("participants", note.participants.joined(separator: ", ")),
+                                         ("tags", note.tags.joined(separator: ", "))]
+        if note.deleted { pairs.append(("deleted", "yes")) }
+        if !note.conflicts.isEmpty { pairs.append(("conflicts", note.conflicts.joined(separator: ", ") + " (see `siding conflicts`)")) }
+        pairs.append(("body", note.body))
+        return pairs
+    }
+
+    static func contactTable(_ contacts: [ContactResource]) -> String {
+        var table = Table("ID", "NAME", "ORGANIZATION", "ROLE", "COUNTRY", "TAGS")
+        for c in contacts { table.add(c.id, c.name, c.organization, c.role, c.country, c.tags.joined(separator: ",")) }
+        return table.render()
+    }
+
+    static func noteTable(_ notes: [NoteResource]) -> String {
+        var table = Table("ID", "DATE", "TITLE", "CONFLICT", "PARTICIPANTS")
+        for n in notes { table.add(n.id, n.date, n.title, n.conflict, String(n.participants.count)) }
+        return table.render()
+    }
+
+    static func searchTable(_ results: [SearchResult]) -> String {
+        var table = Table("ID", "KIND", "TITLE", "MATCH")
+        for r in results { table.add(r.id, r.kind, r.title, r.snippet) }
+        return table.render()
+    }
+
+    static func historyTable(_ items: [HistoryItem]) -> String {
+        var table = Table("TIME", "NODE", "SEQ", "FIELD", "ACTION", "VALUE", "CURRENT")
+        for i in items {
+            table.add(i.time, String(i.node.prefix(11)), String(i.seq), i.field, i.action, i.value ?? "", i.current ? "yes" : "")
+        }
+        return table.render()
+    }
+
+    static func conflictTable(_ items: [ConflictItem]) -> String {
+        var table = Table("ID", "FIELD", "VALUE", "NODE", "TIME", "SHOWN")
+        for item in items {
+            for (index, value) in item.values.enumerated() {
+                table.add(item.id, item.field, value.value, String(value.node.prefix(11)), value.time, index == 0 ? "yes" : "")
+            }
+        }
+        return table.render()
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+
+/// `siding`: the staff's command line for a Siding node. Talks to `sidingd` through its local API.
+public struct SidingCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "siding",
+        abstract: "Contacts and dialogue notes, kept in step with partner NGOs by sidingd.",
+        discussion: "Every command except init and demo talks to the running daemon of the node in --home (or $SIDING_HOME).",
+        version: "0.1.0",
+        subcommands: [InitCommand.self, IDCommand.self, ContactCommand.self, NoteCommand.self, SearchCommand.self,
+                      HistoryCommand.self, ConflictsCommand.self, DemoCommand.self])
+
+    public init() {}
+
+    /// Refuses arguments that are not valid UTF-8 before parsing: Swift would silently repair them.
+    public static func checkArgumentsAreUTF8() {
+        for index in 1..<Int(CommandLine.argc) {
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer))
+            if String(validating: bytes, as: UTF8.self) == nil {
+                CLIRun.fail("argument \(index) is not valid UTF-8 text; check your terminal's encoding (locale) and retype it")
+            }
+        }
+    }
+}
+
+extension SidingCommand {
+    /// `siding --home DIR contact add …` puts a global option before the subcommand, where the argument
+    /// parser only looks for the root command's own options; move it after the subcommand words.
+    public static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+        var global: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first {
+            if first == "--home", rest.count >= 2 {
+                global += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--home=") {
+                global.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        guard !global.isEmpty else { return arguments }
+        // The subcommand path is the leading words that are not options (e.g. `contact add`).
+        let path = rest.prefix { !$0.hasPrefix("-") && isCommandWord($0) }
+        return Array(path) + global + Array(rest.dropFirst(path.count))
+    }
+
+    private static func isCommandWord(_ word: String) -> Bool {
+        let words: Set<String> = ["init", "id", "contact", "note", "search", "history", "conflicts", "demo",
+                                  "add", "set", "tag", "delete", "show", "list", "help"]
+        return words.contains(word)
+    }
+}

@@ -1,0 +1,75 @@
+import NIOCore
+import NIOHTTP1
+
+/// Collects one HTTP request (refusing bodies over the limit before buffering them), hands it to the
+/// router, and writes the JSON response back on the channel's event loop.
+final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let router: LocalAPIRouter
+    private let maxBodyBytes: Int
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    private var refused = false
+
+    init(router: LocalAPIRouter, maxBodyBytes: Int) {
+        self.router = router
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body.clear()
+            refused = false
+            if let declared = requestHead.headers.first(name: "content-length").flatMap(Int.init), declared > maxBodyBytes {
+                refuseTooLarge(context)
+            }
+        case .body(var chunk):
+            guard !refused else { return }
+            guard body.readableBytes + chunk.readableBytes <= maxBodyBytes else { return refuseTooLarge(context) }
+            body.writeBuffer(&chunk)
+        case .end:
+            guard !refused, let requestHead = head else { return }
+            let request = APIRequest(head: requestHead, body: body)
+            let keepAlive = requestHead.isKeepAlive
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let promise = context.eventLoop.makePromise(of: APIResponse.self)
+            promise.completeWithTask { [router] in await router.handle(request) }
+            promise.futureResult.whenSuccess { response in
+                let (handler, context) = bound.value
+                handler.write(response, keepAlive: keepAlive, context: context)
+            }
+        }
+    }
+
+    private func refuseTooLarge(_ context: ChannelHandlerContext) {
+        refused = true
+        let error = NodeError.badRequest("the request body is larger than \(maxBodyBytes) bytes; send less at a time")
+        write(APIResponse.json(ErrorBodyFactory.make(error), status: .payloadTooLarge), keepAlive: false, context: context)
+    }
+
+    private func write(_ response: APIResponse, keepAlive: Bool, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
+        let done = context.writeAndFlushPromise(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}
+
+extension ChannelHandlerContext {
+    func writeAndFlushPromise(_ data: NIOAny) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        writeAndFlush(data, promise: promise)
+        return promise.futureResult
+    }
+}

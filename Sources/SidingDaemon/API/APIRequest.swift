@@ -1,0 +1,55 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A complete local API request, body included (already held to the size limit).
+struct APIRequest: Sendable {
+    let method: HTTPMethod
+    let segments: [String]
+    let query: [String: String]
+    let body: ByteBuffer
+
+    init(head: HTTPRequestHead, body: ByteBuffer) {
+        method = head.method
+        let components = URLComponents(string: head.uri)
+        segments = (components?.path ?? "").split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        var query: [String: String] = [:]
+        for item in components?.queryItems ?? [] { query[item.name] = item.value ?? "" }
+        self.query = query
+        self.body = body
+    }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(body.readableBytesView))
+        } catch {
+            throw NodeError.badRequest("the request body is not the JSON \(type) expects: \(error)")
+        }
+    }
+}
+
+/// A response ready to write: status and JSON body.
+struct APIResponse: Sendable {
+    let status: HTTPResponseStatus
+    let body: Data
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponseStatus = .ok) -> APIResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return APIResponse(status: status, body: try encoder.encode(value))
+        } catch {
+            return APIResponse(status: .internalServerError, body: Data(#"{"error":{"code":"encoding","message":"cannot encode the response"}}"#.utf8))
+        }
+    }
+
+    static func error(_ error: NodeError) -> APIResponse {
+        json(ErrorBodyFactory.make(error), status: HTTPResponseStatus(statusCode: error.httpStatus))
+    }
+}
+
+import SidingAPI
+
+enum ErrorBodyFactory {
+    static func make(_ error: NodeError) -> ErrorBody { ErrorBody(code: error.code, message: error.description) }
+}

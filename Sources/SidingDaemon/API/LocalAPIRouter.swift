@@ -1,0 +1,73 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SidingAPI
+import SidingCore
+
+/// Maps local API requests to the node service. Every failure becomes a JSON error with a 4xx/5xx
+/// status and changes nothing.
+struct LocalAPIRouter: Sendable {
+    let service: NodeService
+    let version: String
+
+    func handle(_ request: APIRequest) async -> APIResponse {
+        do {
+            return try await route(request)
+        } catch let error as NodeError {
+            return .error(error)
+        } catch {
+            return .error(.storage(String(describing: error)))
+        }
+    }
+
+    private func route(_ request: APIRequest) async throws -> APIResponse {
+        let path = request.segments
+        guard path.first == "v1", (2...3).contains(path.count) else { throw notFound(request) }
+        let resource = path[1]
+        let id: String? = path.count == 3 ? path[2] : nil
+        let kind: EntityKind? = switch resource { case "contacts": .contact; case "notes": .note; default: nil }
+        switch (request.method, resource, id) {
+        case (.GET, "node", nil):
+            return .json(NodeInfo(id: service.nodeID.description, name: service.configuration.name,
+                                  listen: service.configuration.listen.description, version: version))
+        case (.POST, _, nil) where kind != nil:
+            let outcome = try await service.create(kind ?? .contact, try request.decode(CreateRequest.self))
+            return .json(WriteResult(id: outcome.id, changed: outcome.changed), status: .created)
+        case (.PATCH, _, .some(let id)) where kind != nil:
+            let outcome = try await service.edit(kind ?? .contact, id: id, try request.decode(EditRequest.self))
+            return .json(WriteResult(id: outcome.id, changed: outcome.changed))
+        case (.DELETE, _, .some(let id)) where kind != nil:
+            let outcome = try await service.delete(kind ?? .contact, id: id)
+            return .json(WriteResult(id: outcome.id, changed: outcome.changed))
+        case (.GET, "contacts", nil):
+            return try await read { .json(try service.contacts(tag: request.query["tag"], country: request.query["country"]?.uppercased(),
+                                                               organization: request.query["org"])) }
+        case (.GET, "notes", nil):
+            return try await read { .json(try service.notes(conflict: request.query["conflict"], participant: request.query["participant"],
+                                                            since: request.query["since"])) }
+        case (.GET, "contacts", .some(let id)):
+            return try await read { .json(ResourceMapping.contact(try service.record(.contact, id: id))) }
+        case (.GET, "notes", .some(let id)):
+            return try await read { .json(ResourceMapping.note(try service.record(.note, id: id))) }
+        case (.GET, "search", nil):
+            let limit = Int(request.query["limit"] ?? "") ?? 50
+            guard (1...1_000).contains(limit) else { throw NodeError.badRequest("limit must be between 1 and 1000") }
+            return try await read { .json(try service.search(request.query["q"] ?? "", limit: limit)) }
+        case (.GET, "history", .some(let id)):
+            return try await read { .json(try service.history(id)) }
+        case (.GET, "conflicts", nil):
+            return try await read { .json(try service.conflicts()) }
+        default:
+            throw notFound(request)
+        }
+    }
+
+    /// Runs a blocking store read on NIO's thread pool, off the event loops and the task pool.
+    private func read(_ body: @escaping @Sendable () throws -> APIResponse) async throws -> APIResponse {
+        try await NIOThreadPool.singleton.runIfActive(body)
+    }
+
+    private func notFound(_ request: APIRequest) -> NodeError {
+        .badRequest("no such API endpoint: \(request.method) /\(request.segments.joined(separator: "/"))")
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The local API: HTTP/1.1 + JSON on a Unix socket that only the node's owner (and, if configured,
+/// its group) may open.
+struct LocalAPIServer {
+    /// Largest request body accepted (a note body is at most 200 KB, JSON-escaped at most ~6×).
+    static let maxBodyBytes = 2 << 20
+
+    let channel: Channel
+    let socketPath: String
+
+    static func start(socketPath: String, groupAccess: Bool, router: LocalAPIRouter,
+                      group: EventLoopGroup) async throws -> LocalAPIServer {
+        try await removeStaleSocket(socketPath)
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(APIChannelHandler(router: router, maxBodyBytes: maxBodyBytes))
+                }
+            }
+            .bind(unixDomainSocketPath: socketPath).get()
+        guard chmod(socketPath, groupAccess ? 0o660 : 0o600) == 0 else {
+            try? await channel.close()
+            throw DaemonError.io(path: socketPath, reason: "cannot set the socket's mode: \(String(cString: strerror(errno)))")
+        }
+        return LocalAPIServer(channel: channel, socketPath: socketPath)
+    }
+
+    func close() async {
+        try? await channel.close()
+        unlink(socketPath)
+    }
+
+    /// A socket file left by a daemon that died is removed; one that still answers belongs to a live
+    /// daemon, and starting a second one on the same node would be a mistake.
+    private static func removeStaleSocket(_ path: String) async throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let live = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(unixDomainSocketPath: path).get()
+        if let live {
+            try? await live.close()
+            throw DaemonError.socketInUse(path: path)
+        }
+        unlink(path)
+    }
+}

@@ -1,0 +1,83 @@
+import SidingAPI
+import ArgumentParser
+import Foundation
+
+/// `sidingd`: the Siding node daemon.
+public struct SidingdCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sidingd",
+        abstract: "The Siding node daemon: keeps contacts and dialogue notes in step with partner NGOs.",
+        version: Daemon.version,
+        subcommands: [RunCommand.self, InitCommand.self],
+        defaultSubcommand: RunCommand.self)
+
+    public init() {}
+}
+
+struct HomeOption: ParsableArguments {
+    @Option(name: .long, help: "The node's home directory (default: $SIDING_HOME).")
+    var home: String?
+
+    func resolved() throws -> NodeHome {
+        guard let path = home ?? ProcessInfo.processInfo.environment["SIDING_HOME"], !path.isEmpty else {
+            throw ValidationError("give the node's home with --home DIR or the SIDING_HOME environment variable")
+        }
+        return NodeHome(path: path)
+    }
+}
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the node in the foreground until SIGTERM or SIGINT.")
+
+    @OptionGroup var home: HomeOption
+
+    @Option(help: ArgumentHelp("Milliseconds added to the system clock (tests of clock skew).", visibility: .hidden))
+    var clockOffsetMs: Int64 = 0
+
+    func run() async throws {
+        try await DaemonExit.reporting {
+            try await Daemon.run(home: try home.resolved(), wallClock: WallClock(offsetMilliseconds: clockOffsetMs))
+        }
+    }
+}
+
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create a new node: home, key, database and configuration.")
+
+    @OptionGroup var home: HomeOption
+
+    @Option(help: "The organisation's name, shown to partners.")
+    var name: String
+
+    @Option(help: "Where partners connect, HOST:PORT.")
+    var listen: String = "127.0.0.1:7400"
+
+    func run() async throws {
+        try await DaemonExit.reporting {
+            let nodeHome = try home.resolved()
+            guard !name.trimmingWhitespace.isEmpty else { throw ValidationError("--name must not be empty") }
+            guard let address = ListenAddress(listen) else { throw DaemonError.invalidListenAddress(listen) }
+            let nodeID = try NodeSetup.create(nodeHome, Configuration(name: name, listen: address))
+            print(nodeID)
+        }
+    }
+}
+
+/// Prints a daemon error as one line on stderr and exits with its status.
+enum DaemonExit {
+    static func reporting(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as DaemonError {
+            FileHandle.standardError.write(Data("sidingd: \(error)\n".utf8))
+            throw ExitCode(error.exitStatus)
+        } catch let error as ValidationError {
+            throw error
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("sidingd: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

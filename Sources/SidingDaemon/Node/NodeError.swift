@@ -1,0 +1,48 @@
+import SidingCore
+
+/// Why the daemon refused a local request; becomes an HTTP status and error code at the API edge.
+public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownID(String)
+    case wrongKind(id: String, expected: EntityKind)
+    case deleted(String)
+    case invalidEdit(EditError)
+    case badRequest(String)
+    case shuttingDown
+    case storage(String)
+
+    public var httpStatus: Int {
+        switch self {
+        case .unknownID: 404
+        case .wrongKind, .invalidEdit, .badRequest: 400
+        case .deleted: 409
+        case .shuttingDown: 503
+        case .storage: 500
+        }
+    }
+
+    public var code: String {
+        switch self {
+        case .unknownID: "unknown_id"
+        case .wrongKind: "wrong_kind"
+        case .deleted: "deleted"
+        case .invalidEdit: "invalid_field"
+        case .badRequest: "bad_request"
+        case .shuttingDown: "shutting_down"
+        case .storage: "storage_error"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unknownID(let id):
+            "no contact or note has ID '\(id)'; find IDs with `siding contact list`, `siding note list` or `siding search`"
+        case .wrongKind(let id, let expected):
+            "'\(id)' is not a \(expected); use the `siding \(expected == .contact ? "note" : "contact")` commands for it"
+        case .deleted(let id): "\(id) is deleted; deleted records cannot be edited"
+        case .invalidEdit(let error): error.description
+        case .badRequest(let why): why
+        case .shuttingDown: "sidingd is shutting down; try again when it is back"
+        case .storage(let why): "the database refused the write (\(why)); see `journalctl -u sidingd` or the daemon's log"
+        }
+    }
+}

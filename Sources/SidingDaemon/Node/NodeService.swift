@@ -1,0 +1,133 @@
+import SidingAPI
+import Foundation
+import SidingAPI
+import SidingCore
+import SidingStore
+
+/// The node's behaviour behind the local API: validated edits become signed changes through the
+/// group-commit writer; reads come from the merged view, never from replaying the log.
+final class NodeService: Sendable {
+    let store: SQLiteStore
+    let configuration: Configuration
+    private let writer: GroupCommitWriter
+    private let author: LocalAuthor
+
+    init(store: SQLiteStore, configuration: Configuration, author: LocalAuthor) {
+        self.store = store
+        self.configuration = configuration
+        self.author = author
+        writer = GroupCommitWriter(store: store)
+    }
+
+    var nodeID: NodeID { author.origin.nodeID }
+
+    func stop() { writer.stop() }
+
+    // MARK: Writes
+
+    func create(_ kind: EntityKind, _ request: CreateRequest) async throws -> WriteOutcome {
+        let edit = try validated(Edit(writes: request.set, additions: request.add), kind: kind, creating: true)
+        var random = SystemRandomNumberGenerator()
+        guard let id = EntityID(kind: kind, bytes: (0..<EntityID.randomByteCount).map { _ in UInt8.random(in: 0...255, using: &random) }) else {
+            throw NodeError.badRequest("cannot make an ID")
+        }
+        return try await writer.submit { [author] transaction in
+            try Self.checkParticipants(edit, in: transaction)
+            let operations = EditPlanner.operations(for: edit, on: id, current: nil)
+            try author.commit(operations, in: transaction)
+            return WriteOutcome(id: id.description, changed: true)
+        }
+    }
+
+    func edit(_ kind: EntityKind, id text: String, _ request: EditRequest) async throws -> WriteOutcome {
+        let id = try entityID(text, kind: kind)
+        let edit = try validated(Edit(writes: request.set, additions: request.add, removals: request.remove), kind: kind, creating: false)
+        return try await change(id, edit)
+    }
+
+    func delete(_ kind: EntityKind, id text: String) async throws -> WriteOutcome {
+        try await change(try entityID(text, kind: kind), .delete)
+    }
+
+    private func change(_ id: EntityID, _ edit: Edit) async throws -> WriteOutcome {
+        try await writer.submit { [author] transaction in
+            guard let current = try transaction.entity(id) else { throw NodeError.unknownID(id.description) }
+            guard !current.isDeleted else {
+                if edit == .delete { return WriteOutcome(id: id.description, changed: false) }
+                throw NodeError.deleted(id.description)
+            }
+            try Self.checkParticipants(edit, in: transaction)
+            let operations = EditPlanner.operations(for: edit, on: id, current: current)
+            guard !operations.isEmpty else { return WriteOutcome(id: id.description, changed: false) }
+            try author.commit(operations, in: transaction)
+            return WriteOutcome(id: id.description, changed: true)
+        }
+    }
+
+    private func validated(_ edit: Edit, kind: EntityKind, creating: Bool) throws -> Edit {
+        do {
+            return try EditValidation.validate(edit, kind: kind, creating: creating)
+        } catch {
+            throw NodeError.invalidEdit(error)
+        }
+    }
+
+    /// A note may only name contacts this node knows.
+    private static func checkParticipants(_ edit: Edit, in transaction: StoreWriter) throws {
+        for participant in edit.additions["participants"] ?? [] {
+            guard let id = EntityID(participant), let state = try transaction.entity(id), id.kind == .contact else {
+                throw NodeError.badRequest("participant '\(participant)' is not a known contact; add the contact first or check the ID")
+            }
+            if state.isDeleted { throw NodeError.deleted(participant) }
+        }
+    }
+
+    private func entityID(_ text: String, kind: EntityKind) throws -> EntityID {
+        guard let id = EntityID(text) else {
+            throw NodeError.badRequest("'\(text)' is not an ID; IDs look like c_k3j9x2m4p8q1r5t7 (contacts) or n_… (notes)")
+        }
+        guard id.kind == kind else { throw NodeError.wrongKind(id: text, expected: kind) }
+        return id
+    }
+
+    // MARK: Reads
+
+    func record(_ kind: EntityKind, id text: String) throws -> EntityRecord {
+        let id = try entityID(text, kind: kind)
+        guard let record = try store.record(id) else { throw NodeError.unknownID(text) }
+        return record
+    }
+
+    func contacts(tag: String?, country: String?, organization: String?) throws -> [ContactResource] {
+        var filters: [ListFilter] = []
+        if let tag { filters.append(.member(field: "tags", element: tag)) }
+        if let country { filters.append(.equals(field: "country", value: country)) }
+        if let organization { filters.append(.equals(field: "organization", value: organization)) }
+        return try store.list(kind: .contact, filters: filters, sortField: "name").map(ResourceMapping.contact)
+    }
+
+    func notes(conflict: String?, participant: String?, since: String?) throws -> [NoteResource] {
+        var filters: [ListFilter] = []
+        if let conflict { filters.append(.equals(field: "conflict", value: conflict)) }
+        if let participant { filters.append(.member(field: "participants", element: participant)) }
+        if let since {
+            guard CalendarDate(since) != nil else { throw NodeError.badRequest("--since must be a date as YYYY-MM-DD") }
+            filters.append(.atLeast(field: "date", value: since))
+        }
+        return try store.list(kind: .note, filters: filters, sortField: "date", descending: true).map(ResourceMapping.note)
+    }
+
+    func search(_ text: String, limit: Int) throws -> [SearchResult] {
+        guard !text.trimmingWhitespace.isEmpty else { throw NodeError.badRequest("the search query is empty; give one or more words") }
+        return try store.search(text, limit: limit).map(ResourceMapping.searchResult)
+    }
+
+    func history(_ text: String) throws -> [HistoryItem] {
+        guard let id = EntityID(text) else { throw NodeError.badRequest("'\(text)' is not an ID") }
+        let entries = try store.history(id)
+        guard !entries.isEmpty else { throw NodeError.unknownID(text) }
+        return entries.map(ResourceMapping.history)
+    }
+
+    func conflicts() throws -> [ConflictItem] { try store.conflicts().map(ResourceMapping.conflict) }
+}

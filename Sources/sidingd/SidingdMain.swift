@@ -1,0 +1,8 @@
+import SidingDaemon
+
+@main
+enum SidingdMain {
+    static func main() async {
+        await SidingdCommand.main()
+    }
+}
