@@ -4,7 +4,7 @@ import SidingCore
 enum EntityStateReader {
     /// The full state (surviving values with dots) of one entity, or nil if nothing ever touched it.
     static func read(_ id: EntityID, from connection: SQLiteConnection) throws -> EntityState? {
-        let exists = try connection.statement("SELECT 1 FROM entities WHERE entity = ?").bind(.text(id.description)).step()
+        let exists = try connection.statement("SELECT 1 FROM entities WHERE entity = ?").bind(.text(id.description)).exists()
         guard exists else { return nil }
         var state = EntityState(id: id)
         let rows = try connection.statement("""

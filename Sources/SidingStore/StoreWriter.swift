@@ -72,7 +72,7 @@ public final class StoreWriter {
             if type == 1 || type == 2 {
                 let retiredEarlier = try connection.statement(
                     "SELECT 1 FROM tombstones WHERE origin_key = ? AND seq = ? AND op_index = ?"
-                ).bind(origin, seq, .integer(Int64(index))).step()
+                ).bind(origin, seq, .integer(Int64(index))).exists()
                 live = retiredEarlier ? 0 : 1
                 if type == 1 { touchedRegisters.insert(FieldKey(entity: entity, field: operation.field)) }
                 if type == 2, let value { touchedElements.insert(ElementKey(entity: entity, field: operation.field, element: value)) }
@@ -144,7 +144,7 @@ public final class StoreWriter {
             let bind: [SQLValue] = [.text(key.entity), .text(key.field), .text(key.element)]
             let present = try connection.statement("""
                 SELECT 1 FROM ops WHERE entity = ? AND field = ? AND value = ? AND op_type = 2 AND live = 1 LIMIT 1
-                """).bind(bind).step()
+                """).bind(bind).exists()
             try connection.statement(present
                 ? "INSERT OR IGNORE INTO set_members(entity, field, element) VALUES (?, ?, ?)"
                 : "DELETE FROM set_members WHERE entity = ? AND field = ? AND element = ?").bind(bind).run()

@@ -31,7 +31,7 @@ public enum EditValidation {
 
     static func check(_ raw: String, _ spec: FieldSpec) throws(EditError) -> String {
         let value = spec.shape == .multilineText ? raw : raw.trimmingWhitespace
-        guard value.utf8.count <= spec.maxBytes else { throw .tooLong(spec.name, limit: spec.maxBytes) }
+        guard value.utf8.count <= spec.maxBytes || spec.shape == .countryCode else { throw .tooLong(spec.name, limit: spec.maxBytes) }
         if spec.shape != .multilineText, value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw .invalid(spec.name, "must be one line without control characters")
         }

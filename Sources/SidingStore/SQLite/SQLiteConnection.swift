@@ -100,7 +100,7 @@ struct Statement {
     }
 
     /// Steps once; true while a row is available.
-    func step() throws(StoreError) -> Bool {
+    private func step() throws(StoreError) -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
@@ -110,11 +110,19 @@ struct Statement {
 
     /// Runs a statement that returns no rows.
     func run() throws(StoreError) {
+        defer { sqlite3_reset(handle) }
         while try step() {}
     }
 
-    /// Every row, each read by `read`.
+    /// Whether the query returns at least one row.
+    func exists() throws(StoreError) -> Bool {
+        defer { sqlite3_reset(handle) }
+        return try step()
+    }
+
+    /// Every row, each read by `read`. The statement is reset afterwards so it holds no lock.
     func rows<T>(_ read: (Statement) throws -> T) throws -> [T] {
+        defer { sqlite3_reset(handle) }
         var result: [T] = []
         while try step() { result.append(try read(self)) }
         return result

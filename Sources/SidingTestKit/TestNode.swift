@@ -1,0 +1,77 @@
+import Foundation
+import SidingAPI
+
+/// A real node for end-to-end tests: `sidingd init` in a temp home, then the daemon as a child process.
+public final class TestNode: @unchecked Sendable {
+    public let directory: TemporaryDirectory
+    public let home: String
+    public let nodeID: String
+    private var daemon: Process?
+    private let lock = NSLock()
+
+    public init(name: String = "Test NGO") throws {
+        directory = TemporaryDirectory("node")
+        home = directory.file("home")
+        let result = try runProcess(BuiltProducts.sidingd, ["init", "--home", home, "--name", name, "--listen", "127.0.0.1:7400"])
+        guard result.status == 0 else { throw TestNodeError.initFailed(result.stderr) }
+        nodeID = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public var client: LocalAPIClient { LocalAPIClient(home: home) }
+    public var databasePath: String { home + "/siding.db" }
+    public var logPath: String { directory.file("sidingd.log") }
+
+    /// Starts the daemon and waits (at most 20 s) until its local API answers.
+    public func start(extraArguments: [String] = []) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltProducts.sidingd)
+        process.arguments = ["--home", home] + extraArguments
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        try log.seekToEnd()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        lock.withLock { daemon = process }
+        for _ in 0..<1_000 {
+            if (try? await client.node()) != nil { return }
+            guard process.isRunning else { throw TestNodeError.daemonExited(process.terminationStatus, log: logText) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestNodeError.notReady
+    }
+
+    /// SIGTERM and wait; returns the exit status.
+    @discardableResult
+    public func stop() -> Int32 { signalDaemon(SIGTERM) }
+
+    /// SIGKILL: the daemon gets no chance to clean up.
+    @discardableResult
+    public func kill9() -> Int32 { signalDaemon(SIGKILL) }
+
+    private func signalDaemon(_ signal: Int32) -> Int32 {
+        guard let process = lock.withLock({ () -> Process? in defer { daemon = nil }; return daemon }) else { return 0 }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    public var logText: String { String(decoding: FileManager.default.contents(atPath: logPath) ?? Data(), as: UTF8.self) }
+
+    /// Runs the `siding` CLI against this node.
+    public func siding(_ arguments: String..., stdin: Data? = nil) throws -> ProcessResult {
+        try sidingArguments(arguments, stdin: stdin)
+    }
+
+    public func sidingArguments(_ arguments: [String], stdin: Data? = nil) throws -> ProcessResult {
+        try runProcess(BuiltProducts.siding, ["--home", home] + arguments, stdin: stdin)
+    }
+
+    deinit { kill9() }
+}
+
+public enum TestNodeError: Error {
+    case initFailed(String)
+    case daemonExited(Int32, log: String)
+    case notReady
+}
