@@ -43,7 +43,11 @@ let package = Package(
         .executableTarget(name: "siding", dependencies: ["SidingCLI"]),
         .target(name: "SidingTestKit", dependencies: ["SidingCore", "SidingAPI"]),
         .testTarget(name: "SidingCoreTests", dependencies: ["SidingCore", "SidingTestKit"]),
-        .testTarget(name: "SidingStoreTests", dependencies: ["SidingCore", "SidingStore", "SidingTestKit"]),
-        .testTarget(name: "SidingEndToEndTests", dependencies: ["SidingAPI", "SidingCore", "SidingTestKit"]),
+        .testTarget(name: "SidingStoreTests", dependencies: [
+            "SidingCore", "SidingStore", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "SidingEndToEndTests", dependencies: [
+            "SidingAPI", "SidingCore", "SidingStore", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
     ]
 )
