@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The tests: builds everything (the end-to-end tests run the built siding and sidingd) and runs them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash Deploy/build-deps.sh
+swift build --build-tests
+swift test
