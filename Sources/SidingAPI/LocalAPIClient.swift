@@ -88,24 +88,38 @@ public struct LocalAPIClient: Sendable {
         }
         return try await channel.executeThenClose { inbound, outbound in
             var headers = HTTPHeaders([("Host", "localhost"), ("Connection", "close")] + extra)
-            if let body { headers.add(name: "Content-Type", value: "application/json"); headers.add(name: "Content-Length", value: String(body.count)) }
-            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)))
-            if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-            try await outbound.write(.end(nil))
+            // An explicit length (0 without a body) keeps the encoder from choosing chunked encoding.
+            headers.add(name: "Content-Length", value: String(body?.count ?? 0))
+            if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+            var writeError: Error?
+            do {
+                try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)))
+                if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+                try await outbound.write(.end(nil))
+            } catch {
+                // The daemon may answer and close early (e.g. 413 for a body over its limit): read its answer.
+                writeError = error
+            }
             var status = 0
             var received = ByteBuffer()
-            for try await part in inbound {
-                switch part {
-                case .head(let head): status = Int(head.status.code)
-                case .body(var chunk):
-                    guard received.readableBytes + chunk.readableBytes <= Self.maxResponseBytes else {
-                        throw LocalAPIError.badResponse("response larger than \(Self.maxResponseBytes) bytes")
+            do {
+                for try await part in inbound {
+                    switch part {
+                    case .head(let head): status = Int(head.status.code)
+                    case .body(var chunk):
+                        guard received.readableBytes + chunk.readableBytes <= Self.maxResponseBytes else {
+                            throw LocalAPIError.badResponse("response larger than \(Self.maxResponseBytes) bytes")
+                        }
+                        received.writeBuffer(&chunk)
+                    case .end: return (status, Data(received.readableBytesView))
                     }
-                    received.writeBuffer(&chunk)
-                case .end: return (status, Data(received.readableBytesView))
                 }
+            } catch let error as LocalAPIError {
+                throw error
+            } catch {
+                throw writeError ?? error
             }
-            throw LocalAPIError.badResponse("connection closed before the response ended")
+            throw writeError ?? LocalAPIError.badResponse("connection closed before the response ended")
         }
     }
 
