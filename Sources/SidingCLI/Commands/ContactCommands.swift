@@ -4,7 +4,7 @@ import SidingAPI
 struct ContactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contact", abstract: "Add, edit, show and list contacts (people).",
-        subcommands: [Add.self, Set.self, Tag.self, Delete.self, Show.self, List.self])
+        subcommands: [Add.self, Set.self, TagCommand<ContactRecords>.self, DeleteCommand<ContactRecords>.self, Show.self, List.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a contact; prints its ID.")
@@ -49,34 +49,6 @@ struct ContactCommand: AsyncParsableCommand {
         }
     }
 
-    struct Tag: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add or remove tags.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: JSONFlag
-        @Argument(help: "Contact ID.") var id: String
-        @Option(help: "Tag to add (repeatable).") var add: [String] = []
-        @Option(help: "Tag to remove (repeatable).") var remove: [String] = []
-
-        func run() async throws {
-            try await CLIRun.run(global) { client in
-                guard !add.isEmpty || !remove.isEmpty else { throw CLIError("give --add TAG or --remove TAG") }
-                let result = try await client.edit(.contacts, id: id, EditRequest(add: ["tags": add], remove: ["tags": remove]))
-                try WriteReport.print(result, json: output.json)
-            }
-        }
-    }
-
-    struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a contact (a tombstone every partner receives).")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: JSONFlag
-        @Argument(help: "Contact ID.") var id: String
-
-        func run() async throws {
-            try await CLIRun.run(global) { client in try WriteReport.print(try await client.delete(.contacts, id: id), json: output.json) }
-        }
-    }
-
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one contact.")
         @OptionGroup var global: GlobalOptions
@@ -105,13 +77,5 @@ struct ContactCommand: AsyncParsableCommand {
                 output.json ? try Printer.json(contacts) : Printer.line(Views.contactTable(contacts))
             }
         }
-    }
-}
-
-/// What a write command prints: the ID, or that nothing needed to change.
-enum WriteReport {
-    static func print(_ result: WriteResult, json: Bool) throws {
-        if json { return try Printer.json(result) }
-        Printer.line(result.changed ? result.id : "\(result.id) (no change: it already had those values)")
     }
 }

@@ -8,9 +8,7 @@ struct GlobalOptions: ParsableArguments {
     var home: String?
 
     func resolvedHome() throws -> String {
-        guard let path = home ?? ProcessInfo.processInfo.environment["SIDING_HOME"], !path.isEmpty else {
-            throw CLIError("say which node: --home DIR or the SIDING_HOME environment variable")
-        }
+        guard let path = HomeLocation.resolve(home) else { throw CLIError(HomeLocation.missingMessage) }
         return path
     }
 

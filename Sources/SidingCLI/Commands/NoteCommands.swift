@@ -5,7 +5,7 @@ import SidingAPI
 struct NoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "note", abstract: "Add, edit, show and list dialogue notes.",
-        subcommands: [Add.self, Set.self, Tag.self, Delete.self, Show.self, List.self])
+        subcommands: [Add.self, Set.self, TagCommand<NoteRecords>.self, DeleteCommand<NoteRecords>.self, Show.self, List.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a dialogue note; prints its ID.")
@@ -55,34 +55,6 @@ struct NoteCommand: AsyncParsableCommand {
                 let result = try await client.edit(.notes, id: id, request)
                 try WriteReport.print(result, json: output.json)
             }
-        }
-    }
-
-    struct Tag: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add or remove tags.")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: JSONFlag
-        @Argument(help: "Note ID.") var id: String
-        @Option(help: "Tag to add (repeatable).") var add: [String] = []
-        @Option(help: "Tag to remove (repeatable).") var remove: [String] = []
-
-        func run() async throws {
-            try await CLIRun.run(global) { client in
-                guard !add.isEmpty || !remove.isEmpty else { throw CLIError("give --add TAG or --remove TAG") }
-                let result = try await client.edit(.notes, id: id, EditRequest(add: ["tags": add], remove: ["tags": remove]))
-                try WriteReport.print(result, json: output.json)
-            }
-        }
-    }
-
-    struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a note (a tombstone every partner receives).")
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var output: JSONFlag
-        @Argument(help: "Note ID.") var id: String
-
-        func run() async throws {
-            try await CLIRun.run(global) { client in try WriteReport.print(try await client.delete(.notes, id: id), json: output.json) }
         }
     }
 

@@ -19,9 +19,7 @@ struct HomeOption: ParsableArguments {
     var home: String?
 
     func resolved() throws -> NodeHome {
-        guard let path = home ?? ProcessInfo.processInfo.environment["SIDING_HOME"], !path.isEmpty else {
-            throw ValidationError("give the node's home with --home DIR or the SIDING_HOME environment variable")
-        }
+        guard let path = HomeLocation.resolve(home) else { throw ValidationError(HomeLocation.missingMessage) }
         return NodeHome(path: path)
     }
 }
