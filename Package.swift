@@ -21,33 +21,43 @@ let package = Package(
         .target(name: "SidingCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SidingStore", dependencies: ["SidingCore", "CSQLite"]),
         // Types and typed client of the daemon's local API, shared by the daemon and the CLI.
-        .target(name: "SidingAPI", dependencies: [
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
-        .target(name: "SidingDaemon", dependencies: [
-            "SidingCore", "SidingStore", "SidingAPI",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .target(name: "SidingCLI", dependencies: [
-            "SidingAPI",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "SidingAPI",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .target(
+            name: "SidingDaemon",
+            dependencies: [
+                "SidingCore", "SidingStore", "SidingAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .target(
+            name: "SidingCLI",
+            dependencies: [
+                "SidingAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(name: "sidingd", dependencies: ["SidingDaemon"]),
         .executableTarget(name: "siding", dependencies: ["SidingCLI"]),
         .target(name: "SidingTestKit", dependencies: ["SidingCore", "SidingAPI"]),
         .testTarget(name: "SidingCoreTests", dependencies: ["SidingCore", "SidingTestKit"]),
-        .testTarget(name: "SidingStoreTests", dependencies: [
-            "SidingCore", "SidingStore", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
-        ]),
-        .testTarget(name: "SidingEndToEndTests", dependencies: [
-            "SidingAPI", "SidingCore", "SidingStore", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .testTarget(
+            name: "SidingStoreTests",
+            dependencies: [
+                "SidingCore", "SidingStore", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .testTarget(
+            name: "SidingEndToEndTests",
+            dependencies: [
+                "SidingAPI", "SidingCore", "SidingStore", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
     ]
 )

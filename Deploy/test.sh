@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Deploy/build-deps.sh
+bash Deploy/format-check.sh
 swift build --build-tests
 swift test

@@ -142,9 +142,10 @@ extension LocalAPIClient {
         let standardHome = (home as NSString).standardizingPath
         var socket = standardHome + "/siding.sock"
         if let data = FileManager.default.contents(atPath: standardHome + "/siding.toml"),
-           let text = String(data: data, encoding: .utf8),
-           let document = try? TOMLDocument(parsing: text, file: "siding.toml"),
-           case .string(let configured)? = document.values["api.socket"]?.value, !configured.isEmpty {
+            let text = String(data: data, encoding: .utf8),
+            let document = try? TOMLDocument(parsing: text, file: "siding.toml"),
+            case .string(let configured)? = document.values["api.socket"]?.value, !configured.isEmpty
+        {
             socket = configured
         }
         self.init(socketPath: socket)

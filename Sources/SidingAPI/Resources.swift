@@ -15,8 +15,10 @@ public struct ContactResource: Codable, Hashable, Sendable {
     /// Fields holding concurrent values (`siding conflicts` shows them all).
     public var conflicts: [String]
 
-    public init(id: String, name: String, organization: String, role: String, country: String, emails: [String],
-                phones: [String], tags: [String], bio: String, deleted: Bool, conflicts: [String]) {
+    public init(
+        id: String, name: String, organization: String, role: String, country: String, emails: [String],
+        phones: [String], tags: [String], bio: String, deleted: Bool, conflicts: [String]
+    ) {
         self.id = id; self.name = name; self.organization = organization; self.role = role; self.country = country
         self.emails = emails; self.phones = phones; self.tags = tags; self.bio = bio; self.deleted = deleted
         self.conflicts = conflicts
@@ -36,8 +38,10 @@ public struct NoteResource: Codable, Hashable, Sendable {
     public var deleted: Bool
     public var conflicts: [String]
 
-    public init(id: String, title: String, date: String, conflict: String, location: String, participants: [String],
-                tags: [String], body: String, deleted: Bool, conflicts: [String]) {
+    public init(
+        id: String, title: String, date: String, conflict: String, location: String, participants: [String],
+        tags: [String], body: String, deleted: Bool, conflicts: [String]
+    ) {
         self.id = id; self.title = title; self.date = date; self.conflict = conflict; self.location = location
         self.participants = participants; self.tags = tags; self.body = body; self.deleted = deleted
         self.conflicts = conflicts

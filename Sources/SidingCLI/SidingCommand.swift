@@ -8,8 +8,10 @@ public struct SidingCommand: AsyncParsableCommand {
         abstract: "Contacts and dialogue notes, kept in step with partner NGOs by sidingd.",
         discussion: "Every command except init and demo talks to the running daemon of the node in --home (or $SIDING_HOME).",
         version: "0.1.0",
-        subcommands: [InitCommand.self, IDCommand.self, ContactCommand.self, NoteCommand.self, SearchCommand.self,
-                      HistoryCommand.self, ConflictsCommand.self, DemoCommand.self])
+        subcommands: [
+            InitCommand.self, IDCommand.self, ContactCommand.self, NoteCommand.self, SearchCommand.self,
+            HistoryCommand.self, ConflictsCommand.self, DemoCommand.self,
+        ])
 
     public init() {}
 
@@ -49,8 +51,10 @@ extension SidingCommand {
     }
 
     private static func isCommandWord(_ word: String) -> Bool {
-        let words: Set<String> = ["init", "id", "contact", "note", "search", "history", "conflicts", "demo",
-                                  "add", "set", "tag", "delete", "show", "list", "help"]
+        let words: Set<String> = [
+            "init", "id", "contact", "note", "search", "history", "conflicts", "demo",
+            "add", "set", "tag", "delete", "show", "list", "help",
+        ]
         return words.contains(word)
     }
 }

@@ -26,8 +26,9 @@ public enum Daemon {
         let socketPath = home.socketPath(configuration)
         let server: LocalAPIServer
         do {
-            server = try await LocalAPIServer.start(socketPath: socketPath, groupAccess: configuration.groupAccess,
-                                                    router: router, group: MultiThreadedEventLoopGroup.singleton)
+            server = try await LocalAPIServer.start(
+                socketPath: socketPath, groupAccess: configuration.groupAccess,
+                router: router, group: MultiThreadedEventLoopGroup.singleton)
         } catch {
             service.stop()
             throw error

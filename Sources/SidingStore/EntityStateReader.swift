@@ -7,13 +7,17 @@ enum EntityStateReader {
         let exists = try connection.statement("SELECT 1 FROM entities WHERE entity = ?").bind(.text(id.description)).exists()
         guard exists else { return nil }
         var state = EntityState(id: id)
-        let rows = try connection.statement("""
+        let rows = try connection.statement(
+            """
             SELECT field, op_type, value, hlc, origin_key, seq, op_index FROM ops
             WHERE entity = ? AND live = 1 AND op_type IN (1, 2)
-            """).bind(.text(id.description)).rows { row in
-                (row.text(0) ?? "", row.int(1), row.text(2) ?? "", HLC(rawValue: UInt64(row.int(3))),
-                 OriginKey(bytes: row.blob(4)), UInt64(row.int(5)), Int(row.int(6)))
-            }
+            """
+        ).bind(.text(id.description)).rows { row in
+            (
+                row.text(0) ?? "", row.int(1), row.text(2) ?? "", HLC(rawValue: UInt64(row.int(3))),
+                OriginKey(bytes: row.blob(4)), UInt64(row.int(5)), Int(row.int(6))
+            )
+        }
         for (field, type, value, hlc, origin, seq, index) in rows {
             guard let origin else { continue }
             let dot = Dot(origin: origin, seq: seq, index: index)
@@ -33,27 +37,34 @@ enum EntityStateReader {
         let list = SQLValue.text("[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]")
         var fields: [String: [String: String]] = [:]
         var conflicted: [String: [String]] = [:]
-        let registerRows = try connection.statement("""
+        let registerRows = try connection.statement(
+            """
             SELECT entity, field, value, value_count FROM field_values WHERE entity IN (SELECT value FROM json_each(?))
-            """).bind(list).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", $0.int(3)) }
+            """
+        ).bind(list).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", $0.int(3)) }
         for (entity, field, value, count) in registerRows {
             fields[entity, default: [:]][field] = value
             if count > 1 { conflicted[entity, default: []].append(field) }
         }
         var sets: [String: [String: [String]]] = [:]
-        let memberRows = try connection.statement("""
+        let memberRows = try connection.statement(
+            """
             SELECT entity, field, element FROM set_members WHERE entity IN (SELECT value FROM json_each(?))
             ORDER BY entity, field, element
-            """).bind(list).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "") }
+            """
+        ).bind(list).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "") }
         for (entity, field, element) in memberRows { sets[entity, default: [:]][field, default: []].append(element) }
-        let deleted = try connection.statement("""
+        let deleted = try connection.statement(
+            """
             SELECT entity, deleted FROM entities WHERE entity IN (SELECT value FROM json_each(?))
-            """).bind(list).rows { ($0.text(0) ?? "", $0.int(1) != 0) }
+            """
+        ).bind(list).rows { ($0.text(0) ?? "", $0.int(1) != 0) }
         let deletedByID = Dictionary(deleted, uniquingKeysWith: { first, _ in first })
         return ids.compactMap { text in
             guard let id = EntityID(text), let isDeleted = deletedByID[text] else { return nil }
-            return EntityRecord(id: id, fields: fields[text] ?? [:], sets: sets[text] ?? [:],
-                                conflictedFields: (conflicted[text] ?? []).sorted(), deleted: isDeleted)
+            return EntityRecord(
+                id: id, fields: fields[text] ?? [:], sets: sets[text] ?? [:],
+                conflictedFields: (conflicted[text] ?? []).sorted(), deleted: isDeleted)
         }
     }
 }

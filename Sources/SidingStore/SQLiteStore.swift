@@ -84,10 +84,12 @@ public final class SQLiteStore: ChangeStore, Sendable {
     /// Every held equivocation: the change in force and the conflicting one.
     public func equivocations() throws -> [EquivocationEvidence] {
         try read {
-            try $0.statement("""
+            try $0.statement(
+                """
                 SELECT q.origin_key, q.seq, c.bytes, q.bytes FROM equivocations q
                 JOIN changes c ON c.origin_key = q.origin_key AND c.seq = q.seq ORDER BY q.origin_key, q.seq
-                """).rows { row in (OriginKey(bytes: row.blob(0)), UInt64(row.int(1)), row.blob(2), row.blob(3)) }
+                """
+            ).rows { row in (OriginKey(bytes: row.blob(0)), UInt64(row.int(1)), row.blob(2), row.blob(3)) }
         }.compactMap { origin, seq, first, second in
             origin.map { EquivocationEvidence(origin: $0, seq: seq, first: first, second: second) }
         }
@@ -102,8 +104,10 @@ public final class SQLiteStore: ChangeStore, Sendable {
     }
 
     /// Live entities of `kind` matching every filter, ordered by `sortField` (then ID).
-    public func list(kind: EntityKind, filters: [ListFilter], sortField: String, descending: Bool = false,
-                     includeDeleted: Bool = false, limit: Int = 1_000_000) throws -> [EntityRecord] {
+    public func list(
+        kind: EntityKind, filters: [ListFilter], sortField: String, descending: Bool = false,
+        includeDeleted: Bool = false, limit: Int = 1_000_000
+    ) throws -> [EntityRecord] {
         var sql = "SELECT e.entity FROM entities e WHERE e.kind = ?"
         var values: [SQLValue] = [.integer(Int64(bitPattern: kind.rawValue))]
         if !includeDeleted { sql += " AND e.deleted = 0" }
@@ -133,10 +137,12 @@ public final class SQLiteStore: ChangeStore, Sendable {
     public func search(_ text: String, limit: Int = 50) throws -> [SearchHit] {
         guard let query = SearchIndex.query(for: text) else { return [] }
         return try read { connection in
-            let hits = try connection.statement("""
+            let hits = try connection.statement(
+                """
                 SELECT e.entity, snippet(search, -1, '', '', '…', 12) FROM search JOIN entities e ON e.rowid = search.rowid
                 WHERE search MATCH ? ORDER BY bm25(search, 5.0, 1.0) LIMIT ?
-                """).bind(.text(query), .integer(Int64(limit))).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
+                """
+            ).bind(.text(query), .integer(Int64(limit))).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
             let records = try EntityStateReader.records(hits.map(\.0), from: connection)
             let snippets = Dictionary(hits, uniquingKeysWith: { first, _ in first })
             return records.map { SearchHit(record: $0, snippet: snippets[$0.id.description] ?? "") }
@@ -146,27 +152,38 @@ public final class SQLiteStore: ChangeStore, Sendable {
     /// Every operation ever applied to the entity, oldest first.
     public func history(_ id: EntityID) throws -> [HistoryEntry] {
         try read { connection in
-            try connection.statement("""
+            try connection.statement(
+                """
                 SELECT o.hlc, g.node_id, o.seq, o.field, o.op_type, o.value, o.live FROM ops o
                 JOIN origins g ON g.origin_key = o.origin_key
                 WHERE o.entity = ? ORDER BY o.hlc, o.origin_key, o.seq, o.op_index
-                """).bind(.text(id.description)).rows { row in
-                    let type = row.int(4)
-                    let action = switch type { case 1: "set"; case 2: "add"; case 3: "remove"; default: "action \(type)" }
-                    return HistoryEntry(hlc: HLC(rawValue: UInt64(row.int(0))),
-                                        origin: NodeID(row.text(1) ?? "") ?? NodeID(origin: OriginKey(bytes: Array(repeating: 0, count: 32))!),
-                                        seq: UInt64(row.int(2)), field: row.text(3) ?? "", action: action,
-                                        value: row.isNull(5) ? nil : row.text(5), current: row.int(6) != 0)
-                }
+                """
+            ).bind(.text(id.description)).rows { row in
+                let type = row.int(4)
+                let action =
+                    switch type {
+                    case 1: "set";
+                    case 2: "add";
+                    case 3: "remove";
+                    default: "action \(type)"
+                    }
+                return HistoryEntry(
+                    hlc: HLC(rawValue: UInt64(row.int(0))),
+                    origin: NodeID(row.text(1) ?? "") ?? NodeID(origin: OriginKey(bytes: Array(repeating: 0, count: 32))!),
+                    seq: UInt64(row.int(2)), field: row.text(3) ?? "", action: action,
+                    value: row.isNull(5) ? nil : row.text(5), current: row.int(6) != 0)
+            }
         }
     }
 
     /// Every register with more than one surviving value.
     public func conflicts() throws -> [ConflictRecord] {
         try read { connection in
-            let fields = try connection.statement("""
+            let fields = try connection.statement(
+                """
                 SELECT entity, field FROM field_values WHERE value_count > 1 ORDER BY entity, field
-                """).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
+                """
+            ).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
             var states: [String: EntityState] = [:]
             return try fields.compactMap { entity, field in
                 guard let id = EntityID(entity) else { return nil }

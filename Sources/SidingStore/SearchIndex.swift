@@ -15,10 +15,12 @@ enum SearchIndex {
         guard !deleted else { return }
         var title: [String] = []
         var content: [String] = []
-        let texts = try connection.statement("""
+        let texts = try connection.statement(
+            """
             SELECT field, value FROM field_values WHERE entity = ?1
             UNION ALL SELECT field, element FROM set_members WHERE entity = ?1
-            """).bind(.text(entity)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
+            """
+        ).bind(.text(entity)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
         for (field, value) in texts where !unindexedFields.contains(field) {
             if titleFields.contains(field) { title.append(value) } else { content.append(value) }
         }

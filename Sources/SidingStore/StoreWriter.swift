@@ -77,31 +77,39 @@ public final class StoreWriter {
                 if type == 1 { touchedRegisters.insert(FieldKey(entity: entity, field: operation.field)) }
                 if type == 2, let value { touchedElements.insert(ElementKey(entity: entity, field: operation.field, element: value)) }
             }
-            try connection.statement("""
+            try connection.statement(
+                """
                 INSERT INTO ops(origin_key, seq, op_index, entity, field, op_type, value, hlc, live)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).bind(origin, seq, .integer(Int64(index)), .text(entity), .text(operation.field),
-                          .integer(Int64(bitPattern: type)), value.map(SQLValue.text) ?? .null, hlc, .integer(live)).run()
+                """
+            ).bind(
+                origin, seq, .integer(Int64(index)), .text(entity), .text(operation.field),
+                .integer(Int64(bitPattern: type)), value.map(SQLValue.text) ?? .null, hlc, .integer(live)
+            ).run()
             for target in operation.action.retires { try retire(target) }
         }
     }
 
     private func retire(_ dot: Dot) throws {
         let key: [SQLValue] = [.blob(dot.origin.bytes), .integer(Int64(dot.seq)), .integer(Int64(dot.index))]
-        let retired = try connection.statement("""
+        let retired = try connection.statement(
+            """
             UPDATE ops SET live = 0 WHERE origin_key = ? AND seq = ? AND op_index = ? AND live = 1
             RETURNING entity, field, op_type, value
-            """).bind(key).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.text(3) ?? "") }
+            """
+        ).bind(key).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.text(3) ?? "") }
         for (entity, field, type, value) in retired {
             if type == 1 { touchedRegisters.insert(FieldKey(entity: entity, field: field)) }
             if type == 2 { touchedElements.insert(ElementKey(entity: entity, field: field, element: value)) }
             touchedEntities.insert(entity)
         }
         if retired.isEmpty {
-            try connection.statement("""
+            try connection.statement(
+                """
                 INSERT OR IGNORE INTO tombstones(origin_key, seq, op_index)
                 SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM ops WHERE origin_key = ?1 AND seq = ?2 AND op_index = ?3)
-                """).bind(key).run()
+                """
+            ).bind(key).run()
         }
     }
 
@@ -118,36 +126,48 @@ public final class StoreWriter {
     /// operation applied so far in this transaction (once per touched field, not once per operation).
     func refreshMergedView() throws {
         for key in touchedRegisters {
-            let values = try connection.statement("""
+            let values = try connection.statement(
+                """
                 SELECT value, hlc, origin_key FROM ops WHERE entity = ? AND field = ? AND op_type = 1 AND live = 1
                 ORDER BY hlc DESC, origin_key DESC, seq DESC, op_index DESC
-                """).bind(.text(key.entity), .text(key.field)).rows { ($0.text(0) ?? "", $0.int(1), $0.blob(2)) }
+                """
+            ).bind(.text(key.entity), .text(key.field)).rows { ($0.text(0) ?? "", $0.int(1), $0.blob(2)) }
             if let winner = values.first {
-                try connection.statement("""
+                try connection.statement(
+                    """
                     INSERT INTO field_values(entity, field, value, hlc, origin_key, value_count) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(entity, field) DO UPDATE SET value = excluded.value, hlc = excluded.hlc,
                         origin_key = excluded.origin_key, value_count = excluded.value_count
-                    """).bind(.text(key.entity), .text(key.field), .text(winner.0), .integer(winner.1), .blob(winner.2),
-                              .integer(Int64(values.count))).run()
+                    """
+                ).bind(
+                    .text(key.entity), .text(key.field), .text(winner.0), .integer(winner.1), .blob(winner.2),
+                    .integer(Int64(values.count))
+                ).run()
             } else {
                 try connection.statement("DELETE FROM field_values WHERE entity = ? AND field = ?")
                     .bind(.text(key.entity), .text(key.field)).run()
             }
             if key.field == EntityState.deletedField {
-                try connection.statement("""
+                try connection.statement(
+                    """
                     UPDATE entities SET deleted = EXISTS (SELECT 1 FROM ops WHERE entity = ?1 AND field = ?2
                         AND op_type = 1 AND live = 1 AND value = ?3) WHERE entity = ?1
-                    """).bind(.text(key.entity), .text(key.field), .text(EntityState.deletedValue)).run()
+                    """
+                ).bind(.text(key.entity), .text(key.field), .text(EntityState.deletedValue)).run()
             }
         }
         for key in touchedElements {
             let bind: [SQLValue] = [.text(key.entity), .text(key.field), .text(key.element)]
-            let present = try connection.statement("""
+            let present = try connection.statement(
+                """
                 SELECT 1 FROM ops WHERE entity = ? AND field = ? AND value = ? AND op_type = 2 AND live = 1 LIMIT 1
-                """).bind(bind).exists()
-            try connection.statement(present
-                ? "INSERT OR IGNORE INTO set_members(entity, field, element) VALUES (?, ?, ?)"
-                : "DELETE FROM set_members WHERE entity = ? AND field = ? AND element = ?").bind(bind).run()
+                """
+            ).bind(bind).exists()
+            try connection.statement(
+                present
+                    ? "INSERT OR IGNORE INTO set_members(entity, field, element) VALUES (?, ?, ?)"
+                    : "DELETE FROM set_members WHERE entity = ? AND field = ? AND element = ?"
+            ).bind(bind).run()
         }
         for entity in touchedEntities { try SearchIndex.refresh(entity: entity, in: connection) }
         touchedRegisters.removeAll(keepingCapacity: true)

@@ -24,8 +24,10 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs a program to completion with output captured in files (no pipe can fill up and block it).
-public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                       stdin: Data? = nil, rawArguments: Bool = false) throws -> ProcessResult {
+public func runProcess(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+    stdin: Data? = nil, rawArguments: Bool = false
+) throws -> ProcessResult {
     let scratch = TemporaryDirectory("proc")
     let outPath = scratch.file("out"), errPath = scratch.file("err")
     _ = FileManager.default.createFile(atPath: outPath, contents: nil)

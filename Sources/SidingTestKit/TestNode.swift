@@ -50,7 +50,11 @@ public final class TestNode: @unchecked Sendable {
     public func kill9() -> Int32 { signalDaemon(SIGKILL) }
 
     private func signalDaemon(_ signal: Int32) -> Int32 {
-        guard let process = lock.withLock({ () -> Process? in defer { daemon = nil }; return daemon }) else { return 0 }
+        guard
+            let process = lock.withLock({ () -> Process? in
+                defer { daemon = nil }; return daemon
+            })
+        else { return 0 }
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         return process.terminationStatus

@@ -67,5 +67,5 @@ enum Environment {
     }
 }
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

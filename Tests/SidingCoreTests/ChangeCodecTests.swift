@@ -12,9 +12,11 @@ import Testing
         let operations = [
             Operation(entity: contact, field: "name", action: .write(value: "Li Wei", replaces: [Dot(origin: other, seq: 3, index: 1)])),
             Operation(entity: contact, field: "tags", action: .add(element: "water")),
-            Operation(entity: contact, field: "tags", action: .remove(element: "old", removes: [Dot(origin: OriginKey(key.publicKey), seq: 1, index: 0)])),
-            Operation(entity: EntityID(kind: EntityKind(rawValue: 9), bytes: Array(repeating: 1, count: 10))!, field: "future",
-                      action: .unknown(type: 77, body: [1, 2, 3])),
+            Operation(
+                entity: contact, field: "tags", action: .remove(element: "old", removes: [Dot(origin: OriginKey(key.publicKey), seq: 1, index: 0)])),
+            Operation(
+                entity: EntityID(kind: EntityKind(rawValue: 9), bytes: Array(repeating: 1, count: 10))!, field: "future",
+                action: .unknown(type: 77, body: [1, 2, 3])),
         ]
         let change = try Change.sign(by: key, seq: 5, hlc: HLC(milliseconds: 1_700_000_000_000, counter: 3), operations: operations)
         let decoded = try Change(verifying: change.encoded)
@@ -31,17 +33,23 @@ import Testing
     }
 
     @Test func aSingleFieldEditIsSmall() throws {
-        let edit = try Change.sign(by: key, seq: 1_000, hlc: HLC(milliseconds: 1_700_000_000_000, counter: 0), operations: [
-            Operation(entity: contact, field: "role", action: .write(value: "Senior Fellow", replaces: [Dot(origin: OriginKey(key.publicKey), seq: 999, index: 0)])),
-        ])
+        let edit = try Change.sign(
+            by: key, seq: 1_000, hlc: HLC(milliseconds: 1_700_000_000_000, counter: 0),
+            operations: [
+                Operation(
+                    entity: contact, field: "role",
+                    action: .write(value: "Senior Fellow", replaces: [Dot(origin: OriginKey(key.publicKey), seq: 999, index: 0)]))
+            ])
         #expect(edit.encoded.count <= 150, "a one-field edit is \(edit.encoded.count) bytes")
     }
 
     @Test func nonCanonicalAndHostileBytesAreRejected() throws {
         var random = SeededGenerator(seed: 99)
-        let change = try Change.sign(by: key, seq: 1, hlc: HLC(rawValue: 1), operations: [
-            Operation(entity: contact, field: "name", action: .write(value: "A", replaces: [])),
-        ])
+        let change = try Change.sign(
+            by: key, seq: 1, hlc: HLC(rawValue: 1),
+            operations: [
+                Operation(entity: contact, field: "name", action: .write(value: "A", replaces: []))
+            ])
         for _ in 0..<2_000 {
             var bytes = change.encoded
             let position = Int.random(in: 0..<bytes.count, using: &random)
@@ -103,13 +111,18 @@ import Testing
     let contact = EntityID(kind: .contact, bytes: Array(repeating: 1, count: 10))!
 
     @Test func writingAConflictedFieldReplacesEverySurvivingValue() {
-        let values = [RegisterValue(value: "A", dot: Dot(origin: origin, seq: 1, index: 0), hlc: HLC(rawValue: 5)),
-                      RegisterValue(value: "B", dot: Dot(origin: origin, seq: 2, index: 0), hlc: HLC(rawValue: 4))]
+        let values = [
+            RegisterValue(value: "A", dot: Dot(origin: origin, seq: 1, index: 0), hlc: HLC(rawValue: 5)),
+            RegisterValue(value: "B", dot: Dot(origin: origin, seq: 2, index: 0), hlc: HLC(rawValue: 4)),
+        ]
         let state = EntityState(id: contact, registers: ["role": values])
         let operations = EditPlanner.operations(for: Edit(writes: ["role": "A"]), on: contact, current: state)
         #expect(operations == [Operation(entity: contact, field: "role", action: .write(value: "A", replaces: values.map(\.dot).sorted()))])
-        #expect(EditPlanner.operations(for: Edit(writes: ["role": "A"]), on: contact,
-                                       current: EntityState(id: contact, registers: ["role": [values[0]]])).isEmpty)
+        #expect(
+            EditPlanner.operations(
+                for: Edit(writes: ["role": "A"]), on: contact,
+                current: EntityState(id: contact, registers: ["role": [values[0]]])
+            ).isEmpty)
     }
 
     @Test func removingATagRemovesEveryObservedAddition() {

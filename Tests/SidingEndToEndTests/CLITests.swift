@@ -13,8 +13,9 @@ import Testing
         let id = try node.siding("id")
         #expect(id.status == 0 && id.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == node.nodeID)
 
-        let added = try node.siding("contact", "add", "--name", "Li Wei", "--org", "Tsinghua University", "--role", "Scholar",
-                                    "--country", "cn", "--tag", "china-india", "--tag", "water")
+        let added = try node.siding(
+            "contact", "add", "--name", "Li Wei", "--org", "Tsinghua University", "--role", "Scholar",
+            "--country", "cn", "--tag", "china-india", "--tag", "water")
         #expect(added.status == 0, "\(added.stderr)")
         let contact = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(contact.hasPrefix("c_"))
@@ -22,8 +23,9 @@ import Testing
         #expect(try node.siding("contact", "set", contact, "role=Senior Fellow").status == 0)
         let notes = node.directory.file("notes.md")
         try Data("We discussed water sharing on the upper rivers.\n".utf8).write(to: URL(fileURLWithPath: notes))
-        let note = try node.siding("note", "add", "--title", "Frontier dialogue, round 3", "--date", "2026-10-02",
-                                   "--conflict", "China-India frontier", "--participant", contact, "--body-file", notes)
+        let note = try node.siding(
+            "note", "add", "--title", "Frontier dialogue, round 3", "--date", "2026-10-02",
+            "--conflict", "China-India frontier", "--participant", contact, "--body-file", notes)
         #expect(note.status == 0, "\(note.stderr)")
         let noteID = note.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 
@@ -104,8 +106,12 @@ import Testing
         let fromFile = try node.siding("note", "add", "--title", "T", "--body-file", bad)
         #expect(fromFile.status != 0 && fromFile.stderr.contains("UTF-8"))
         // An argument with invalid bytes, passed through a shell so the bytes reach argv untouched.
-        let viaShell = try runProcess("/bin/sh", ["-c", "\"$0\" --home \"$1\" contact add --name \"$(printf 'Li\\377Wei')\"",
-                                                  BuiltProducts.siding, node.home])
+        let viaShell = try runProcess(
+            "/bin/sh",
+            [
+                "-c", "\"$0\" --home \"$1\" contact add --name \"$(printf 'Li\\377Wei')\"",
+                BuiltProducts.siding, node.home,
+            ])
         #expect(viaShell.status != 0 && viaShell.stderr.contains("UTF-8"), "\(viaShell.stderr)")
         #expect(try await node.client.contacts().isEmpty)
     }

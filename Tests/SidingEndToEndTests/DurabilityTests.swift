@@ -23,7 +23,9 @@ import Testing
                     var attempts = 0
                     for n in 0..<10_000 {
                         attempts += 1
-                        guard let result = try? await client.create(.contacts, CreateRequest(set: ["name": "t\(trial) w\(writer) #\(n)"])) else { break }
+                        guard let result = try? await client.create(.contacts, CreateRequest(set: ["name": "t\(trial) w\(writer) #\(n)"])) else {
+                            break
+                        }
                         acked.append(result.id)
                     }
                     return (acked, attempts)
@@ -42,7 +44,9 @@ import Testing
         node.stop()
         let lost = acknowledged.filter { !present.contains($0) }
         let integrity = try SQLiteStore(path: node.databasePath).integrityCheck()
-        print("kill -9 trials: \(Self.trials), writes attempted: \(attempted), acknowledged: \(acknowledged.count), lost: \(lost.count), integrity_check: \(integrity)")
+        print(
+            "kill -9 trials: \(Self.trials), writes attempted: \(attempted), acknowledged: \(acknowledged.count), lost: \(lost.count), integrity_check: \(integrity)"
+        )
         #expect(acknowledged.count > Self.trials, "the clients must have written something in most trials")
         #expect(lost.isEmpty, "acknowledged writes lost after kill -9: \(lost.prefix(5))")
         #expect(Set(acknowledged).count == acknowledged.count)

@@ -74,16 +74,20 @@ import Testing
         let node = try TestNode()
         let contact = EntityID(kind: .contact, bytes: Array(repeating: 3, count: 10))!
         let partners = [Curve25519.Signing.PrivateKey(), Curve25519.Signing.PrivateKey()]
-        let creation = try Change.sign(by: partners[0], seq: 1, hlc: HLC(milliseconds: 1_000, counter: 0), operations: [
-            Operation(entity: contact, field: "name", action: .write(value: "Li Wei", replaces: [])),
-            Operation(entity: contact, field: "role", action: .write(value: "Scholar", replaces: [])),
-        ])
+        let creation = try Change.sign(
+            by: partners[0], seq: 1, hlc: HLC(milliseconds: 1_000, counter: 0),
+            operations: [
+                Operation(entity: contact, field: "name", action: .write(value: "Li Wei", replaces: [])),
+                Operation(entity: contact, field: "role", action: .write(value: "Scholar", replaces: [])),
+            ])
         let roleDot = creation.dot(1)
         // Two partners each replace the role without seeing the other's edit.
         let edits = try partners.enumerated().map { index, key in
-            try Change.sign(by: key, seq: index == 0 ? 2 : 1, hlc: HLC(milliseconds: 2_000 + UInt64(index), counter: 0), operations: [
-                Operation(entity: contact, field: "role", action: .write(value: index == 0 ? "Senior Fellow" : "Professor", replaces: [roleDot])),
-            ])
+            try Change.sign(
+                by: key, seq: index == 0 ? 2 : 1, hlc: HLC(milliseconds: 2_000 + UInt64(index), counter: 0),
+                operations: [
+                    Operation(entity: contact, field: "role", action: .write(value: index == 0 ? "Senior Fellow" : "Professor", replaces: [roleDot]))
+                ])
         }
         do {
             let store = try SQLiteStore(path: node.databasePath)

@@ -11,9 +11,11 @@ import Testing
     let contact = EntityID(kind: .contact, bytes: Array(repeating: 7, count: 10))!
 
     func change(_ seq: UInt64, name: String, replaces: [Dot] = []) throws -> Change {
-        try Change.sign(by: author, seq: seq, hlc: HLC(milliseconds: 1_000 + seq, counter: 0), operations: [
-            Operation(entity: contact, field: "name", action: .write(value: name, replaces: replaces)),
-        ])
+        try Change.sign(
+            by: author, seq: seq, hlc: HLC(milliseconds: 1_000 + seq, counter: 0),
+            operations: [
+                Operation(entity: contact, field: "name", action: .write(value: name, replaces: replaces))
+            ])
     }
 
     func isEmpty(_ store: SQLiteStore) throws -> Bool {

@@ -5,7 +5,8 @@ import SidingAPI
 /// `siding demo`: a throw-away node in a temporary directory, filled with a small realistic data set,
 /// then list, search and history as staff would use them. Leaves nothing running or on disk.
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Run a throw-away local node with sample data and show what Siding does.")
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Run a throw-away local node with sample data and show what Siding does.")
 
     func run() async throws {
         guard let daemon = DaemonExecutable.path() else { CLIRun.fail("cannot find the sidingd executable next to siding or on PATH") }
@@ -37,9 +38,11 @@ struct DemoCommand: AsyncParsableCommand {
         var ids: [String: String] = [:]
         for person in DemoData.people { ids[person.key] = try await client.create(.contacts, person.request).id }
         for round in DemoData.rounds {
-            _ = try await client.create(.notes, CreateRequest(
-                set: ["title": round.title, "date": round.date, "conflict": DemoData.conflict, "location": round.location, "body": round.body],
-                add: ["participants": round.participants.compactMap { ids[$0] }, "tags": ["china-india"]]))
+            _ = try await client.create(
+                .notes,
+                CreateRequest(
+                    set: ["title": round.title, "date": round.date, "conflict": DemoData.conflict, "location": round.location, "body": round.body],
+                    add: ["participants": round.participants.compactMap { ids[$0] }, "tags": ["china-india"]]))
         }
         let li = ids["li"] ?? ""
         _ = try await client.edit(.contacts, id: li, EditRequest(set: ["role": "Senior Fellow"]))
@@ -57,7 +60,9 @@ struct DemoCommand: AsyncParsableCommand {
         heading("$ siding conflicts")
         let conflicts = try await client.conflicts()
         print(conflicts.isEmpty ? "No conflicts (one node alone cannot disagree with itself)." : Views.conflictTable(conflicts))
-        heading("Done: the demo node is stopped and \(home) removed. Start your own with:\n  siding init --home ~/aw --name \"Your organisation\"\n  sidingd --home ~/aw &")
+        heading(
+            "Done: the demo node is stopped and \(home) removed. Start your own with:\n  siding init --home ~/aw --name \"Your organisation\"\n  sidingd --home ~/aw &"
+        )
     }
 
     private func heading(_ text: String) { print("\n\(text)") }

@@ -3,19 +3,23 @@ import SidingAPI
 /// How each resource looks in a terminal.
 enum Views {
     static func contactRecord(_ contact: ContactResource) -> [(String, String)] {
-        var pairs: [(String, String)] = [("id", contact.id), ("name", contact.name), ("organization", contact.organization),
-                                         ("role", contact.role), ("country", contact.country),
-                                         ("emails", contact.emails.joined(separator: ", ")), ("phones", contact.phones.joined(separator: ", ")),
-                                         ("tags", contact.tags.joined(separator: ", ")), ("bio", contact.bio)]
+        var pairs: [(String, String)] = [
+            ("id", contact.id), ("name", contact.name), ("organization", contact.organization),
+            ("role", contact.role), ("country", contact.country),
+            ("emails", contact.emails.joined(separator: ", ")), ("phones", contact.phones.joined(separator: ", ")),
+            ("tags", contact.tags.joined(separator: ", ")), ("bio", contact.bio),
+        ]
         if contact.deleted { pairs.append(("deleted", "yes")) }
         if !contact.conflicts.isEmpty { pairs.append(("conflicts", contact.conflicts.joined(separator: ", ") + " (see `siding conflicts`)")) }
         return pairs
     }
 
     static func noteRecord(_ note: NoteResource) -> [(String, String)] {
-        var pairs: [(String, String)] = [("id", note.id), ("title", note.title), ("date", note.date), ("conflict", note.conflict),
-                                         ("location", note.location), ("participants", note.participants.joined(separator: ", ")),
-                                         ("tags", note.tags.joined(separator: ", "))]
+        var pairs: [(String, String)] = [
+            ("id", note.id), ("title", note.title), ("date", note.date), ("conflict", note.conflict),
+            ("location", note.location), ("participants", note.participants.joined(separator: ", ")),
+            ("tags", note.tags.joined(separator: ", ")),
+        ]
         if note.deleted { pairs.append(("deleted", "yes")) }
         if !note.conflicts.isEmpty { pairs.append(("conflicts", note.conflicts.joined(separator: ", ") + " (see `siding conflicts`)")) }
         pairs.append(("body", note.body))

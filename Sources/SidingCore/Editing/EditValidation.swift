@@ -55,7 +55,8 @@ public enum EditValidation {
             return value
         case .phone:
             guard value.unicodeScalars.allSatisfy({ "0123456789+-() ./".unicodeScalars.contains($0) }),
-                  value.unicodeScalars.contains(where: { ("0"..."9").contains($0) }) else {
+                value.unicodeScalars.contains(where: { ("0"..."9").contains($0) })
+            else {
                 throw .invalid(spec.name, "'\(value)' is not a phone number (digits, spaces and + - ( ) . / only)")
             }
             return value
@@ -95,7 +96,8 @@ extension String {
     var trimmingWhitespace: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         return String(scalars[first...last])
     }
 }

@@ -15,7 +15,8 @@ public struct EntityID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public init?(_ text: String) {
         let parts = text.lowercased().split(separator: "_", maxSplits: 1)
         guard parts.count == 2, let kind = EntityKind(prefix: String(parts[0])),
-              parts[1].count == 16, let bytes = Base32.decode(String(parts[1])) else { return nil }
+            parts[1].count == 16, let bytes = Base32.decode(String(parts[1]))
+        else { return nil }
         self.init(kind: kind, bytes: bytes)
     }
 

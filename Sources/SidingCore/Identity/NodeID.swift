@@ -17,7 +17,8 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
         guard compact.count == 33, let check = compact.last else { return nil }
         let body = String(compact.dropLast())
         guard let bytes = Base32.decode(body), bytes.count == Self.digestBytes,
-              Self.checkCharacter(body) == check else { return nil }
+            Self.checkCharacter(body) == check
+        else { return nil }
         fingerprint = bytes
     }
 

@@ -28,14 +28,17 @@ public struct Replica: Sendable {
     /// Receives a change whose signature was already checked (`Change(verifying:)`).
     public mutating func receive(_ change: Change) throws(ReceiveError) -> ApplyOutcome {
         let heldSeq = versionVector[change.origin]
-        switch Admission.decide(seq: change.seq, held: heldSeq,
-                                storedBytes: self.change(origin: change.origin, seq: change.seq), bytes: change.encoded) {
+        switch Admission.decide(
+            seq: change.seq, held: heldSeq,
+            storedBytes: self.change(origin: change.origin, seq: change.seq), bytes: change.encoded)
+        {
         case .duplicate:
             return .duplicate
         case .equivocation:
-            let evidence = EquivocationEvidence(origin: change.origin, seq: change.seq,
-                                                first: self.change(origin: change.origin, seq: change.seq) ?? [],
-                                                second: change.encoded)
+            let evidence = EquivocationEvidence(
+                origin: change.origin, seq: change.seq,
+                first: self.change(origin: change.origin, seq: change.seq) ?? [],
+                second: change.encoded)
             if !equivocations.contains(evidence) { equivocations.append(evidence) }
             return .equivocation
         case .gap(let expected):

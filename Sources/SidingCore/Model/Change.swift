@@ -1,4 +1,5 @@
 import Crypto
+
 import struct Foundation.Data
 
 /// The unit of replication: one local command's operations, signed by the node that made them.

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SidingAPI
 
 /// A complete local API request, body included (already held to the size limit).
 struct APIRequest: Sendable {
@@ -39,7 +40,8 @@ struct APIResponse: Sendable {
         do {
             return APIResponse(status: status, body: try encoder.encode(value))
         } catch {
-            return APIResponse(status: .internalServerError, body: Data(#"{"error":{"code":"encoding","message":"cannot encode the response"}}"#.utf8))
+            return APIResponse(
+                status: .internalServerError, body: Data(#"{"error":{"code":"encoding","message":"cannot encode the response"}}"#.utf8))
         }
     }
 
@@ -47,8 +49,6 @@ struct APIResponse: Sendable {
         json(ErrorBodyFactory.make(error), status: HTTPResponseStatus(statusCode: error.httpStatus))
     }
 }
-
-import SidingAPI
 
 enum ErrorBodyFactory {
     static func make(_ error: NodeError) -> ErrorBody { ErrorBody(code: error.code, message: error.description) }

@@ -25,11 +25,18 @@ struct LocalAPIRouter: Sendable {
         guard path.first == "v1", (2...3).contains(path.count) else { throw notFound(request) }
         let resource = path[1]
         let id: String? = path.count == 3 ? path[2] : nil
-        let kind: EntityKind? = switch resource { case "contacts": .contact; case "notes": .note; default: nil }
+        let kind: EntityKind? =
+            switch resource {
+            case "contacts": .contact;
+            case "notes": .note;
+            default: nil
+            }
         switch (request.method, resource, id) {
         case (.GET, "node", nil):
-            return .json(NodeInfo(id: service.nodeID.description, name: service.configuration.name,
-                                  listen: service.configuration.listen.description, version: version))
+            return .json(
+                NodeInfo(
+                    id: service.nodeID.description, name: service.configuration.name,
+                    listen: service.configuration.listen.description, version: version))
         case (.POST, _, nil) where kind != nil:
             let outcome = try await service.create(kind ?? .contact, try request.decode(CreateRequest.self))
             return .json(WriteResult(id: outcome.id, changed: outcome.changed), status: .created)
@@ -40,11 +47,19 @@ struct LocalAPIRouter: Sendable {
             let outcome = try await service.delete(kind ?? .contact, id: id)
             return .json(WriteResult(id: outcome.id, changed: outcome.changed))
         case (.GET, "contacts", nil):
-            return try await read { .json(try service.contacts(tag: request.query["tag"], country: request.query["country"]?.uppercased(),
-                                                               organization: request.query["org"])) }
+            return try await read {
+                .json(
+                    try service.contacts(
+                        tag: request.query["tag"], country: request.query["country"]?.uppercased(),
+                        organization: request.query["org"]))
+            }
         case (.GET, "notes", nil):
-            return try await read { .json(try service.notes(conflict: request.query["conflict"], participant: request.query["participant"],
-                                                            since: request.query["since"])) }
+            return try await read {
+                .json(
+                    try service.notes(
+                        conflict: request.query["conflict"], participant: request.query["participant"],
+                        since: request.query["since"]))
+            }
         case (.GET, "contacts", .some(let id)):
             return try await read { .json(ResourceMapping.contact(try service.record(.contact, id: id))) }
         case (.GET, "notes", .some(let id)):

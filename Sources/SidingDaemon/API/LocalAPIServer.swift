@@ -12,8 +12,10 @@ struct LocalAPIServer {
     let channel: Channel
     let socketPath: String
 
-    static func start(socketPath: String, groupAccess: Bool, router: LocalAPIRouter,
-                      group: EventLoopGroup) async throws -> LocalAPIServer {
+    static func start(
+        socketPath: String, groupAccess: Bool, router: LocalAPIRouter,
+        group: EventLoopGroup
+    ) async throws -> LocalAPIServer {
         try await removeStaleSocket(socketPath)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)

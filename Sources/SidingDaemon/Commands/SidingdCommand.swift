@@ -1,6 +1,6 @@
-import SidingAPI
 import ArgumentParser
 import Foundation
+import SidingAPI
 
 /// `sidingd`: the Siding node daemon.
 public struct SidingdCommand: AsyncParsableCommand {

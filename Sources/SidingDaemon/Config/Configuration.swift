@@ -1,4 +1,3 @@
-import SidingAPI
 import Logging
 import SidingAPI
 
@@ -48,7 +47,9 @@ public struct Configuration: Sendable, Equatable {
         let socket = try string("api.socket")?.0
         socketPath = socket?.isEmpty == false ? socket : nil
         if let entry = document.values["api.group_access"] {
-            guard case .bool(let flag) = entry.value else { throw .config(file: file, line: entry.line, reason: "api.group_access must be true or false") }
+            guard case .bool(let flag) = entry.value else {
+                throw .config(file: file, line: entry.line, reason: "api.group_access must be true or false")
+            }
             groupAccess = flag
         } else {
             groupAccess = false
@@ -101,7 +102,8 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }),
-              let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port) else { return nil }
+            let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port)
+        else { return nil }
         self.host = host
         self.port = port
     }

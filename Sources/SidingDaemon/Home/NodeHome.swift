@@ -1,6 +1,6 @@
-import SidingAPI
 import Crypto
 import Foundation
+import SidingAPI
 import SidingCore
 
 /// A node's home directory: its configuration, key and database, readable by its owner only.

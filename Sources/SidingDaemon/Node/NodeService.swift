@@ -1,4 +1,3 @@
-import SidingAPI
 import Foundation
 import SidingAPI
 import SidingCore

@@ -23,20 +23,23 @@ enum ResourceMapping {
 
     static func searchResult(_ hit: SearchHit) -> SearchResult {
         let record = hit.record
-        return SearchResult(id: record.id.description, kind: record.id.kind.description,
-                            title: record.fields["name"] ?? record.fields["title"] ?? "", snippet: hit.snippet)
+        return SearchResult(
+            id: record.id.description, kind: record.id.kind.description,
+            title: record.fields["name"] ?? record.fields["title"] ?? "", snippet: hit.snippet)
     }
 
     static func history(_ entry: HistoryEntry) -> HistoryItem {
-        HistoryItem(time: time(entry.hlc), hlc: entry.hlc.description, node: entry.origin.description, seq: entry.seq,
-                    field: entry.field, action: entry.action, value: entry.value, current: entry.current)
+        HistoryItem(
+            time: time(entry.hlc), hlc: entry.hlc.description, node: entry.origin.description, seq: entry.seq,
+            field: entry.field, action: entry.action, value: entry.value, current: entry.current)
     }
 
     static func conflict(_ record: ConflictRecord) -> ConflictItem {
-        ConflictItem(id: record.entity.description, kind: record.entity.kind.description, field: record.field,
-                     values: record.values.map {
-                         ConflictItem.Value(value: $0.value, node: $0.dot.origin.nodeID.description, time: time($0.hlc), hlc: $0.hlc.description)
-                     })
+        ConflictItem(
+            id: record.entity.description, kind: record.entity.kind.description, field: record.field,
+            values: record.values.map {
+                ConflictItem.Value(value: $0.value, node: $0.dot.origin.nodeID.description, time: time($0.hlc), hlc: $0.hlc.description)
+            })
     }
 
     /// The wall-clock part of an HLC as ISO 8601 UTC with milliseconds.

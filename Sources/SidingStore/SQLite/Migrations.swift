@@ -88,7 +88,7 @@ enum Migrations {
             (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'body') AS body,
             e.deleted AS deleted
             FROM entities e WHERE e.kind = 2;
-        """,
+        """
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.
