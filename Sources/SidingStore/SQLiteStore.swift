@@ -154,11 +154,11 @@ public final class SQLiteStore: ChangeStore, Sendable {
         try read { connection in
             try connection.statement(
                 """
-                SELECT o.hlc, g.node_id, o.seq, o.field, o.op_type, o.value, o.live FROM ops o
-                JOIN origins g ON g.origin_key = o.origin_key
+                SELECT o.hlc, o.origin_key, o.seq, o.field, o.op_type, o.value, o.live FROM ops o
                 WHERE o.entity = ? ORDER BY o.hlc, o.origin_key, o.seq, o.op_index
                 """
-            ).bind(.text(id.description)).rows { row in
+            ).bind(.text(id.description)).rows { row -> HistoryEntry? in
+                guard let origin = OriginKey(bytes: row.blob(1)) else { return nil }
                 let type = row.int(4)
                 let action =
                     switch type {
@@ -169,10 +169,10 @@ public final class SQLiteStore: ChangeStore, Sendable {
                     }
                 return HistoryEntry(
                     hlc: HLC(rawValue: UInt64(row.int(0))),
-                    origin: NodeID(row.text(1) ?? "") ?? NodeID(origin: OriginKey(bytes: Array(repeating: 0, count: 32))!),
+                    origin: origin.nodeID,
                     seq: UInt64(row.int(2)), field: row.text(3) ?? "", action: action,
                     value: row.isNull(5) ? nil : row.text(5), current: row.int(6) != 0)
-            }
+            }.compactMap { $0 }
         }
     }
 

@@ -18,8 +18,6 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var pending: [Pending] = []
     private var stopping = false
     private var finished = false
-    /// Largest number of jobs committed in one transaction so far (reported in the log on shutdown).
-    private(set) var largestBatch = 0
 
     init(store: SQLiteStore) {
         self.store = store
@@ -68,7 +66,6 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
-        largestBatch = max(largestBatch, batch.count)
         var results: [Result<WriteOutcome, Error>] = []
         do {
             try store.write { transaction in
