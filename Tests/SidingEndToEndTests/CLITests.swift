@@ -70,6 +70,8 @@ import Testing
         #expect(down.status != 0)
         #expect(down.stderr.contains("sidingd --home"), "\(down.stderr)")
         #expect(down.stderr.split(separator: "\n").count == 1)
+        let nowhere = try runProcess(BuiltProducts.siding, ["--home", node.directory.file("missing"), "contact", "list"])
+        #expect(nowhere.status != 0 && nowhere.stderr.contains("siding init"), "\(nowhere.stderr)")
 
         try await node.start()
         defer { node.stop() }

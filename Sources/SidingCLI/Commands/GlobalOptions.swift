@@ -33,6 +33,9 @@ enum CLIRun {
             try await body(try global.client())
         } catch let error as LocalAPIError {
             if case .daemonNotRunning = error, let home = try? global.resolvedHome() {
+                if !FileManager.default.fileExists(atPath: home + "/siding.toml") {
+                    fail("there is no Siding node in \(home); create one with `siding init --home \(home) --name NAME`")
+                }
                 fail("sidingd is not running for \(home); start it with `sidingd --home \(home) &` (or `systemctl start sidingd@NAME`)")
             }
             fail(error.description)
