@@ -40,6 +40,7 @@ import Testing
                     entity: contact, field: "role",
                     action: .write(value: "Senior Fellow", replaces: [Dot(origin: OriginKey(key.publicKey), seq: 999, index: 0)]))
             ])
+        print("single-field edit: \(edit.encoded.count) bytes")
         #expect(edit.encoded.count <= 150, "a one-field edit is \(edit.encoded.count) bytes")
     }
 
