@@ -13,13 +13,39 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System SQLite (Debian libsqlite3-dev) through its C API: the hot write path is the C API itself.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // Pure, deterministic CRDT core: no clock, randomness, I/O or logging.
+        // System zlib (Debian zlib1g-dev) through its C API: inflate must report truncation and trailing bytes.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "SidingCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SidingStore", dependencies: ["SidingCore", "CSQLite"]),
+        // Wire protocol: frames, protobuf messages, bounded inflate. Pure over ByteBuffer.
+        .target(
+            name: "SidingWire",
+            dependencies: [
+                "SidingCore", "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
+        // Sessions, TLS identity, dialer and listener; reaches storage only through SidingCore.ChangeStore.
+        .target(
+            name: "SidingSync",
+            dependencies: [
+                "SidingCore", "SidingWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Types and typed client of the daemon's local API, shared by the daemon and the CLI.
         .target(
             name: "SidingAPI",
@@ -31,7 +57,7 @@ let package = Package(
         .target(
             name: "SidingDaemon",
             dependencies: [
-                "SidingCore", "SidingStore", "SidingAPI",
+                "SidingCore", "SidingStore", "SidingAPI", "SidingSync",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -49,6 +75,13 @@ let package = Package(
         .executableTarget(name: "siding", dependencies: ["SidingCLI"]),
         .target(name: "SidingTestKit", dependencies: ["SidingCore", "SidingAPI"]),
         .testTarget(name: "SidingCoreTests", dependencies: ["SidingCore", "SidingTestKit"]),
+        .testTarget(
+            name: "SidingWireTests",
+            dependencies: [
+                "SidingWire", "SidingCore", "SidingTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "SidingStoreTests",
             dependencies: [

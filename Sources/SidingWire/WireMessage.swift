@@ -1,0 +1,146 @@
+import NIOCore
+import SidingCore
+import SwiftProtobuf
+
+import struct Foundation.Data
+
+/// A decoded protocol message. Frames carry them; `Protocol/SPEC.md` defines both.
+public enum WireMessage: Equatable, Sendable {
+    case hello(WireHello)
+    case summary(VersionVector)
+    case batch(id: UInt64, changes: [[UInt8]])
+    case ack(WireAck)
+    case ping(UInt64)
+    case pong(UInt64)
+    case close(CloseCode?, code: UInt32, reason: String)
+
+    public enum FrameType: UInt8, Sendable {
+        case hello = 1, summary = 2, batch = 3, ack = 4, ping = 5, pong = 6, close = 7
+    }
+
+    public var frameType: FrameType {
+        switch self {
+        case .hello: .hello
+        case .summary: .summary
+        case .batch: .batch
+        case .ack: .ack
+        case .ping: .ping
+        case .pong: .pong
+        case .close: .close
+        }
+    }
+
+    // MARK: Encoding
+
+    public func frame() throws -> Frame {
+        let bytes = try protobufBytes()
+        if bytes.count >= WireLimits.compressionThreshold {
+            var payload = ByteBuffer()
+            payload.writeInteger(UInt32(bytes.count))
+            payload.writeBytes(Zlib.deflate(bytes))
+            return Frame(type: frameType.rawValue, flags: Frame.deflated, payload: payload)
+        }
+        return Frame(type: frameType.rawValue, payload: ByteBuffer(bytes: bytes))
+    }
+
+    func protobufBytes() throws -> [UInt8] {
+        switch self {
+        case .hello(let hello):
+            return try hello.serializedBytes()
+        case .summary(let vector):
+            var summary = WireSummary()
+            summary.entries = vector.entries.sorted { $0.key < $1.key }.map { origin, seq in
+                var entry = WireVectorEntry()
+                entry.origin = Data(origin.bytes)
+                entry.seq = seq
+                return entry
+            }
+            return try summary.serializedBytes()
+        case .batch(let id, let changes):
+            var batch = WireBatch()
+            batch.batchID = id
+            batch.changes = changes.map { Data($0) }
+            return try batch.serializedBytes()
+        case .ack(let ack):
+            return try ack.serializedBytes()
+        case .ping(let nonce):
+            var ping = WirePing()
+            ping.nonce = nonce
+            return try ping.serializedBytes()
+        case .pong(let nonce):
+            var pong = WirePong()
+            pong.nonce = nonce
+            return try pong.serializedBytes()
+        case .close(_, let code, let reason):
+            var close = WireClose()
+            close.code = code
+            close.reason = reason
+            return try close.serializedBytes()
+        }
+    }
+
+    public static func close(_ code: CloseCode, _ reason: String) -> WireMessage {
+        .close(code, code: code.rawValue, reason: String(reason.prefix(WireLimits.maxNameBytes)))
+    }
+
+    // MARK: Decoding
+
+    /// Decodes a frame, inflating it first if flagged; every limit is checked before work is done.
+    public static func decode(_ frame: Frame) throws(WireError) -> WireMessage {
+        guard let type = FrameType(rawValue: frame.type) else { throw .unknownFrameType(frame.type) }
+        guard frame.flags & ~Frame.deflated == 0 else { throw .unknownFlags(frame.flags) }
+        var payload = frame.payload
+        let bytes: [UInt8]
+        if frame.flags & Frame.deflated != 0 {
+            guard let declared = payload.readInteger(as: UInt32.self) else { throw .badCompression("missing inflated length") }
+            bytes = try Zlib.inflate(payload.readBytes(length: payload.readableBytes) ?? [], declaredLength: Int(declared))
+        } else {
+            bytes = payload.readBytes(length: payload.readableBytes) ?? []
+        }
+        do {
+            return try decode(type, bytes)
+        } catch let error as WireError {
+            throw error
+        } catch {
+            throw .malformedMessage("\(type): \(error)")
+        }
+    }
+
+    private static func decode(_ type: FrameType, _ bytes: [UInt8]) throws -> WireMessage {
+        switch type {
+        case .hello:
+            let hello = try WireHello(serializedBytes: bytes)
+            guard hello.nodeName.utf8.count <= WireLimits.maxNameBytes, hello.softwareVersion.utf8.count <= WireLimits.maxNameBytes,
+                hello.capabilities.count <= WireLimits.maxCapabilities
+            else { throw WireError.limitExceeded("hello fields") }
+            return .hello(hello)
+        case .summary:
+            let summary = try WireSummary(serializedBytes: bytes)
+            guard summary.entries.count <= WireLimits.maxSummaryEntries else { throw WireError.limitExceeded("summary entries") }
+            var entries: [OriginKey: UInt64] = [:]
+            for entry in summary.entries {
+                guard let origin = OriginKey(bytes: Array(entry.origin)), entry.seq <= UInt64(Int64.max) else {
+                    throw WireError.malformedMessage("summary entry with a bad origin or seq")
+                }
+                guard entries[origin] == nil else { throw WireError.malformedMessage("summary names an origin twice") }
+                entries[origin] = entry.seq
+            }
+            return .summary(VersionVector(entries))
+        case .batch:
+            let batch = try WireBatch(serializedBytes: bytes)
+            guard batch.changes.count <= WireLimits.maxBatchChanges else {
+                throw WireError.limitExceeded("\(batch.changes.count) changes in a batch")
+            }
+            return .batch(id: batch.batchID, changes: batch.changes.map { Array($0) })
+        case .ack:
+            return .ack(try WireAck(serializedBytes: bytes))
+        case .ping:
+            return .ping(try WirePing(serializedBytes: bytes).nonce)
+        case .pong:
+            return .pong(try WirePong(serializedBytes: bytes).nonce)
+        case .close:
+            let close = try WireClose(serializedBytes: bytes)
+            return .close(CloseCode(rawValue: close.code), code: close.code, reason: String(close.reason.prefix(WireLimits.maxNameBytes)))
+        }
+    }
+}
