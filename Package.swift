@@ -76,6 +76,15 @@ let package = Package(
         .target(name: "SidingTestKit", dependencies: ["SidingCore", "SidingAPI"]),
         .testTarget(name: "SidingCoreTests", dependencies: ["SidingCore", "SidingTestKit"]),
         .testTarget(
+            name: "SidingSyncTests",
+            dependencies: [
+                "SidingSync", "SidingStore", "SidingCore", "SidingWire", "SidingTestKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .testTarget(
             name: "SidingWireTests",
             dependencies: [
                 "SidingWire", "SidingCore", "SidingTestKit",

@@ -53,7 +53,11 @@ public final class SQLiteStore: ChangeStore, Sendable {
                 throw ReceiveError.rejected(error)
             }
         }
-        return try write { transaction in try changes.map { try transaction.apply($0) } }
+        return try apply(changes)
+    }
+
+    public func apply(_ changes: [Change]) throws -> [ApplyOutcome] {
+        try write { transaction in try changes.map { try transaction.apply($0) } }
     }
 
     // MARK: Reading

@@ -1,0 +1,56 @@
+import Foundation
+import SidingCore
+
+/// What `siding status` shows of one partner.
+public struct PeerStatus: Sendable, Equatable {
+    public var nodeID: NodeID
+    public var name: String
+    public var address: String?
+    public var connected = false
+    public var lastConnected: Date?
+    public var lastError: String?
+    /// Seconds until the next dial attempt, while backing off.
+    public var backoffSeconds: Double?
+    /// What the partner holds as far as this node knows (its summary plus what it sent or acknowledged).
+    public var peerVector = VersionVector()
+    /// What the partner acknowledged having (committed on its side).
+    public var acknowledgedVector = VersionVector()
+    public var changesSent = 0
+    public var changesReceived = 0
+    public var batchesSent = 0
+    public var batchesReceived = 0
+    public var duplicatesReceived = 0
+    public var equivocationsReceived = 0
+    public var lastSync: Date?
+    /// Changes the partner holds that this node lacks, and the reverse (from the version vectors).
+    public var missingHere = 0
+    public var missingThere = 0
+
+    public init(nodeID: NodeID, name: String, address: String?) {
+        self.nodeID = nodeID
+        self.name = name
+        self.address = address
+    }
+
+    /// Σ over origins of how far `ahead` is beyond `behind`.
+    static func lead(of ahead: VersionVector, over behind: VersionVector) -> Int {
+        ahead.entries.reduce(0) { sum, entry in sum + Int(entry.value > behind[entry.key] ? entry.value - behind[entry.key] : 0) }
+    }
+}
+
+/// Live per-partner state, written by sessions and dialers, read by status. Lock-protected.
+final class PeerStatusBook: @unchecked Sendable {
+    private let lock = NSLock()
+    private var statuses: [NodeID: PeerStatus] = [:]
+
+    func update(_ id: NodeID, name: String = "", address: String? = nil, _ change: (inout PeerStatus) -> Void) {
+        lock.withLock {
+            var status = statuses[id] ?? PeerStatus(nodeID: id, name: name, address: address)
+            change(&status)
+            statuses[id] = status
+        }
+    }
+
+    func remove(_ id: NodeID) { _ = lock.withLock { statuses.removeValue(forKey: id) } }
+    func status(_ id: NodeID) -> PeerStatus? { lock.withLock { statuses[id] } }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import NIOTLS
+import SidingCore
+import SidingWire
+
+/// TLS 1.3 with both sides presenting their self-signed node certificate; each side accepts only the
+/// node IDs it was told to (the whole partner list when listening, one pinned ID when dialling).
+/// A refused peer is stopped inside the handshake, before any application byte is read.
+enum SecureChannel {
+    static func context(_ identity: NodeIdentity, server: Bool) throws -> NIOSSLContext {
+        var configuration =
+            server
+            ? TLSConfiguration.makeServerConfiguration(
+                certificateChain: [.certificate(identity.certificate)], privateKey: .privateKey(identity.privateKey))
+            : TLSConfiguration.makeClientConfiguration()
+        configuration.certificateChain = [.certificate(identity.certificate)]
+        configuration.privateKey = .privateKey(identity.privateKey)
+        configuration.minimumTLSVersion = .tlsv13
+        configuration.maximumTLSVersion = .tlsv13
+        // Makes the server ask for (and require) a client certificate, and hands every peer certificate to
+        // the custom callback below; without it a server never sees a client certificate at all.
+        configuration.certificateVerification = .noHostnameVerification
+        configuration.signingSignatureAlgorithms = [.ed25519]
+        configuration.verifySignatureAlgorithms = [.ed25519]
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// Adds TLS, the handshake deadline and the frame codec to `channel`; the returned future succeeds
+    /// with the peer's node ID once the handshake completed and the peer was accepted.
+    static func configure(
+        _ channel: Channel, context: NIOSSLContext, accept: @escaping @Sendable (NodeID?) -> Bool, dialing: Bool, logger: Logger
+    ) throws -> EventLoopFuture<NodeID> {
+        let identified = PeerIdentity()
+        let remote = channel.remoteAddress?.description ?? "unknown address"
+        let verify: NIOSSLCustomVerificationCallback = { certificates, promise in
+            let id = certificates.first.flatMap(NodeIdentity.nodeID(of:))
+            if let id, accept(id) {
+                identified.set(id)
+                promise.succeed(.certificateVerified)
+            } else {
+                if dialing {
+                    logger.warning(
+                        "refused server: not the node we dialled",
+                        metadata: ["peer": "\(id?.description ?? "no Ed25519 key")", "address": "\(remote)"])
+                } else {
+                    logger.warning(
+                        "refused connection from a node that is not a partner; add it with `siding peer add` if it should be one",
+                        metadata: ["peer": "\(id?.description ?? "no certificate")", "address": "\(remote)"])
+                }
+                promise.succeed(.failed)
+            }
+        }
+        let tlsHandler: ChannelHandler =
+            dialing
+            ? try NIOSSLClientHandler(context: context, serverHostname: nil, customVerificationCallback: verify)
+            : NIOSSLServerHandler(context: context, customVerificationCallback: verify)
+        let handshake = channel.eventLoop.makePromise(of: NodeID.self)
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(tlsHandler)
+        try sync.addHandler(HandshakeDeadline(promise: handshake, identity: identified, timeout: .seconds(WireLimits.handshakeTimeout)))
+        try sync.addHandler(ByteToMessageHandler(FrameDecoder()))
+        try sync.addHandler(MessageToByteHandler(FrameEncoder()))
+        return handshake.futureResult
+    }
+}
+
+/// The peer's node ID as the verification callback found it (set on the event loop, read once after).
+final class PeerIdentity: @unchecked Sendable {
+    private var id: NodeID?
+    private let lock = NSLock()
+
+    func set(_ value: NodeID) { lock.withLock { id = value } }
+    var value: NodeID? { lock.withLock { id } }
+}
+
+/// Closes a connection whose TLS handshake has not completed within the deadline (NIOSSL has none of
+/// its own), and reports the accepted peer when it does complete.
+final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    private let promise: EventLoopPromise<NodeID>
+    private let identity: PeerIdentity
+    private let timeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+
+    init(promise: EventLoopPromise<NodeID>, identity: PeerIdentity, timeout: TimeAmount) {
+        self.promise = promise
+        self.identity = identity
+        self.timeout = timeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let channel = context.channel
+        let promise = self.promise
+        deadline = context.eventLoop.scheduleTask(in: timeout) {
+            promise.fail(SyncError.handshakeTimeout)
+            channel.close(promise: nil)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            deadline?.cancel()
+            if let id = identity.value { promise.succeed(id) } else { promise.fail(SyncError.notAPartner) }
+            context.pipeline.syncOperations.removeHandler(self, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        deadline?.cancel()
+        promise.fail(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        promise.fail(SyncError.connectionClosed)
+        context.fireChannelInactive()
+    }
+}

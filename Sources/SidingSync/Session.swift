@@ -1,0 +1,253 @@
+import Foundation
+import Logging
+import NIOCore
+import SidingCore
+import SidingWire
+
+/// One authenticated connection to a partner, either direction. Both sides run the same protocol:
+/// hello → summary → each streams what the other lacks in acknowledged batches → live push of every
+/// new commit, with keepalives. Ends on error, idle timeout, close, or when the channel is closed.
+struct Session {
+    let peer: NodeID
+    let channel: NIOAsyncChannel<Frame, Frame>
+    let localName: String
+    let store: any ChangeStore
+    let commits: Feed
+    let book: PeerStatusBook
+    let logger: Logger
+
+    func run() async throws {
+        try await channel.executeThenClose { inbound, outbound in
+            var frames = inbound.makeAsyncIterator()
+            let writer = FrameWriter(outbound: outbound)
+            var hello = WireHello()
+            hello.protocolVersion = WireLimits.protocolVersion
+            hello.minProtocolVersion = WireLimits.minimumProtocolVersion
+            hello.softwareVersion = SyncEngine.softwareVersion
+            hello.nodeName = String(localName.prefix(WireLimits.maxNameBytes))
+            hello.capabilities = ["deflate"]
+            try await writer.send(.hello(hello))
+            guard case .hello(let theirs) = try await nextMessage(&frames, writer) else {
+                throw await fail(writer, .protocolError, "expected hello first")
+            }
+            guard theirs.protocolVersion >= WireLimits.minimumProtocolVersion, theirs.minProtocolVersion <= WireLimits.protocolVersion else {
+                throw await fail(writer, .unsupportedVersion, "versions \(theirs.minProtocolVersion)…\(theirs.protocolVersion) unsupported")
+            }
+            try await writer.send(.summary(try await store.versionVector()))
+            guard case .summary(let peerSummary) = try await nextMessage(&frames, writer) else {
+                throw await fail(writer, .protocolError, "expected summary after hello")
+            }
+            let window = SendWindow(peerSummary: peerSummary)
+            let clock = ActivityClock()
+            book.update(peer) {
+                $0.connected = true
+                $0.lastConnected = Date()
+                $0.lastError = nil
+                $0.backoffSeconds = nil
+                $0.peerVector = peerSummary
+                $0.acknowledgedVector = peerSummary
+                if !theirs.nodeName.isEmpty && $0.name.isEmpty { $0.name = theirs.nodeName }
+            }
+            logger.info("session started", metadata: ["peer": "\(peer)", "peer_version": "\(theirs.softwareVersion)"])
+            let underlying = channel.channel
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await closing(underlying) { try await sendLoop(writer, window) } }
+                group.addTask { try await closing(underlying) { try await keepalive(writer, clock) } }
+                defer { group.cancelAll() }
+                do {
+                    try await receiveLoop(&frames, writer, window, clock)
+                } catch {
+                    underlying.close(promise: nil)
+                    throw error
+                }
+                // The peer closed cleanly; surface a child's error if one caused it.
+                group.cancelAll()
+                while let _ = try await group.next() {}
+            }
+        }
+    }
+
+    /// Runs `body`; if it throws, closes the channel so the receive loop ends too.
+    private func closing(_ channel: Channel, _ body: @Sendable () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch is CancellationError {
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+    }
+
+    private func nextMessage(_ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ writer: FrameWriter) async throws -> WireMessage {
+        guard let frame = try await frames.next() else { throw SyncError.connectionClosed }
+        do {
+            return try WireMessage.decode(frame)
+        } catch {
+            throw await fail(writer, error.closeCode, error.description, wire: error)
+        }
+    }
+
+    /// Tells the peer why the session ends (best effort) and returns the error to throw.
+    private func fail(_ writer: FrameWriter, _ code: CloseCode, _ reason: String, wire: WireError? = nil) async -> SyncError {
+        logger.warning("closing session", metadata: ["peer": "\(peer)", "code": "\(code)", "reason": "\(reason)"])
+        try? await writer.send(.close(code, reason))
+        return wire.map(SyncError.wire) ?? .closedLocally(code, reason)
+    }
+
+    // MARK: Receiving
+
+    private func receiveLoop(
+        _ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ writer: FrameWriter, _ window: SendWindow, _ clock: ActivityClock
+    ) async throws {
+        while true {
+            let message: WireMessage
+            do {
+                message = try await nextMessage(&frames, writer)
+            } catch SyncError.connectionClosed {
+                return
+            }
+            clock.touch()
+            switch message {
+            case .batch(let id, let encoded):
+                try await receive(batch: id, encoded, writer, window)
+            case .ack(let ack):
+                guard await window.acked(ack.batchID) else { throw await fail(writer, .protocolError, "ack for unknown batch \(ack.batchID)") }
+                let acknowledged = await window.acknowledged
+                book.update(peer) {
+                    $0.acknowledgedVector = acknowledged
+                    $0.lastSync = Date()
+                }
+            case .ping(let nonce):
+                try await writer.send(.pong(nonce))
+            case .pong:
+                break
+            case .close(_, let code, let reason):
+                throw SyncError.closedByPeer(code: code, reason: reason)
+            case .hello, .summary:
+                throw await fail(writer, .protocolError, "unexpected \(message.frameType) during the session")
+            }
+        }
+    }
+
+    private func receive(batch id: UInt64, _ encoded: [[UInt8]], _ writer: FrameWriter, _ window: SendWindow) async throws {
+        var changes: [Change] = []
+        changes.reserveCapacity(encoded.count)
+        for bytes in encoded {
+            do {
+                changes.append(try Change(verifying: bytes))
+            } catch {
+                throw await fail(writer, .invalidChange, error.description)
+            }
+        }
+        let outcomes: [ApplyOutcome]
+        do {
+            outcomes = try await store.apply(changes)
+        } catch let error as ReceiveError {
+            throw await fail(writer, .gap, error.description)
+        } catch {
+            throw await fail(writer, .internalError, "could not store the batch")
+        }
+        await window.received(changes)
+        var ack = WireAck()
+        ack.batchID = id
+        ack.applied = UInt32(outcomes.filter { $0 == .applied }.count)
+        ack.duplicates = UInt32(outcomes.filter { $0 == .duplicate }.count)
+        ack.equivocations = UInt32(outcomes.filter { $0 == .equivocation }.count)
+        try await writer.send(.ack(ack))
+        let known = await window.known
+        book.update(peer) { [ack] in
+            $0.peerVector = known
+            $0.batchesReceived += 1
+            $0.changesReceived += Int(ack.applied)
+            $0.duplicatesReceived += Int(ack.duplicates)
+            $0.equivocationsReceived += Int(ack.equivocations)
+            $0.lastSync = Date()
+        }
+        if ack.equivocations > 0 {
+            logger.error(
+                "equivocation: a partner relayed a second, different change for a seq already held; both kept as evidence",
+                metadata: ["peer": "\(peer)"])
+        }
+    }
+
+    // MARK: Sending
+
+    private func sendLoop(_ writer: FrameWriter, _ window: SendWindow) async throws {
+        let wakeups = commits.subscribe()
+        try await sendMissing(writer, window)
+        for await _ in wakeups {
+            try await sendMissing(writer, window)
+        }
+    }
+
+    /// Streams everything the peer lacks, one bounded batch at a time, never more than the window ahead.
+    private func sendMissing(_ writer: FrameWriter, _ window: SendWindow) async throws {
+        while true {
+            let batch = try await nextBatch(window)
+            if batch.isEmpty { return }
+            while await window.inflightCount >= WireLimits.sendWindow {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            let id = await window.sent(batch)
+            try await writer.send(.batch(id: id, changes: batch.map(\.encoded)))
+            let (batches, changes) = (await window.batchesSent, await window.changesSent)
+            book.update(peer) {
+                $0.batchesSent = batches
+                $0.changesSent = changes
+            }
+        }
+    }
+
+    private func nextBatch(_ window: SendWindow) async throws -> [Change] {
+        let missing = await window.known.missing(from: try await store.versionVector())
+        var batch: [Change] = []
+        var bytes = 0
+        for (origin, range) in missing.sorted(by: { $0.key < $1.key }) {
+            let room = WireLimits.maxBatchChanges - batch.count
+            if room <= 0 || bytes >= WireLimits.maxBatchBytes { break }
+            for encoded in try await store.changes(of: origin, after: range.lowerBound - 1, limit: room) {
+                guard bytes + encoded.count <= WireLimits.maxBatchBytes || batch.isEmpty else { return batch }
+                // Our own stored bytes: decoding without re-verifying is safe and keeps sending cheap.
+                batch.append(try Change(decoding: encoded))
+                bytes += encoded.count
+            }
+        }
+        return batch
+    }
+
+    private func keepalive(_ writer: FrameWriter, _ clock: ActivityClock) async throws {
+        var nonce: UInt64 = 0
+        while true {
+            try await Task.sleep(for: .seconds(WireLimits.pingInterval))
+            if clock.secondsSinceLastActivity > Double(WireLimits.idleTimeout) {
+                logger.warning("partner silent past the idle timeout; closing", metadata: ["peer": "\(peer)"])
+                try? await writer.send(.close(.idleTimeout, "no traffic for \(WireLimits.idleTimeout) s"))
+                throw SyncError.idleTimeout
+            }
+            nonce += 1
+            try await writer.send(.ping(nonce))
+        }
+    }
+}
+
+/// Serialises writes from the session's tasks onto the channel.
+struct FrameWriter: Sendable {
+    let outbound: NIOAsyncChannelOutboundWriter<Frame>
+
+    func send(_ message: WireMessage) async throws {
+        try await outbound.write(try message.frame())
+    }
+}
+
+/// When the peer was last heard from.
+final class ActivityClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = ContinuousClock.now
+
+    func touch() { lock.withLock { last = .now } }
+
+    var secondsSinceLastActivity: Double {
+        let elapsed = lock.withLock { ContinuousClock.now - last }
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
