@@ -151,3 +151,18 @@ extension LocalAPIClient {
         self.init(socketPath: socket)
     }
 }
+
+extension LocalAPIClient {
+    public func peers() async throws -> [PeerResource] { try await get("/v1/peers") }
+
+    public func addPeer(_ peer: PeerResource) async throws -> PeerResource { try await send(.POST, "/v1/peers", body: peer) }
+
+    public func removePeer(_ nodeID: String) async throws -> PeerResource {
+        try await send(.DELETE, "/v1/peers/\(nodeID.pathEscaped)", body: Optional<EditRequest>.none)
+    }
+
+    public func status() async throws -> StatusResource { try await get("/v1/status") }
+
+    /// Ends every partner's backoff so dialers retry now; returns the status at that moment.
+    public func syncNow() async throws -> StatusResource { try await send(.POST, "/v1/sync", body: Optional<EditRequest>.none) }
+}

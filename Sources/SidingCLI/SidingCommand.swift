@@ -10,7 +10,7 @@ public struct SidingCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, IDCommand.self, ContactCommand.self, NoteCommand.self, SearchCommand.self,
-            HistoryCommand.self, ConflictsCommand.self, DemoCommand.self,
+            HistoryCommand.self, ConflictsCommand.self, PeerCommand.self, StatusCommand.self, SyncCommand.self, DemoCommand.self,
         ])
 
     public init() {}
@@ -50,11 +50,13 @@ extension SidingCommand {
         return Array(path) + global + Array(rest.dropFirst(path.count))
     }
 
-    private static func isCommandWord(_ word: String) -> Bool {
-        let words: Set<String> = [
-            "init", "id", "contact", "note", "search", "history", "conflicts", "demo",
-            "add", "set", "tag", "delete", "show", "list", "help",
-        ]
-        return words.contains(word)
-    }
+    private static func isCommandWord(_ word: String) -> Bool { commandWords.contains(word) }
+
+    /// Every subcommand name at any depth, read from the command tree itself.
+    private static let commandWords: Set<String> = {
+        func names(_ command: ParsableCommand.Type) -> [String] {
+            command.configuration.subcommands.flatMap { [$0._commandName] + names($0) }
+        }
+        return Set(names(SidingCommand.self) + ["help"])
+    }()
 }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import SidingCore
 import SidingStore
+import SidingSync
 
 /// The composition root: wires the store, the node service and the local API for one node, runs until
 /// SIGTERM or SIGINT, then shuts down cleanly.
@@ -21,15 +22,25 @@ public enum Daemon {
         let store = try SQLiteStore(path: home.databaseFile)
         let origin = OriginKey(key.publicKey)
         let author = LocalAuthor(key: key, wallClock: wallClock, lastHLC: try store.latestHLC(of: origin))
-        let service = NodeService(store: store, configuration: configuration, author: author)
-        let router = LocalAPIRouter(service: service, version: version)
+        let commits = Feed()
+        let writer = GroupCommitWriter(store: store, onCommit: { commits.notify() })
+        let service = NodeService(store: store, configuration: configuration, author: author, writer: writer)
+        let partners = PartnerSet(try store.peers().map { Partner(nodeID: $0.nodeID, name: $0.name, address: $0.address) })
+        let engine = try SyncEngine(
+            identity: try NodeIdentity(key: key, name: configuration.name, now: Date()), localName: configuration.name,
+            store: NodeChangeStore(store: store, writer: writer, author: author, logger: logger), partners: partners, logger: logger,
+            commits: commits)
+        let router = LocalAPIRouter(
+            service: service, partners: PartnerService(store: store, engine: engine, configuration: configuration, ownID: origin.nodeID),
+            version: version)
         let socketPath = home.socketPath(configuration)
         let server: LocalAPIServer
         do {
+            try await engine.start(host: configuration.listen.host, port: configuration.listen.port)
             server = try await LocalAPIServer.start(
-                socketPath: socketPath, groupAccess: configuration.groupAccess,
-                router: router, group: MultiThreadedEventLoopGroup.singleton)
+                socketPath: socketPath, groupAccess: configuration.groupAccess, router: router, group: MultiThreadedEventLoopGroup.singleton)
         } catch {
+            await engine.stop()
             service.stop()
             throw error
         }
@@ -38,6 +49,7 @@ public enum Daemon {
         let signal = await TerminationSignal.next()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         await server.close()
+        await engine.stop()
         service.stop()
         do {
             try store.checkpoint()

@@ -13,6 +13,19 @@ public final class StoreWriter {
 
     init(connection: SQLiteConnection) { self.connection = connection }
 
+    /// Runs `body` inside a savepoint: if it throws, only its own writes are undone.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try connection.execute("SAVEPOINT job")
+        do {
+            let result = try body()
+            try connection.execute("RELEASE job")
+            return result
+        } catch {
+            try connection.execute("ROLLBACK TO job; RELEASE job")
+            throw error
+        }
+    }
+
     /// The highest gap-free seq held of `origin`.
     public func heldSeq(of origin: OriginKey) throws -> UInt64 {
         try connection.statement("SELECT max_seq FROM origins WHERE origin_key = ?")

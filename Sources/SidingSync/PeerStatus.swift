@@ -25,6 +25,8 @@ public struct PeerStatus: Sendable, Equatable {
     /// Changes the partner holds that this node lacks, and the reverse (from the version vectors).
     public var missingHere = 0
     public var missingThere = 0
+    /// Dial attempts so far (`siding sync --wait` uses it to tell unreachable partners from slow ones).
+    public var dialAttempts = 0
 
     public init(nodeID: NodeID, name: String, address: String?) {
         self.nodeID = nodeID

@@ -11,7 +11,8 @@ import SidingWire
 public actor SyncEngine {
     public static let softwareVersion = "0.1.0"
 
-    public nonisolated let commits = Feed()
+    /// Notified after every commit (local edits or partners' batches): wakes every session's sender.
+    public nonisolated let commits: Feed
     public nonisolated let partners: PartnerSet
     let identity: NodeIdentity
     let localName: String
@@ -37,8 +38,9 @@ public actor SyncEngine {
 
     public init(
         identity: NodeIdentity, localName: String, store: any ChangeStore, partners: PartnerSet, logger: Logger,
-        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        commits: Feed = Feed(), group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
+        self.commits = commits
         self.identity = identity
         self.localName = localName
         self.store = store
@@ -150,6 +152,7 @@ public actor SyncEngine {
         while !Task.isCancelled {
             if sessions[id] == nil {
                 guard let address = partners.partner(id)?.address, let (host, port) = Self.split(address) else { return }
+                book.update(id) { $0.dialAttempts += 1 }
                 do {
                     try await dial(id, host: host, port: port)
                     failures = 0

@@ -61,4 +61,24 @@ enum Views {
         }
         return table.render()
     }
+
+    static func statusText(_ status: StatusResource) -> String {
+        var lines = ["node \(status.nodeID) (\(status.name)), listening on \(status.listen), \(status.changes) changes held"]
+        for equivocation in status.equivocations {
+            lines.append(
+                "WARNING: node \(equivocation.origin) signed two different changes as #\(equivocation.seq) (restored backup or stolen key); both kept as evidence"
+            )
+        }
+        guard !status.peers.isEmpty else {
+            return (lines + ["no partners; add one with `siding peer add NODE_ID --name NAME --address HOST:PORT`"]).joined(separator: "\n")
+        }
+        var table = Table("PARTNER", "NODE ID", "ADDRESS", "CONNECTED", "LAST SYNC", "MISSING HERE", "MISSING THERE", "LAST ERROR")
+        for peer in status.peers {
+            let connected = peer.connected ? "yes" : (peer.backoffSeconds.map { "no (retry in \(Int($0.rounded())) s)" } ?? "no")
+            table.add(
+                peer.name, String(peer.nodeID.prefix(11)), peer.address ?? "(dials in)", connected, peer.lastSync ?? "never",
+                String(peer.missingHere), String(peer.missingThere), peer.lastError ?? "")
+        }
+        return (lines + [table.render()]).joined(separator: "\n")
+    }
 }

@@ -8,6 +8,7 @@ import SidingCore
 /// status and changes nothing.
 struct LocalAPIRouter: Sendable {
     let service: NodeService
+    let partners: PartnerService
     let version: String
 
     func handle(_ request: APIRequest) async -> APIResponse {
@@ -72,6 +73,17 @@ struct LocalAPIRouter: Sendable {
             return try await read { .json(try service.history(id)) }
         case (.GET, "conflicts", nil):
             return try await read { .json(try service.conflicts()) }
+        case (.GET, "peers", nil):
+            return try await read { .json(try partners.list()) }
+        case (.POST, "peers", nil):
+            return .json(try await partners.add(try request.decode(PeerResource.self)), status: .created)
+        case (.DELETE, "peers", .some(let id)):
+            return .json(try await partners.remove(id))
+        case (.GET, "status", nil):
+            return .json(try await partners.status())
+        case (.POST, "sync", nil):
+            partners.engine.syncNow()
+            return .json(try await partners.status())
         default:
             throw notFound(request)
         }

@@ -1,40 +1,52 @@
 import Foundation
 import SidingStore
 
-/// Serialises local writes onto one thread and commits everything that queued up while the previous
-/// transaction was syncing to disk in a single transaction: one fsync for many edits (group commit).
-/// Each job sees the effects of the jobs before it; a job that throws `NodeError` fails alone and
-/// wrote nothing, any other error fails the whole batch and nothing of it is kept.
+/// Serialises every write of the node (local edits and batches from partners) onto one thread and
+/// commits everything that queued up while the previous transaction was syncing to disk in a single
+/// transaction: one fsync for many writes (group commit). Each job runs in its own savepoint and sees
+/// the effects of the jobs before it: a job that throws fails alone and wrote nothing; if the commit
+/// itself fails, every job of the batch fails. Nothing is acknowledged before the commit returned.
 final class GroupCommitWriter: @unchecked Sendable {
-    typealias Job = (StoreWriter) throws -> WriteOutcome
-
     private struct Pending {
-        let job: Job
-        let continuation: CheckedContinuation<WriteOutcome, Error>
+        /// Runs the job inside the transaction; true if it succeeded.
+        let run: (StoreWriter) -> Bool
+        /// Resumes the caller: with the job's result, or with the commit's error.
+        let finish: (Error?) -> Void
     }
 
     private let store: SQLiteStore
+    private let onCommit: @Sendable () -> Void
     private let condition = NSCondition()
     private var pending: [Pending] = []
     private var stopping = false
     private var finished = false
 
-    init(store: SQLiteStore) {
+    /// `onCommit` runs after every transaction that committed at least one successful job.
+    init(store: SQLiteStore, onCommit: @escaping @Sendable () -> Void = {}) {
         self.store = store
+        self.onCommit = onCommit
         let thread = Thread { [self] in loop() }
         thread.name = "siding-writer"
         thread.start()
     }
 
-    func submit(_ job: @escaping Job) async throws -> WriteOutcome {
-        try await withCheckedThrowingContinuation { continuation in
+    func submit<T: Sendable>(_ job: @escaping (StoreWriter) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            let box = ResultBox<T>()
+            let item = Pending(
+                run: { transaction in
+                    box.result = Result { try transaction.savepoint { try job(transaction) } }
+                    if case .success = box.result { return true }
+                    return false
+                },
+                finish: { commitError in
+                    if let commitError { return continuation.resume(throwing: commitError) }
+                    continuation.resume(with: box.result ?? .failure(NodeError.storage("the write was not run")))
+                })
             condition.lock()
             defer { condition.unlock() }
-            guard !stopping else {
-                continuation.resume(throwing: NodeError.shuttingDown)
-                return
-            }
-            pending.append(Pending(job: job, continuation: continuation))
+            guard !stopping else { return continuation.resume(throwing: NodeError.shuttingDown) }
+            pending.append(item)
             condition.signal()
         }
     }
@@ -66,25 +78,24 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
-        var results: [Result<WriteOutcome, Error>] = []
+        var anySucceeded = false
         do {
             try store.write { transaction in
-                for item in batch {
-                    do {
-                        results.append(.success(try item.job(transaction)))
-                    } catch let error as NodeError {
-                        results.append(.failure(error))
-                    }
-                }
+                for item in batch where item.run(transaction) { anySucceeded = true }
             }
         } catch {
             let failure = NodeError.storage(String(describing: error))
-            for item in batch { item.continuation.resume(throwing: failure) }
+            for item in batch { item.finish(failure) }
             return
         }
-        // Only now, after COMMIT returned (fsync done), is anything acknowledged.
-        for (item, result) in zip(batch, results) { item.continuation.resume(with: result) }
+        if anySucceeded { onCommit() }
+        for item in batch { item.finish(nil) }
     }
+}
+
+/// Where a job leaves its result for the caller (written and read on the writer thread).
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
 }
 
 /// What a local write did.

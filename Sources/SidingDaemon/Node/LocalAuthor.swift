@@ -17,6 +17,23 @@ final class LocalAuthor: @unchecked Sendable {
         clock = lastHLC
     }
 
+    /// How far ahead of our wall clock a partner's timestamp may move our clock. Beyond it the change is
+    /// still applied (validity never depends on clocks); only our clock stops following it.
+    static let maxClockDrift: UInt64 = 5 * 60 * 1_000
+
+    /// Moves the clock past received changes (bounded) and returns how far ahead of our wall clock the
+    /// furthest one was, in milliseconds (0 if none was ahead).
+    func observe(_ changes: [Change]) -> UInt64 {
+        let now = wallClock.nowMilliseconds()
+        var skew: UInt64 = 0
+        for change in changes {
+            let (next, ahead) = clock.receive(change.hlc, now: now, maxDrift: Self.maxClockDrift)
+            clock = next
+            skew = max(skew, ahead)
+        }
+        return skew
+    }
+
     /// Signs `operations` as this node's next change and applies it inside `transaction`.
     func commit(_ operations: [Operation], in transaction: StoreWriter) throws {
         let seq = try transaction.heldSeq(of: origin) + 1

@@ -11,11 +11,11 @@ final class NodeService: Sendable {
     private let writer: GroupCommitWriter
     private let author: LocalAuthor
 
-    init(store: SQLiteStore, configuration: Configuration, author: LocalAuthor) {
+    init(store: SQLiteStore, configuration: Configuration, author: LocalAuthor, writer: GroupCommitWriter) {
         self.store = store
         self.configuration = configuration
         self.author = author
-        writer = GroupCommitWriter(store: store)
+        self.writer = writer
     }
 
     var nodeID: NodeID { author.origin.nodeID }

@@ -88,7 +88,15 @@ enum Migrations {
             (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'body') AS body,
             e.deleted AS deleted
             FROM entities e WHERE e.kind = 2;
+        """,
+        // 2: the partner list (local to this node, never replicated).
         """
+        CREATE TABLE peers(
+            node_id TEXT PRIMARY KEY,      -- as `siding id` prints it on the partner's host
+            name TEXT NOT NULL,
+            address TEXT                   -- HOST:PORT to dial; NULL: only accept its connections
+        ) STRICT;
+        """,
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.

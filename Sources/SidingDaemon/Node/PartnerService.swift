@@ -1,0 +1,63 @@
+import Foundation
+import SidingAPI
+import SidingCore
+import SidingStore
+import SidingSync
+
+/// The partner list (kept in the database, applied to the sync engine at once) and sync status.
+struct PartnerService: Sendable {
+    let store: SQLiteStore
+    let engine: SyncEngine
+    let configuration: Configuration
+    let ownID: NodeID
+
+    func list() throws -> [PeerResource] {
+        try store.peers().map { PeerResource(nodeID: $0.nodeID.description, name: $0.name, address: $0.address) }
+    }
+
+    func add(_ request: PeerResource) async throws -> PeerResource {
+        guard let id = NodeID(request.nodeID) else {
+            throw NodeError.badRequest("'\(request.nodeID)' is not a node ID; copy it exactly as `siding id` prints it on the partner's host")
+        }
+        guard id != ownID else { throw NodeError.badRequest("that is this node's own ID; give the partner's ID") }
+        let name = request.name.trimmingWhitespace
+        guard !name.isEmpty, name.utf8.count <= 200 else { throw NodeError.badRequest("--name must be 1 to 200 bytes") }
+        if let address = request.address {
+            guard ListenAddress(address) != nil else {
+                throw NodeError.badRequest("'\(address)' is not an address; use HOST:PORT such as 192.0.2.10:7400")
+            }
+        }
+        let record = PeerRecord(nodeID: id, name: name, address: request.address)
+        try store.savePeer(record)
+        await engine.addPartner(Partner(nodeID: id, name: name, address: request.address))
+        return PeerResource(nodeID: id.description, name: name, address: request.address)
+    }
+
+    func remove(_ text: String) async throws -> PeerResource {
+        guard let id = NodeID(text) else { throw NodeError.badRequest("'\(text)' is not a node ID") }
+        guard let existing = try store.peers().first(where: { $0.nodeID == id }) else {
+            throw NodeError.unknownID("\(text) is not a partner; see `siding peer list`")
+        }
+        _ = try store.removePeer(id)
+        await engine.removePartner(id)
+        return PeerResource(nodeID: id.description, name: existing.name, address: existing.address)
+    }
+
+    func status() async throws -> StatusResource {
+        let peers = try await engine.statuses().map { status in
+            PeerStatusResource(
+                nodeID: status.nodeID.description, name: status.name, address: status.address, connected: status.connected,
+                lastConnected: status.lastConnected.map(Self.iso), lastSync: status.lastSync.map(Self.iso), lastError: status.lastError,
+                backoffSeconds: status.backoffSeconds.map { ($0 * 10).rounded() / 10 }, missingHere: status.missingHere,
+                missingThere: status.missingThere, changesSent: status.changesSent, changesReceived: status.changesReceived,
+                dialAttempts: status.dialAttempts)
+        }
+        let vector = try store.versionVector()
+        let equivocations = try store.equivocations().map { EquivocationResource(origin: $0.origin.nodeID.description, seq: $0.seq) }
+        return StatusResource(
+            nodeID: ownID.description, name: configuration.name, listen: configuration.listen.description,
+            changes: vector.entries.values.reduce(0, +), peers: peers, equivocations: equivocations)
+    }
+
+    static func iso(_ date: Date) -> String { Date.ISO8601FormatStyle(includingFractionalSeconds: false).format(date) }
+}
