@@ -73,7 +73,13 @@ let package = Package(
             ]),
         .executableTarget(name: "sidingd", dependencies: ["SidingDaemon"]),
         .executableTarget(name: "siding", dependencies: ["SidingCLI"]),
-        .target(name: "SidingTestKit", dependencies: ["SidingCore", "SidingAPI"]),
+        .target(
+            name: "SidingTestKit",
+            dependencies: [
+                "SidingCore", "SidingAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         .testTarget(name: "SidingCoreTests", dependencies: ["SidingCore", "SidingTestKit"]),
         .testTarget(
             name: "SidingSyncTests",

@@ -148,6 +148,8 @@ struct Session {
             throw await fail(writer, .internalError, "could not store the batch")
         }
         await window.received(changes)
+        // What arrived is now ours to relay: wake every session's sender (this one skips what the peer sent).
+        if outcomes.contains(.applied) { commits.notify() }
         var ack = WireAck()
         ack.batchID = id
         ack.applied = UInt32(outcomes.filter { $0 == .applied }.count)

@@ -136,7 +136,7 @@ public actor SyncEngine {
 
     private func accept(_ connection: NIOAsyncChannel<Frame, Frame>, _ handshake: EventLoopFuture<NodeID>) async {
         guard let peer = try? await handshake.get() else {
-            try? await connection.channel.close()
+            await Self.discard(connection)
             return
         }
         try? await runSession(peer, connection, dialer: peer)
@@ -186,7 +186,7 @@ public actor SyncEngine {
         do {
             peer = try await handshake.get()
         } catch {
-            try? await connection.channel.close()
+            await Self.discard(connection)
             throw error
         }
         try await runSession(peer, connection, dialer: identity.nodeID)
@@ -195,14 +195,14 @@ public actor SyncEngine {
     /// Registers the connection as the partner's session (one per pair), runs it, and records how it ended.
     private func runSession(_ peer: NodeID, _ connection: NIOAsyncChannel<Frame, Frame>, dialer: NodeID) async throws {
         guard partners.contains(peer), !stopped else {
-            try? await connection.channel.close()
+            await Self.discard(connection)
             throw SyncError.notAPartner
         }
         if let existing = sessions[peer] {
             // Both sides dialled at once: both keep the connection dialled by the smaller node ID.
             let keepNew = existing.dialer == dialer || dialer < existing.dialer
             if !keepNew {
-                try? await connection.channel.close()
+                await Self.discard(connection)
                 return
             }
             existing.channel.close(promise: nil)
@@ -225,6 +225,12 @@ public actor SyncEngine {
         }
         logger.info("session ended", metadata: ["peer": "\(peer)", "reason": "\(failure.map { "\($0)" } ?? "closed")"])
         if let failure { throw failure }
+    }
+
+    /// Closes a connection that will carry no session (NIOAsyncChannel must be finished through
+    /// `executeThenClose`, never dropped).
+    static func discard(_ connection: NIOAsyncChannel<Frame, Frame>) async {
+        try? await connection.executeThenClose { _, _ in }
     }
 
     static func split(_ address: String) -> (String, Int)? {

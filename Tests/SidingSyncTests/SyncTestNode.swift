@@ -59,6 +59,14 @@ final class SyncTestNode: @unchecked Sendable {
         return ids
     }
 
+    /// Signs `operations` as this node's next change.
+    func sign(_ operations: [Operation]) throws -> Change {
+        try lock.withLock {
+            seq += 1
+            return try Change.sign(by: key, seq: seq, hlc: HLC(milliseconds: 1_800_000_000_000 + seq, counter: 0), operations: operations)
+        }
+    }
+
     /// Waits (at most `seconds`) until `condition` holds.
     static func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1_000))
@@ -69,3 +77,4 @@ final class SyncTestNode: @unchecked Sendable {
         return try await condition()
     }
 }
+typealias Operation = SidingCore.Operation
