@@ -43,7 +43,8 @@ public enum WireMessage: Equatable, Sendable {
         return Frame(type: frameType.rawValue, payload: ByteBuffer(bytes: bytes))
     }
 
-    func protobufBytes() throws -> [UInt8] {
+    /// The message's protobuf encoding, before framing and compression.
+    public func protobufBytes() throws -> [UInt8] {
         switch self {
         case .hello(let hello):
             return try hello.serializedBytes()
