@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Deploy/build-deps.sh
+# The TLS tests use openssl s_client as an independent client.
+command -v openssl >/dev/null || { apt-get update -q && apt-get install -y -q openssl; }
 bash Deploy/format-check.sh
 swift build --build-tests
 swift test

@@ -135,7 +135,13 @@ public actor SyncEngine {
     // MARK: Connections
 
     private func accept(_ connection: NIOAsyncChannel<Frame, Frame>, _ handshake: EventLoopFuture<NodeID>) async {
-        guard let peer = try? await handshake.get() else {
+        let peer: NodeID
+        do {
+            peer = try await handshake.get()
+        } catch {
+            logger.notice(
+                "TLS handshake from a would-be partner failed",
+                metadata: ["address": "\(connection.channel.remoteAddress?.description ?? "?")", "error": "\(error)"])
             await Self.discard(connection)
             return
         }
