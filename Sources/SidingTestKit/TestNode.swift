@@ -9,10 +9,11 @@ public final class TestNode: @unchecked Sendable {
     private var daemon: Process?
     private let lock = NSLock()
 
-    public init(name: String = "Test NGO") throws {
+    /// A new node; port 0 lets the daemon pick a free port for partners (tests that do not sync).
+    public init(name: String = "Test NGO", listenPort: Int = 0) throws {
         directory = TemporaryDirectory("node")
         home = directory.file("home")
-        let result = try runProcess(BuiltProducts.sidingd, ["init", "--home", home, "--name", name, "--listen", "127.0.0.1:7400"])
+        let result = try runProcess(BuiltProducts.sidingd, ["init", "--home", home, "--name", name, "--listen", "127.0.0.1:\(listenPort)"])
         guard result.status == 0 else { throw TestNodeError.initFailed(result.stderr) }
         nodeID = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -102,7 +102,7 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }),
-            let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port)
+            let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port)
         else { return nil }
         self.host = host
         self.port = port

@@ -23,7 +23,7 @@ struct PartnerService: Sendable {
         let name = request.name.trimmingWhitespace
         guard !name.isEmpty, name.utf8.count <= 200 else { throw NodeError.badRequest("--name must be 1 to 200 bytes") }
         if let address = request.address {
-            guard ListenAddress(address) != nil else {
+            guard let parsed = ListenAddress(address), parsed.port != 0 else {
                 throw NodeError.badRequest("'\(address)' is not an address; use HOST:PORT such as 192.0.2.10:7400")
             }
         }

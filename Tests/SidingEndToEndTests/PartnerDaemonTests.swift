@@ -1,0 +1,63 @@
+import Foundation
+import SidingAPI
+import SidingTestKit
+import Testing
+
+/// Three `sidingd` processes in a line (A–B–C, no A–C link), set up and driven with the `siding` CLI.
+@Suite(.serialized) struct PartnerDaemonTests {
+    static func freePort() -> Int { Int.random(in: 20_000...60_000) }
+
+    @Test func threeDaemonsInALineConvergeThroughTheCLI() async throws {
+        let ports = (0..<3).map { _ in Self.freePort() }
+        let nodes = try ["A", "B", "C"].enumerated().map { index, name in try TestNode(name: name, listenPort: ports[index]) }
+        let (a, b, c) = (nodes[0], nodes[1], nodes[2])
+        for node in nodes { try await node.start() }
+        defer { for node in nodes { node.stop() } }
+
+        #expect(try a.siding("peer", "add", b.nodeID, "--address", "127.0.0.1:\(ports[1])", "--name", "B").status == 0)
+        #expect(try b.siding("peer", "add", a.nodeID, "--name", "A").status == 0)
+        #expect(try b.siding("peer", "add", c.nodeID, "--name", "C").status == 0)
+        #expect(try c.siding("peer", "add", b.nodeID, "--address", "127.0.0.1:\(ports[1])", "--name", "B").status == 0)
+        let typo = try a.siding("peer", "add", String(c.nodeID.dropLast()) + "a", "--name", "typo")
+        #expect(typo.status != 0 && typo.stderr.contains("not a node ID"))
+
+        let contact = try a.siding("contact", "add", "--name", "Li Wei", "--country", "CN").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let note = try c.siding("note", "add", "--title", "Round 4", "--body", "water").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let synced = try a.siding("sync", "--wait", "--timeout", "30")
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(try c.siding("sync", "--wait", "--timeout", "30").status == 0)
+
+        // A's contact reaches C through B, and C's note reaches A.
+        #expect(try await eventually { (try? await c.client.contact(contact))?.name == "Li Wei" })
+        #expect(try await eventually { (try? await a.client.note(note))?.title == "Round 4" })
+
+        let status = try JSONSerialization.jsonObject(with: Data(try b.siding("status", "--json").stdout.utf8)) as? [String: Any]
+        #expect(status?["node_id"] as? String == b.nodeID)
+        let peers = try #require(status?["peers"] as? [[String: Any]])
+        #expect(peers.count == 2)
+        for peer in peers {
+            for key in ["node_id", "name", "address", "connected", "missing_here", "missing_there", "last_error"] {
+                #expect(peer.keys.contains(key) || key == "address" || key == "last_error", "status lacks \(key)")
+            }
+            #expect(peer["connected"] as? Bool == true)
+        }
+
+        // Removing C on B closes that session at once; C's later edits stop reaching A.
+        #expect(try b.siding("peer", "remove", c.nodeID).status == 0)
+        #expect(try await eventually { try await c.client.status().peers.first?.connected == false })
+        let late = try c.siding("note", "add", "--title", "After removal", "--body", "x").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await Task.sleep(for: .seconds(1))
+        #expect((try? await a.client.note(late)) == nil)
+        let behind = try c.siding("sync", "--wait", "--timeout", "2")
+        #expect(behind.status != 0 || behind.stderr.contains("unreachable"), "\(behind.stdout) \(behind.stderr)")
+    }
+
+    func eventually(_ seconds: Double = 15, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1_000))
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+}
