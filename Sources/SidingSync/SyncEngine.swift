@@ -225,9 +225,11 @@ public actor SyncEngine {
             failure = error
         }
         if sessions[peer]?.id == sessionID { sessions.removeValue(forKey: peer) }
+        // A session replaced by a newer one (both dialled at once) must not mark the partner disconnected.
+        let replaced = sessions[peer] != nil
         book.update(peer) {
-            $0.connected = false
-            if let failure { $0.lastError = "\(failure)" }
+            if !replaced { $0.connected = false }
+            if let failure, !replaced { $0.lastError = "\(failure)" }
         }
         logger.info("session ended", metadata: ["peer": "\(peer)", "reason": "\(failure.map { "\($0)" } ?? "closed")"])
         if let failure { throw failure }

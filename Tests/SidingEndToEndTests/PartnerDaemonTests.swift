@@ -25,7 +25,9 @@ import Testing
         let note = try c.siding("note", "add", "--title", "Round 4", "--body", "water").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let synced = try a.siding("sync", "--wait", "--timeout", "30")
         #expect(synced.status == 0, "\(synced.stderr)")
-        #expect(try c.siding("sync", "--wait", "--timeout", "30").status == 0)
+        let syncedC = try c.siding("sync", "--wait", "--timeout", "30")
+        let statusC = try c.siding("status").stdout
+        #expect(syncedC.status == 0, "\(syncedC.stderr) \(statusC) \(c.logText.suffix(1500))")
 
         // A's contact reaches C through B, and C's note reaches A.
         #expect(try await eventually { (try? await c.client.contact(contact))?.name == "Li Wei" })
