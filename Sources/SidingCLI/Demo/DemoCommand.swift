@@ -2,85 +2,116 @@ import ArgumentParser
 import Foundation
 import SidingAPI
 
-/// `siding demo`: a throw-away node in a temporary directory, filled with a small realistic data set,
-/// then list, search and history as staff would use them. Leaves nothing running or on disk.
+/// `siding demo`: three throw-away nodes on loopback in a line (A–B–C, no A–C link). A and C write,
+/// including a conflicting edit made while the relay B was offline; then all three are shown holding
+/// the same merged view. Leaves nothing running or on disk.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Run a throw-away local node with sample data and show what Siding does.")
+        commandName: "demo", abstract: "Run three throw-away local nodes (A–B–C) with sample data and show Siding keeping them in step.")
 
     func run() async throws {
         guard let daemon = DaemonExecutable.path() else { CLIRun.fail("cannot find the sidingd executable next to siding or on PATH") }
-        let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("siding-demo-\(UUID().uuidString.prefix(8))").path
-        let home = workspace + "/aw"
-        defer { try? FileManager.default.removeItem(atPath: workspace) }
-
-        let setup = try Self.launch(daemon, ["init", "--home", home, "--name", "Association of World Citizens (demo)", "--listen", "127.0.0.1:7400"])
-        setup.waitUntilExit()
-        guard setup.terminationStatus == 0 else { CLIRun.fail("sidingd init failed with status \(setup.terminationStatus)") }
-        let node = try Self.launch(daemon, ["--home", home])
-        defer {
-            node.terminate()
-            node.waitUntilExit()
-        }
-        let client = LocalAPIClient(home: home)
-        try await Self.waitUntilReady(client)
+        let network = DemoNetwork(daemon: daemon)
+        defer { network.tearDown() }
         do {
-            try await show(client, home: home)
+            try await show(network)
         } catch {
+            network.tearDown()
             CLIRun.fail("demo failed: \(error)")
         }
     }
 
-    private func show(_ client: LocalAPIClient, home: String) async throws {
-        let info = try await client.node()
-        heading("A new node: \(info.name)\n  node ID \(info.id)  (partners pin this ID)")
+    private func show(_ network: DemoNetwork) async throws {
+        let a = try network.create("Association of World Citizens", directory: "a")
+        let b = try network.create("Peace Institute", directory: "b")
+        let c = try network.create("Centre for Dialogue", directory: "c")
+        for node in [a, b, c] { try await network.start(node) }
+        heading("Three nodes on loopback, in a line: A – B – C (A and C never talk directly)")
+        for (label, node) in [("A", a), ("B", b), ("C", c)] { print("  \(label)  \(node.name)  node ID \(node.id)  127.0.0.1:\(node.port)") }
+
+        heading("$ siding peer add …   (IDs exchanged out of band; A and C dial B)")
+        _ = try await a.client.addPeer(PeerResource(nodeID: b.id, name: b.name, address: "127.0.0.1:\(b.port)"))
+        _ = try await b.client.addPeer(PeerResource(nodeID: a.id, name: a.name, address: nil))
+        _ = try await b.client.addPeer(PeerResource(nodeID: c.id, name: c.name, address: nil))
+        _ = try await c.client.addPeer(PeerResource(nodeID: b.id, name: b.name, address: "127.0.0.1:\(b.port)"))
 
         var ids: [String: String] = [:]
-        for person in DemoData.people { ids[person.key] = try await client.create(.contacts, person.request).id }
+        for person in DemoData.people.prefix(4) { ids[person.key] = try await a.client.create(.contacts, person.request).id }
+        // Notes on A name only contacts A already holds (a participant must be a known contact).
+        let knownOnA = ids
+        for person in DemoData.people.dropFirst(4) { ids[person.key] = try await c.client.create(.contacts, person.request).id }
         for round in DemoData.rounds {
-            _ = try await client.create(
+            _ = try await a.client.create(
                 .notes,
                 CreateRequest(
                     set: ["title": round.title, "date": round.date, "conflict": DemoData.conflict, "location": round.location, "body": round.body],
-                    add: ["participants": round.participants.compactMap { ids[$0] }, "tags": ["china-india"]]))
+                    add: ["participants": round.participants.compactMap { knownOnA[$0] }, "tags": ["china-india"]]))
         }
-        let li = ids["li"] ?? ""
-        _ = try await client.edit(.contacts, id: li, EditRequest(set: ["role": "Senior Fellow"]))
-        _ = try await client.edit(.contacts, id: li, EditRequest(add: ["emails": ["li.wei@example.edu.cn"]]))
-        print("Added \(DemoData.people.count) contacts and \(DemoData.rounds.count) dialogue notes; each edit is one signed change.")
+        print("A added 4 contacts and 3 dialogue notes; C added 2 contacts. Each edit is one signed change.")
+        try await waitInStep([a, b, c])
 
-        heading("$ siding contact list --tag china-india")
-        print(Views.contactTable(try await client.contacts(tag: "china-india")))
-        heading("$ siding note list --conflict \"\(DemoData.conflict)\"")
-        print(Views.noteTable(try await client.notes(conflict: DemoData.conflict)))
-        heading("$ siding search \"water sharing\"")
-        print(Views.searchTable(try await client.search("water sharing")))
-        heading("$ siding history \(li)   (who changed what, when, from which node)")
-        print(Views.historyTable(try await client.history(li)))
-        heading("$ siding conflicts")
-        let conflicts = try await client.conflicts()
-        print(conflicts.isEmpty ? "No conflicts (one node alone cannot disagree with itself)." : Views.conflictTable(conflicts))
+        let li = ids["li"] ?? ""
+        heading("B goes offline. Meanwhile A and C both edit Li Wei's role:")
+        network.stop(b)
+        _ = try await a.client.edit(.contacts, id: li, EditRequest(set: ["role": "Senior Fellow"]))
+        _ = try await c.client.edit(.contacts, id: li, EditRequest(set: ["role": "Visiting Professor"]))
+        print("  on A: role = Senior Fellow      on C: role = Visiting Professor")
+        heading("B comes back; the nodes catch up from what each acknowledged:")
+        try await network.start(b)
+        try await waitInStep([a, b, c])
+
+        heading("$ siding contact list   (on C: A's contacts arrived through B, signatures checked against A's key)")
+        print(Views.contactTable(try await c.client.contacts()))
+        heading("$ siding conflicts   (the same on every node: nothing either side typed was lost)")
+        print(Views.conflictTable(try await c.client.conflicts()))
+        let views = try await [a, b, c].asyncMap { node in try await MergedSnapshot(node.client) }
         heading(
-            "Done: the demo node is stopped and \(home) removed. Start your own with:\n  siding init --home ~/aw --name \"Your organisation\"\n  sidingd --home ~/aw &"
+            "Merged views: "
+                + (views.allSatisfy { $0 == views[0] }
+                    ? "identical on A, B and C (\(views[0].contacts.count) contacts, \(views[0].notes.count) notes)" : "DIFFERENT"))
+        heading("$ siding history \(li)   (on B)")
+        print(Views.historyTable(try await b.client.history(li)))
+        heading(
+            "Done: the three demo nodes are stopped and their homes removed. Start your own with:\n  siding init --home ~/aw --name \"Your organisation\" --listen 0.0.0.0:7400\n  sidingd --home ~/aw &"
         )
     }
 
-    private func heading(_ text: String) { print("\n\(text)") }
-
-    static func launch(_ executable: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    static func waitUntilReady(_ client: LocalAPIClient) async throws {
-        for _ in 0..<150 {
-            if (try? await client.node()) != nil { return }
+    /// Waits until every node is in step with every partner (at most 30 s).
+    private func waitInStep(_ nodes: [DemoNetwork.Node]) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            var allInStep = true
+            for node in nodes {
+                let status = try await node.client.status()
+                if !status.peers.allSatisfy(\.inStep) { allInStep = false }
+            }
+            let snapshots = try await nodes.asyncMap { try await MergedSnapshot($0.client) }
+            if allInStep && snapshots.allSatisfy({ $0 == snapshots[0] }) { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        CLIRun.fail("the demo daemon did not become ready within 15 s")
+        throw CLIError("the demo nodes did not get in step within 30 s")
+    }
+
+    private func heading(_ text: String) { print("\n\(text)") }
+}
+
+/// Everything a node shows, for comparing nodes.
+struct MergedSnapshot: Equatable {
+    let contacts: [ContactResource]
+    let notes: [NoteResource]
+    let conflicts: [ConflictItem]
+
+    init(_ client: LocalAPIClient) async throws {
+        contacts = try await client.contacts()
+        notes = try await client.notes()
+        conflicts = try await client.conflicts()
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
     }
 }
