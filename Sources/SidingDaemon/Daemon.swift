@@ -24,24 +24,28 @@ public enum Daemon {
         let author = LocalAuthor(key: key, wallClock: wallClock, lastHLC: try store.latestHLC(of: origin))
         let commits = Feed()
         let writer = GroupCommitWriter(store: store, onCommit: { commits.notify() })
-        let service = NodeService(store: store, configuration: configuration, author: author, writer: writer)
         let partners = PartnerSet(try store.peers().map { Partner(nodeID: $0.nodeID, name: $0.name, address: $0.address) })
         let engine = try SyncEngine(
             identity: try NodeIdentity(key: key, name: configuration.name, now: Date()), localName: configuration.name,
             store: NodeChangeStore(store: store, writer: writer, author: author, logger: logger), partners: partners, logger: logger,
             commits: commits)
-        let router = LocalAPIRouter(
-            service: service, partners: PartnerService(store: store, engine: engine, configuration: configuration, ownID: origin.nodeID),
-            version: version)
         let socketPath = home.socketPath(configuration)
+        var running = configuration
+        let service: NodeService
         let server: LocalAPIServer
         do {
-            try await engine.start(host: configuration.listen.host, port: configuration.listen.port)
+            // Port 0 in the configuration means any free port; what is shown is the port actually bound.
+            let port = try await engine.start(host: configuration.listen.host, port: configuration.listen.port)
+            running.listen = ListenAddress(host: configuration.listen.host, port: port)
+            service = NodeService(store: store, configuration: running, author: author, writer: writer)
+            let router = LocalAPIRouter(
+                service: service, partners: PartnerService(store: store, engine: engine, configuration: running, ownID: origin.nodeID),
+                version: version)
             server = try await LocalAPIServer.start(
                 socketPath: socketPath, groupAccess: configuration.groupAccess, router: router, group: MultiThreadedEventLoopGroup.singleton)
         } catch {
             await engine.stop()
-            service.stop()
+            writer.stop()
             throw error
         }
         logger.info("sidingd ready", metadata: ["node": "\(origin.nodeID)", "socket": "\(socketPath)", "version": "\(version)"])
@@ -50,7 +54,7 @@ public enum Daemon {
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         await server.close()
         await engine.stop()
-        service.stop()
+        writer.stop()
         do {
             try store.checkpoint()
         } catch {

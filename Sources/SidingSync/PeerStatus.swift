@@ -44,6 +44,20 @@ public struct PeerStatus: Sendable, Equatable {
 final class PeerStatusBook: @unchecked Sendable {
     private let lock = NSLock()
     private var statuses: [NodeID: PeerStatus] = [:]
+    /// The session whose reports count for each partner; a replaced or ended session's late reports
+    /// must not overwrite the live one's.
+    private var currentSession: [NodeID: UInt64] = [:]
+
+    func makeCurrent(_ session: UInt64, for id: NodeID) { lock.withLock { currentSession[id] = session } }
+
+    /// Applies `change` only if `session` is the partner's current session.
+    func update(_ id: NodeID, session: UInt64, _ change: (inout PeerStatus) -> Void) {
+        lock.withLock {
+            guard currentSession[id] == session, var status = statuses[id] else { return }
+            change(&status)
+            statuses[id] = status
+        }
+    }
 
     func update(_ id: NodeID, name: String = "", address: String? = nil, _ change: (inout PeerStatus) -> Void) {
         lock.withLock {

@@ -8,6 +8,7 @@ import SidingWire
 /// hello → summary → each streams what the other lacks in acknowledged batches → live push of every
 /// new commit, with keepalives. Ends on error, idle timeout, close, or when the channel is closed.
 struct Session {
+    let id: UInt64
     let peer: NodeID
     let channel: NIOAsyncChannel<Frame, Frame>
     let localName: String
@@ -39,7 +40,7 @@ struct Session {
             }
             let window = SendWindow(peerSummary: peerSummary)
             let clock = ActivityClock()
-            book.update(peer) {
+            book.update(peer, session: id) {
                 $0.connected = true
                 $0.lastConnected = Date()
                 $0.lastError = nil
@@ -113,7 +114,7 @@ struct Session {
             case .ack(let ack):
                 guard await window.acked(ack.batchID) else { throw await fail(writer, .protocolError, "ack for unknown batch \(ack.batchID)") }
                 let acknowledged = await window.acknowledged
-                book.update(peer) {
+                book.update(peer, session: id) {
                     $0.acknowledgedVector = acknowledged
                     $0.lastSync = Date()
                 }
@@ -157,7 +158,7 @@ struct Session {
         ack.equivocations = UInt32(outcomes.filter { $0 == .equivocation }.count)
         try await writer.send(.ack(ack))
         let known = await window.known
-        book.update(peer) { [ack] in
+        book.update(peer, session: id) { [ack] in
             $0.peerVector = known
             $0.batchesReceived += 1
             $0.changesReceived += Int(ack.applied)
@@ -193,7 +194,7 @@ struct Session {
             let id = await window.sent(batch)
             try await writer.send(.batch(id: id, changes: batch.map(\.encoded)))
             let (batches, changes) = (await window.batchesSent, await window.changesSent)
-            book.update(peer) {
+            book.update(peer, session: id) {
                 $0.batchesSent = batches
                 $0.changesSent = changes
             }

@@ -216,8 +216,10 @@ public actor SyncEngine {
         nextSessionID += 1
         let sessionID = nextSessionID
         sessions[peer] = ActiveSession(id: sessionID, channel: connection.channel, dialer: dialer)
+        book.update(peer) { _ in }
+        book.makeCurrent(sessionID, for: peer)
         let session = Session(
-            peer: peer, channel: connection, localName: localName, store: store, commits: commits, book: book, logger: logger)
+            id: sessionID, peer: peer, channel: connection, localName: localName, store: store, commits: commits, book: book, logger: logger)
         var failure: Error?
         do {
             try await session.run()

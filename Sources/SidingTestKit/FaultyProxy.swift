@@ -10,6 +10,7 @@ public final class FaultyProxy: @unchecked Sendable {
     private var server: Channel?
     private var cutAfter: Int?
     private var downstreamBytes = 0
+    private var upstreamBytes = 0
     public private(set) var port = 0
 
     public init() {}
@@ -35,8 +36,9 @@ public final class FaultyProxy: @unchecked Sendable {
         port = server?.localAddress?.port ?? 0
     }
 
-    /// Bytes sent from the target back to the dialling side so far.
+    /// Bytes sent from the target back to the dialling side so far, and the other way.
     public var bytesDownstream: Int { lock.withLock { downstreamBytes } }
+    public var bytesUpstream: Int { lock.withLock { upstreamBytes } }
 
     /// Drops every current connection.
     public func cut() {
@@ -59,8 +61,11 @@ public final class FaultyProxy: @unchecked Sendable {
 
     /// Returns true if the link must be cut now.
     func counted(_ bytes: Int, downstream: Bool) -> Bool {
-        guard downstream else { return false }
-        return lock.withLock {
+        lock.withLock {
+            guard downstream else {
+                upstreamBytes += bytes
+                return false
+            }
             downstreamBytes += bytes
             if let limit = cutAfter, downstreamBytes >= limit {
                 cutAfter = nil

@@ -5,19 +5,18 @@ import Testing
 
 /// Three `sidingd` processes in a line (A–B–C, no A–C link), set up and driven with the `siding` CLI.
 @Suite(.serialized) struct PartnerDaemonTests {
-    static func freePort() -> Int { Int.random(in: 20_000...60_000) }
-
     @Test func threeDaemonsInALineConvergeThroughTheCLI() async throws {
-        let ports = (0..<3).map { _ in Self.freePort() }
-        let nodes = try ["A", "B", "C"].enumerated().map { index, name in try TestNode(name: name, listenPort: ports[index]) }
+        let nodes = try ["A", "B", "C"].map { try TestNode(name: $0) }
         let (a, b, c) = (nodes[0], nodes[1], nodes[2])
         for node in nodes { try await node.start() }
         defer { for node in nodes { node.stop() } }
+        // Each daemon bound a free port (listen port 0); B's is where A and C dial.
+        let bAddress = try await b.client.node().listen
 
-        #expect(try a.siding("peer", "add", b.nodeID, "--address", "127.0.0.1:\(ports[1])", "--name", "B").status == 0)
+        #expect(try a.siding("peer", "add", b.nodeID, "--address", bAddress, "--name", "B").status == 0)
         #expect(try b.siding("peer", "add", a.nodeID, "--name", "A").status == 0)
         #expect(try b.siding("peer", "add", c.nodeID, "--name", "C").status == 0)
-        #expect(try c.siding("peer", "add", b.nodeID, "--address", "127.0.0.1:\(ports[1])", "--name", "B").status == 0)
+        #expect(try c.siding("peer", "add", b.nodeID, "--address", bAddress, "--name", "B").status == 0)
         let typo = try a.siding("peer", "add", String(c.nodeID.dropLast()) + "a", "--name", "typo")
         #expect(typo.status != 0 && typo.stderr.contains("not a node ID"))
 

@@ -25,15 +25,17 @@ struct DemoCommand: AsyncParsableCommand {
         let a = try network.create("Association of World Citizens", directory: "a")
         let b = try network.create("Peace Institute", directory: "b")
         let c = try network.create("Centre for Dialogue", directory: "c")
-        for node in [a, b, c] { try await network.start(node) }
+        var addresses: [String: String] = [:]
+        for node in [a, b, c] { addresses[node.id] = try await network.start(node) }
+        let bAddress = addresses[b.id] ?? ""
         heading("Three nodes on loopback, in a line: A – B – C (A and C never talk directly)")
-        for (label, node) in [("A", a), ("B", b), ("C", c)] { print("  \(label)  \(node.name)  node ID \(node.id)  127.0.0.1:\(node.port)") }
+        for (label, node) in [("A", a), ("B", b), ("C", c)] { print("  \(label)  \(node.name)  node ID \(node.id)  \(addresses[node.id] ?? "")") }
 
         heading("$ siding peer add …   (IDs exchanged out of band; A and C dial B)")
-        _ = try await a.client.addPeer(PeerResource(nodeID: b.id, name: b.name, address: "127.0.0.1:\(b.port)"))
+        _ = try await a.client.addPeer(PeerResource(nodeID: b.id, name: b.name, address: bAddress))
         _ = try await b.client.addPeer(PeerResource(nodeID: a.id, name: a.name, address: nil))
         _ = try await b.client.addPeer(PeerResource(nodeID: c.id, name: c.name, address: nil))
-        _ = try await c.client.addPeer(PeerResource(nodeID: b.id, name: b.name, address: "127.0.0.1:\(b.port)"))
+        _ = try await c.client.addPeer(PeerResource(nodeID: b.id, name: b.name, address: bAddress))
 
         var ids: [String: String] = [:]
         for person in DemoData.people.prefix(4) { ids[person.key] = try await a.client.create(.contacts, person.request).id }
@@ -57,7 +59,10 @@ struct DemoCommand: AsyncParsableCommand {
         _ = try await c.client.edit(.contacts, id: li, EditRequest(set: ["role": "Visiting Professor"]))
         print("  on A: role = Senior Fellow      on C: role = Visiting Professor")
         heading("B comes back; the nodes catch up from what each acknowledged:")
-        try await network.start(b)
+        // B comes back on a new free port, so A and C update its address (`siding peer add` again).
+        let newAddress = try await network.start(b)
+        _ = try await a.client.addPeer(PeerResource(nodeID: b.id, name: b.name, address: newAddress))
+        _ = try await c.client.addPeer(PeerResource(nodeID: b.id, name: b.name, address: newAddress))
         try await waitInStep([a, b, c])
 
         heading("$ siding contact list   (on C: A's contacts arrived through B, signatures checked against A's key)")

@@ -6,7 +6,6 @@ final class DemoNetwork {
     struct Node {
         let name: String
         let home: String
-        let port: Int
         let id: String
         var client: LocalAPIClient { LocalAPIClient(home: home) }
     }
@@ -23,21 +22,23 @@ final class DemoNetwork {
 
     func create(_ name: String, directory: String) throws -> Node {
         let home = workspace + "/" + directory
-        let port = try Self.freeLoopbackPort()
         let output = Pipe()
-        let setup = try launch(["init", "--home", home, "--name", name, "--listen", "127.0.0.1:\(port)"], output: output)
+        // Port 0: each daemon binds a free loopback port and reports it in `siding status`.
+        let setup = try launch(["init", "--home", home, "--name", name, "--listen", "127.0.0.1:0"], output: output)
         setup.waitUntilExit()
         guard setup.terminationStatus == 0 else { throw CLIError("sidingd init failed for \(name)") }
         let id = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let node = Node(name: name, home: home, port: port, id: id)
+        let node = Node(name: name, home: home, id: id)
         nodes.append(node)
         return node
     }
 
-    func start(_ node: Node) async throws {
+    /// Starts the node's daemon; returns the address partners reach it at.
+    @discardableResult
+    func start(_ node: Node) async throws -> String {
         processes[node.home] = try launch(["--home", node.home], output: nil)
         for _ in 0..<150 {
-            if (try? await node.client.node()) != nil { return }
+            if let info = try? await node.client.node() { return info.listen }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw CLIError("the demo daemon for \(node.name) did not become ready within 15 s")
@@ -63,24 +64,5 @@ final class DemoNetwork {
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
-    }
-
-    /// A port the kernel considers free right now (bound to port 0, then released).
-    static func freeLoopbackPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw CLIError("cannot open a socket to find a free port") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard bound else { throw CLIError("cannot find a free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -75,7 +75,7 @@ public struct Configuration: Sendable, Equatable {
 
         [network]
         # Where partners connect (HOST:PORT). 127.0.0.1 keeps the node private to this machine;
-        # 0.0.0.0 listens on every interface.
+        # 0.0.0.0 listens on every interface; port 0 picks a free port (shown by `siding status`).
         listen = \(TOMLDocument.quoted(listen.description))
 
         [api]
@@ -104,6 +104,11 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }),
             let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port)
         else { return nil }
+        self.host = host
+        self.port = port
+    }
+
+    public init(host: String, port: Int) {
         self.host = host
         self.port = port
     }

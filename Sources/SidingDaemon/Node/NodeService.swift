@@ -20,8 +20,6 @@ final class NodeService: Sendable {
 
     var nodeID: NodeID { author.origin.nodeID }
 
-    func stop() { writer.stop() }
-
     // MARK: Writes
 
     func create(_ kind: EntityKind, _ request: CreateRequest) async throws -> WriteOutcome {
