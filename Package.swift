@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "sidingd", targets: ["sidingd"]),
         .executable(name: "siding", targets: ["siding"]),
+        .executable(name: "siding-bench", targets: ["siding-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -73,6 +74,12 @@ let package = Package(
             ]),
         .executableTarget(name: "sidingd", dependencies: ["SidingDaemon"]),
         .executableTarget(name: "siding", dependencies: ["SidingCLI"]),
+        // Measures sync against real daemons on loopback; run it in release (README "Performance").
+        .executableTarget(
+            name: "siding-bench",
+            dependencies: [
+                "SidingCore", "SidingStore", "SidingAPI", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "SidingTestKit",
             dependencies: [

@@ -61,6 +61,15 @@ public final class TestNode: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// The running daemon's process ID.
+    public var daemonPID: Int32? { lock.withLock { daemon?.processIdentifier } }
+
+    /// The node's private key, read from its home (for tools that prepare a database directly).
+    public func privateKeyBase64() throws -> String {
+        let text = try String(contentsOfFile: home + "/node.key", encoding: .utf8)
+        return text.split(separator: "\n").first { !$0.hasPrefix("#") }.map(String.init) ?? ""
+    }
+
     public var logText: String { String(decoding: FileManager.default.contents(atPath: logPath) ?? Data(), as: UTF8.self) }
 
     /// Runs the `siding` CLI against this node.
