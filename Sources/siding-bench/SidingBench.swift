@@ -54,11 +54,23 @@ enum SidingBench {
 
         let seconds = Double(catchUp.components.seconds) + Double(catchUp.components.attoseconds) / 1e18
         let rows: [(String, String)] = [
-            ("catch-up of \(options.fieldOperations) field ops (\(changes) changes)", String(format: "%.2f s (%.0f ops/s)", seconds, Double(options.fieldOperations) / seconds)),
-            ("bytes on the wire per field op (TLS, both directions)", String(format: "%.1f B (%d B total)", Double(wireBytes) / Double(options.fieldOperations), wireBytes)),
+            (
+                "catch-up of \(options.fieldOperations) field ops (\(changes) changes)",
+                String(format: "%.2f s (%.0f ops/s)", seconds, Double(options.fieldOperations) / seconds)
+            ),
+            (
+                "bytes on the wire per field op (TLS, both directions)",
+                String(format: "%.1f B (%d B total)", Double(wireBytes) / Double(options.fieldOperations), wireBytes)
+            ),
             ("receiver peak RSS (VmHWM of sidingd B)", peak.map { String(format: "%.1f MiB", $0) } ?? "n/a"),
-            ("propagation A→B p50 / p99 (\(options.edits) edits)", String(format: "%.2f ms / %.2f ms", percentile(direct, 0.5), percentile(direct, 0.99))),
-            ("propagation A→B→C p50 / p99 (through one relay)", String(format: "%.2f ms / %.2f ms", percentile(relayed, 0.5), percentile(relayed, 0.99))),
+            (
+                "propagation A→B p50 / p99 (\(options.edits) edits)",
+                String(format: "%.2f ms / %.2f ms", percentile(direct, 0.5), percentile(direct, 0.99))
+            ),
+            (
+                "propagation A→B→C p50 / p99 (through one relay)",
+                String(format: "%.2f ms / %.2f ms", percentile(relayed, 0.5), percentile(relayed, 0.99))
+            ),
         ]
         let width = rows.map(\.0.count).max() ?? 0
         for (name, value) in rows { print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
@@ -135,9 +147,13 @@ enum Population {
             let id = EntityID(kind: .contact, bytes: random.bytes(EntityID.randomByteCount))!
             let bio = (0..<30).map { _ in words.randomElement(using: &random)! }.joined(separator: " ")
             let operations: [SidingCore.Operation] = [
-                .init(entity: id, field: "name", action: .write(value: "Person \(n) \(words.randomElement(using: &random)!.capitalized)", replaces: [])),
+                .init(
+                    entity: id, field: "name", action: .write(value: "Person \(n) \(words.randomElement(using: &random)!.capitalized)", replaces: [])),
                 .init(entity: id, field: "organization", action: .write(value: "Institute of \(words.randomElement(using: &random)!)", replaces: [])),
-                .init(entity: id, field: "role", action: .write(value: ["Scholar", "Journalist", "Former Official", "Former Officer"].randomElement(using: &random)!, replaces: [])),
+                .init(
+                    entity: id, field: "role",
+                    action: .write(
+                        value: ["Scholar", "Journalist", "Former Official", "Former Officer"].randomElement(using: &random)!, replaces: [])),
                 .init(entity: id, field: "country", action: .write(value: countries.randomElement(using: &random)!, replaces: [])),
                 .init(entity: id, field: "bio", action: .write(value: bio, replaces: [])),
                 .init(entity: id, field: "tags", action: .add(element: words.randomElement(using: &random)!)),
