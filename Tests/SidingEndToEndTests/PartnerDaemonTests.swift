@@ -17,7 +17,8 @@ import Testing
         #expect(try b.siding("peer", "add", a.nodeID, "--name", "A").status == 0)
         #expect(try b.siding("peer", "add", c.nodeID, "--name", "C").status == 0)
         #expect(try c.siding("peer", "add", b.nodeID, "--address", bAddress, "--name", "B").status == 0)
-        let typo = try a.siding("peer", "add", String(c.nodeID.dropLast()) + "a", "--name", "typo")
+        let mistyped = String(c.nodeID.dropLast()) + (c.nodeID.hasSuffix("a") ? "b" : "a")
+        let typo = try a.siding("peer", "add", mistyped, "--name", "typo")
         #expect(typo.status != 0 && typo.stderr.contains("not a node ID"))
 
         let contact = try a.siding("contact", "add", "--name", "Li Wei", "--country", "CN").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
