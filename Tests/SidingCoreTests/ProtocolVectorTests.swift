@@ -1,5 +1,6 @@
 import Foundation
 import SidingCore
+import SidingTestKit
 import Testing
 
 /// Every vector in Protocol/vectors/ must decode, verify and mean what it says, forever (append-only).
@@ -19,17 +20,6 @@ import Testing
             .appendingPathComponent("Protocol/vectors")
     }
 
-    static func bytes(_ hex: String) -> [UInt8] {
-        var result: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            result.append(UInt8(hex[index..<next], radix: 16) ?? 0)
-            index = next
-        }
-        return result
-    }
-
     static func describe(_ operation: SidingCore.Operation) -> String {
         func dots(_ list: [Dot]) -> String { list.map { " \($0.origin.nodeID)/\($0.seq)/\($0.index)" }.joined() }
         let head = "\(operation.entity) \(operation.field)"
@@ -46,7 +36,7 @@ import Testing
         let vectors = try JSONDecoder().decode([Vector].self, from: data)
         #expect(!vectors.isEmpty)
         for vector in vectors {
-            let change = try Change(verifying: Self.bytes(vector.hex))
+            let change = try Change(verifying: hexBytes(vector.hex))
             #expect(change.origin.nodeID.description == vector.origin, "\(vector.name)")
             #expect(change.seq == vector.seq && change.hlc == HLC(milliseconds: vector.hlc_ms, counter: vector.hlc_counter), "\(vector.name)")
             #expect(change.operations.map(Self.describe) == vector.operations, "\(vector.name)")

@@ -92,17 +92,6 @@ import Testing
     }
 }
 
-func hexBytes(_ hex: String) -> [UInt8] {
-    var result: [UInt8] = []
-    var index = hex.startIndex
-    while index < hex.endIndex {
-        let next = hex.index(index, offsetBy: 2)
-        result.append(UInt8(hex[index..<next], radix: 16) ?? 0)
-        index = next
-    }
-    return result
-}
-
 /// Just enough JSON to read vector files.
 enum JSONValue: Decodable {
     case string(String), number(Double), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
