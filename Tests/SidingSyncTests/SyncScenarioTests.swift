@@ -53,6 +53,7 @@ import Testing
         await b.engine.addPartner(Partner(nodeID: a.nodeID, name: "A", address: "127.0.0.1:\(proxy.port)"))
         #expect(try await SyncTestNode.eventually(60) { try b.store.versionVector()[a.origin] == 6_000 })
         let status = try #require(try await b.engine.statuses().first)
+        print("resume after a cut: \(status.dialAttempts) dials, \(status.duplicatesReceived) changes received twice")
         #expect(status.dialAttempts >= 2, "the link was cut and redialled")
         #expect(status.duplicatesReceived <= WireLimits.maxBatchChanges, "re-sent \(status.duplicatesReceived) changes after resume")
         #expect(try b.store.mergedView() == a.store.mergedView())
