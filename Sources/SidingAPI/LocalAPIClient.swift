@@ -136,18 +136,25 @@ extension String {
 }
 
 extension LocalAPIClient {
-    /// The client for the node in `home`: its socket is `<home>/siding.sock` unless the node's
-    /// siding.toml names another in `[api] socket`.
+    /// The client for the node in `home`. Its socket is, in this order: `$SIDING_SOCKET`; `[api] socket`
+    /// in the node's siding.toml (if this user may read it); `<home>/siding.sock` if it exists; and for a
+    /// systemd instance in /var/lib/siding/NAME, /run/siding/NAME/siding.sock (staff in group siding
+    /// cannot read the home, only that socket).
     public init(home: String) {
         let standardHome = (home as NSString).standardizingPath
         var socket = standardHome + "/siding.sock"
-        if let data = FileManager.default.contents(atPath: standardHome + "/siding.toml"),
+        let files = FileManager.default
+        if let data = files.contents(atPath: standardHome + "/siding.toml"),
             let text = String(data: data, encoding: .utf8),
             let document = try? TOMLDocument(parsing: text, file: "siding.toml"),
             case .string(let configured)? = document.values["api.socket"]?.value, !configured.isEmpty
         {
             socket = configured
+        } else if !files.fileExists(atPath: socket) {
+            let instance = "/run/siding/" + (standardHome as NSString).lastPathComponent + "/siding.sock"
+            if files.fileExists(atPath: instance) { socket = instance }
         }
+        if let override = ProcessInfo.processInfo.environment["SIDING_SOCKET"], !override.isEmpty { socket = override }
         self.init(socketPath: socket)
     }
 }

@@ -10,14 +10,33 @@ import SidingSync
 /// SIGTERM or SIGINT, then shuts down cleanly.
 public enum Daemon {
     public static let version = "0.1.0"
+    /// How long SIGTERM may take before the daemon gives up waiting for partners and exits anyway.
+    static let shutdownGrace: Duration = .seconds(5)
 
-    public static func run(home: NodeHome, wallClock: WallClock = WallClock()) async throws {
+    /// Command-line settings that take precedence over siding.toml (the systemd units use them).
+    public struct Overrides: Sendable {
+        public var socketPath: String?
+        public var groupAccess: Bool?
+
+        public init(socketPath: String? = nil, groupAccess: Bool? = nil) {
+            self.socketPath = socketPath
+            self.groupAccess = groupAccess
+        }
+    }
+
+    public static func run(home: NodeHome, overrides: Overrides = Overrides(), wallClock: WallClock = WallClock()) async throws {
         // Everything the daemon creates (database, WAL, socket) is private to its user from the start.
         umask(0o077)
         signal(SIGPIPE, SIG_IGN)
-        let (configuration, key) = try home.load()
-        var logger = Logger(label: "sidingd")
-        logger.logLevel = configuration.logLevel
+        let signals = TerminationSignal.stream()
+        try FilePermissions.requirePrivate([home.keyFile, home.configFile])
+        var (configuration, key) = try home.load()
+        configuration.socketPath = overrides.socketPath ?? configuration.socketPath
+        configuration.groupAccess = overrides.groupAccess ?? configuration.groupAccess
+        let levelBox = DaemonLogHandler.LevelBox(configuration.logLevel)
+        let journal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        let logger = Logger(label: "sidingd") { label in DaemonLogHandler(label: label, journal: journal, levelBox: levelBox) }
+        let notifier = SystemdNotifier()
 
         let store = try SQLiteStore(path: home.databaseFile)
         let origin = OriginKey(key.publicKey)
@@ -31,75 +50,115 @@ public enum Daemon {
             commits: commits)
         let socketPath = home.socketPath(configuration)
         var running = configuration
-        let service: NodeService
         let server: LocalAPIServer
+        let partnerService: PartnerService
         do {
             // Port 0 in the configuration means any free port; what is shown is the port actually bound.
             let port = try await engine.start(host: configuration.listen.host, port: configuration.listen.port)
             running.listen = ListenAddress(host: configuration.listen.host, port: port)
-            service = NodeService(store: store, configuration: running, author: author, writer: writer)
-            let router = LocalAPIRouter(
-                service: service, partners: PartnerService(store: store, engine: engine, configuration: running, ownID: origin.nodeID),
-                version: version)
+            let service = NodeService(store: store, configuration: running, author: author, writer: writer)
+            partnerService = PartnerService(store: store, engine: engine, configuration: running, ownID: origin.nodeID)
+            let router = LocalAPIRouter(service: service, partners: partnerService, version: version)
             server = try await LocalAPIServer.start(
-                socketPath: socketPath, groupAccess: configuration.groupAccess, router: router, group: MultiThreadedEventLoopGroup.singleton)
+                socketPath: socketPath, groupAccess: configuration.groupAccess, router: router, group: MultiThreadedEventLoopGroup.singleton,
+                logger: logger)
         } catch {
             await engine.stop()
             writer.stop()
             throw error
         }
+        // READY only now: the database is open, the partner listener bound and the local API serving.
+        notifier.notify("READY=1\nSTATUS=" + (await statusLine(partnerService)))
         logger.info("sidingd ready", metadata: ["node": "\(origin.nodeID)", "socket": "\(socketPath)", "version": "\(version)"])
+        let heartbeat = Task {
+            var sinceStatus = Duration.zero
+            let step = notifier.watchdogInterval.map { min($0, .seconds(10)) } ?? .seconds(10)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: step)
+                if notifier.watchdogInterval != nil { notifier.notify("WATCHDOG=1") }
+                sinceStatus += step
+                if sinceStatus >= .seconds(10) {
+                    sinceStatus = .zero
+                    notifier.notify("STATUS=" + (await statusLine(partnerService)))
+                }
+            }
+        }
 
-        let signal = await TerminationSignal.next()
-        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        for await signal in signals {
+            guard signal == "SIGHUP" else {
+                logger.info("stopping", metadata: ["signal": "\(signal)"])
+                break
+            }
+            reload(home, running: configuration, levelBox: levelBox, logger: logger)
+        }
+        let stopping = ContinuousClock.now
+        notifier.notify("STOPPING=1")
+        heartbeat.cancel()
         await server.close()
-        await engine.stop()
+        await engine.stop(grace: shutdownGrace)
         writer.stop()
         do {
             try store.checkpoint()
         } catch {
             logger.warning("WAL checkpoint failed; the next start recovers it", metadata: ["error": "\(error)"])
         }
-        logger.info("stopped")
+        logger.info(
+            "stopped",
+            metadata: [
+                "shutdown_ms":
+                    "\((ContinuousClock.now - stopping).components.seconds * 1_000 + (ContinuousClock.now - stopping).components.attoseconds / 1_000_000_000_000_000)"
+            ])
     }
-}
 
-/// Waits for SIGTERM or SIGINT without killing the process, so shutdown can be orderly.
-enum TerminationSignal {
-    static func next() async -> String {
-        let queue = DispatchQueue(label: "siding-signals")
-        return await withCheckedContinuation { continuation in
-            let resumed = ResumeOnce(continuation)
-            var sources: [DispatchSourceSignal] = []
-            for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
-                Foundation.signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { resumed.resume(name) }
-                source.resume()
-                sources.append(source)
+    /// SIGHUP: applies what can change while running (the log level) and says what needs a restart.
+    /// Partners need neither: `siding peer add/remove` applies at once.
+    static func reload(_ home: NodeHome, running: Configuration, levelBox: DaemonLogHandler.LevelBox, logger: Logger) {
+        do {
+            try FilePermissions.requirePrivate([home.configFile])
+            let (fresh, _) = try home.load()
+            levelBox.value = fresh.logLevel
+            var unchanged = fresh
+            unchanged.logLevel = running.logLevel
+            if unchanged != running {
+                logger.notice("siding.toml changed settings that apply only after a restart (name, listen, api)")
             }
-            resumed.keep(sources)
+            logger.notice("configuration reloaded", metadata: ["log_level": "\(fresh.logLevel)"])
+        } catch {
+            logger.error("configuration not reloaded; keeping the running one", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// One line for `systemctl status`: partners connected and changes pending.
+    static func statusLine(_ partners: PartnerService) async -> String {
+        guard let status = try? await partners.status() else { return "running" }
+        let connected = status.peers.filter(\.connected).count
+        let pending = status.peers.reduce(0) { $0 + $1.missingHere + $1.missingThere }
+        return "\(connected)/\(status.peers.count) partners connected, \(pending) changes pending, \(status.changes) held"
     }
 }
 
-/// Resumes a continuation exactly once and keeps the signal sources alive until then.
-private final class ResumeOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<String, Never>?
-    private var sources: [DispatchSourceSignal] = []
-
-    init(_ continuation: CheckedContinuation<String, Never>) { self.continuation = continuation }
-
-    func keep(_ sources: [DispatchSourceSignal]) {
-        lock.withLock { self.sources = sources }
-    }
-
-    func resume(_ name: String) {
-        let pending = lock.withLock { () -> CheckedContinuation<String, Never>? in
-            defer { continuation = nil }
-            return continuation
+/// SIGTERM, SIGINT and SIGHUP as a stream, with their default actions off so shutdown can be orderly.
+enum TerminationSignal {
+    static func stream() -> AsyncStream<String> {
+        let (stream, continuation) = AsyncStream<String>.makeStream()
+        let queue = DispatchQueue(label: "siding-signals")
+        var sources: [DispatchSourceSignal] = []
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")] {
+            Foundation.signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { continuation.yield(name) }
+            source.resume()
+            sources.append(source)
         }
-        pending?.resume(returning: name)
+        let keeper = SignalSources(sources)
+        continuation.onTermination = { _ in keeper.cancel() }
+        return stream
     }
+}
+
+/// Keeps the dispatch sources alive for as long as the stream is.
+private final class SignalSources: @unchecked Sendable {
+    private let sources: [DispatchSourceSignal]
+    init(_ sources: [DispatchSourceSignal]) { self.sources = sources }
+    func cancel() { for source in sources { source.cancel() } }
 }

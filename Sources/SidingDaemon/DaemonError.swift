@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors that stop the daemon or `init`; each message says what to do, each has its own exit status
 /// so systemd can tell a configuration mistake (not worth restarting) from a crash.
 public enum DaemonError: Error, Sendable, CustomStringConvertible {
@@ -8,10 +10,13 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
     case key(file: String, reason: String)
     case io(path: String, reason: String)
     case socketInUse(path: String)
+    case unsafePermissions(path: String, mode: mode_t)
 
-    /// 78 is EX_CONFIG from sysexits.h: the configuration, not the program, must change.
+    /// 78 is EX_CONFIG from sysexits.h: the configuration, not the program, must change; 77
+    /// (EX_NOPERM) says a file is readable by others. systemd does not restart either.
     public var exitStatus: Int32 {
         switch self {
+        case .unsafePermissions: 77
         case .nodeExists, .notANode, .config, .invalidListenAddress, .key, .socketInUse: 78
         case .io: 74
         }
@@ -31,6 +36,8 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
             "cannot use the node key \(file): \(reason)"
         case .io(let path, let reason):
             "\(path): \(reason)"
+        case .unsafePermissions(let path, let mode):
+            "\(path) is readable by other users (mode \(String(mode, radix: 8))); run `chmod 600 \(path)` and start again"
         case .socketInUse(let path):
             "another sidingd is already serving \(path); stop it first (or give this node its own --home)"
         }

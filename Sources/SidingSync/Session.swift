@@ -14,6 +14,7 @@ struct Session {
     let localName: String
     let store: any ChangeStore
     let commits: Feed
+    let stopping: Feed
     let book: PeerStatusBook
     let logger: Logger
 
@@ -54,6 +55,14 @@ struct Session {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await closing(underlying) { try await sendLoop(writer, window) } }
                 group.addTask { try await closing(underlying) { try await keepalive(writer, clock) } }
+                let shutdown = stopping.subscribe()
+                group.addTask {
+                    for await _ in shutdown {
+                        try? await writer.send(.close(.shuttingDown, "the partner node is shutting down"))
+                        underlying.close(promise: nil)
+                        return
+                    }
+                }
                 defer { group.cancelAll() }
                 do {
                     try await receiveLoop(&frames, writer, window, clock)

@@ -21,6 +21,8 @@ public actor SyncEngine {
     let group: EventLoopGroup
     let book = PeerStatusBook()
     private let syncNowFeed = Feed()
+    /// Notified once when the engine stops: every session sends Close and ends.
+    private let stopping = Feed()
     private let serverContext: NIOSSLContext
     private let clientContext: NIOSSLContext
     private var listener: Channel?
@@ -86,11 +88,19 @@ public actor SyncEngine {
         return boundPort
     }
 
-    public func stop() async {
+    /// Stops dialling and listening, tells every partner the node is shutting down (Close frame), waits
+    /// up to `grace` for the sessions to end (an in-flight batch commits or is abandoned whole), then
+    /// closes what is left.
+    public func stop(grace: Duration = .seconds(2)) async {
         stopped = true
         for dialer in dialers.values { dialer.cancel() }
         dialers.removeAll()
         try? await listener?.close()
+        stopping.notify()
+        let deadline = ContinuousClock.now + grace
+        while !sessions.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         for session in sessions.values { session.channel.close(promise: nil) }
         sessions.removeAll()
         listenerTask?.cancel()
@@ -219,7 +229,8 @@ public actor SyncEngine {
         book.update(peer) { _ in }
         book.makeCurrent(sessionID, for: peer)
         let session = Session(
-            id: sessionID, peer: peer, channel: connection, localName: localName, store: store, commits: commits, book: book, logger: logger)
+            id: sessionID, peer: peer, channel: connection, localName: localName, store: store, commits: commits, stopping: stopping,
+            book: book, logger: logger)
         var failure: Error?
         do {
             try await session.run()

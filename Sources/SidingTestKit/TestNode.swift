@@ -23,10 +23,11 @@ public final class TestNode: @unchecked Sendable {
     public var logPath: String { directory.file("sidingd.log") }
 
     /// Starts the daemon and waits (at most 20 s) until its local API answers.
-    public func start(extraArguments: [String] = []) async throws {
+    public func start(extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltProducts.sidingd)
         process.arguments = ["--home", home] + extraArguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         try log.seekToEnd()
@@ -45,6 +46,16 @@ public final class TestNode: @unchecked Sendable {
     /// SIGTERM and wait; returns the exit status.
     @discardableResult
     public func stop() -> Int32 { signalDaemon(SIGTERM) }
+
+    /// Sends a signal without waiting (SIGHUP).
+    public func send(_ signal: Int32) {
+        if let pid = daemonPID { kill(pid, signal) }
+    }
+
+    /// Runs the daemon expecting it to exit on its own (a refusal at start-up); killed after 20 s.
+    public func runExpectingExit() throws -> ProcessResult {
+        try runProcess("/usr/bin/timeout", ["20", BuiltProducts.sidingd, "--home", home])
+    }
 
     /// SIGKILL: the daemon gets no chance to clean up.
     @discardableResult

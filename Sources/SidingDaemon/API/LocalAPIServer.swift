@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -13,16 +14,26 @@ struct LocalAPIServer {
     let socketPath: String
 
     static func start(
-        socketPath: String, groupAccess: Bool, router: LocalAPIRouter,
-        group: EventLoopGroup
+        socketPath: String, groupAccess: Bool, router: LocalAPIRouter, group: EventLoopGroup, logger: Logger
     ) async throws -> LocalAPIServer {
+        let policy = LocalAccessPolicy(groupAccess: groupAccess)
         try await removeStaleSocket(socketPath)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(APIChannelHandler(router: router, maxBodyBytes: maxBodyBytes))
+                // SO_PEERCRED: who is on the other end, whatever the socket file's mode allows.
+                guard let provider = channel as? SocketOptionProvider else { return channel.close() }
+                let credentials: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
+                    level: NIOBSDSocket.OptionLevel.socket, name: NIOBSDSocket.Option(rawValue: PeerCredentials.option))
+                return credentials.flatMap { peer in
+                    guard policy.allows(user: peer.uid, group: peer.gid) else {
+                        logger.warning("refused a local API connection from another user", metadata: ["uid": "\(peer.uid)", "pid": "\(peer.pid)"])
+                        return channel.close()
+                    }
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.addHandler(APIChannelHandler(router: router, maxBodyBytes: maxBodyBytes))
+                    }
                 }
             }
             .bind(unixDomainSocketPath: socketPath).get()
@@ -50,4 +61,13 @@ struct LocalAPIServer {
         }
         unlink(path)
     }
+}
+
+/// Linux `struct ucred` (pid, uid, gid), as SO_PEERCRED returns it; Glibc's module does not export it.
+struct PeerCredentials: Sendable {
+    /// SO_PEERCRED on Linux.
+    static let option: Int32 = 17
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
 }

@@ -29,12 +29,20 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var home: HomeOption
 
+    @Option(help: "The local API socket, overriding the configuration (the systemd units put it in /run/siding/NAME).")
+    var socket: String?
+
+    @Flag(help: "Let members of the daemon's group use the local API, overriding the configuration.")
+    var groupAccess = false
+
     @Option(help: ArgumentHelp("Milliseconds added to the system clock (tests of clock skew).", visibility: .hidden))
     var clockOffsetMs: Int64 = 0
 
     func run() async throws {
         try await DaemonExit.reporting {
-            try await Daemon.run(home: try home.resolved(), wallClock: WallClock(offsetMilliseconds: clockOffsetMs))
+            try await Daemon.run(
+                home: try home.resolved(), overrides: Daemon.Overrides(socketPath: socket, groupAccess: groupAccess ? true : nil),
+                wallClock: WallClock(offsetMilliseconds: clockOffsetMs))
         }
     }
 }
