@@ -170,6 +170,8 @@ extension LocalAPIClient {
 
     public func status() async throws -> StatusResource { try await get("/v1/status") }
 
+    public func backup(to path: String) async throws -> BackupResult { try await send(.POST, "/v1/backup", body: BackupRequest(path: path)) }
+
     /// Ends every partner's backoff so dialers retry now; returns the status at that moment.
     public func syncNow() async throws -> StatusResource { try await send(.POST, "/v1/sync", body: Optional<EditRequest>.none) }
 }

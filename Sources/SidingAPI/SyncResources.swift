@@ -85,3 +85,25 @@ public struct StatusResource: Codable, Hashable, Sendable {
         self.equivocations = equivocations
     }
 }
+
+/// `siding backup PATH`: where to write the copy (absolute; must not exist yet).
+public struct BackupRequest: Codable, Hashable, Sendable {
+    public var path: String
+    public init(path: String) { self.path = path }
+}
+
+public struct BackupResult: Codable, Hashable, Sendable {
+    public var path: String
+    public var integrityCheck: String
+    public var bytes: Int
+
+    enum CodingKeys: String, CodingKey {
+        case path, integrityCheck = "integrity_check", bytes
+    }
+
+    public init(path: String, integrityCheck: String, bytes: Int) {
+        self.path = path
+        self.integrityCheck = integrityCheck
+        self.bytes = bytes
+    }
+}

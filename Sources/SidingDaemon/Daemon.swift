@@ -56,7 +56,9 @@ public enum Daemon {
             // Port 0 in the configuration means any free port; what is shown is the port actually bound.
             let port = try await engine.start(host: configuration.listen.host, port: configuration.listen.port)
             running.listen = ListenAddress(host: configuration.listen.host, port: port)
-            let service = NodeService(store: store, configuration: running, author: author, writer: writer)
+            let service = NodeService(
+                store: store, configuration: running, author: author, writer: writer, engine: engine,
+                restoreGuard: try RestoreGuard(store: store, origin: origin))
             partnerService = PartnerService(store: store, engine: engine, configuration: running, ownID: origin.nodeID)
             let router = LocalAPIRouter(service: service, partners: partnerService, version: version)
             server = try await LocalAPIServer.start(

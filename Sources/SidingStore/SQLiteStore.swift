@@ -5,7 +5,7 @@ import SidingCore
 /// reader connection. The change log is the truth; the merged view and the search index are updated in
 /// the same transaction as each batch of changes.
 public final class SQLiteStore: ChangeStore, Sendable {
-    private let writer: ConfinedConnection
+    let writer: ConfinedConnection
     private let reader: ConfinedConnection
     public let path: String
 

@@ -79,6 +79,9 @@ struct LocalAPIRouter: Sendable {
             return .json(try await partners.add(try request.decode(PeerResource.self)), status: .created)
         case (.DELETE, "peers", .some(let id)):
             return .json(try await partners.remove(id))
+        case (.POST, "backup", nil):
+            let request = try request.decode(BackupRequest.self)
+            return try await read { .json(try service.backup(request)) }
         case (.GET, "status", nil):
             return .json(try await partners.status())
         case (.POST, "sync", nil):

@@ -8,6 +8,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidEdit(EditError)
     case badRequest(String)
     case shuttingDown
+    case restoredFromBackup
     case storage(String)
 
     public var httpStatus: Int {
@@ -15,7 +16,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownID: 404
         case .wrongKind, .invalidEdit, .badRequest: 400
         case .deleted: 409
-        case .shuttingDown: 503
+        case .shuttingDown, .restoredFromBackup: 503
         case .storage: 500
         }
     }
@@ -28,6 +29,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidEdit: "invalid_field"
         case .badRequest: "bad_request"
         case .shuttingDown: "shutting_down"
+        case .restoredFromBackup: "restored_from_backup"
         case .storage: "storage_error"
         }
     }
@@ -42,6 +44,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidEdit(let error): error.description
         case .badRequest(let why): why
         case .shuttingDown: "sidingd is shutting down; try again when it is back"
+        case .restoredFromBackup:
+            "this node was restored from a backup and must first learn its own latest changes from a partner; run `siding sync --wait`, then retry"
         case .storage(let why): "the database refused the write (\(why)); see `journalctl -u sidingd` or the daemon's log"
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import SidingAPI
 import SidingCore
 import SidingStore
+import SidingSync
 
 /// The node's behaviour behind the local API: validated edits become signed changes through the
 /// group-commit writer; reads come from the merged view, never from replaying the log.
@@ -10,12 +11,19 @@ final class NodeService: Sendable {
     let configuration: Configuration
     private let writer: GroupCommitWriter
     private let author: LocalAuthor
+    private let engine: SyncEngine
+    private let restoreGuard: RestoreGuard
 
-    init(store: SQLiteStore, configuration: Configuration, author: LocalAuthor, writer: GroupCommitWriter) {
+    init(
+        store: SQLiteStore, configuration: Configuration, author: LocalAuthor, writer: GroupCommitWriter, engine: SyncEngine,
+        restoreGuard: RestoreGuard
+    ) {
         self.store = store
         self.configuration = configuration
         self.author = author
         self.writer = writer
+        self.engine = engine
+        self.restoreGuard = restoreGuard
     }
 
     var nodeID: NodeID { author.origin.nodeID }
@@ -23,6 +31,7 @@ final class NodeService: Sendable {
     // MARK: Writes
 
     func create(_ kind: EntityKind, _ request: CreateRequest) async throws -> WriteOutcome {
+        try await restoreGuard.checkWritable(engine)
         let edit = try validated(Edit(writes: request.set, additions: request.add), kind: kind, creating: true)
         var random = SystemRandomNumberGenerator()
         guard let id = EntityID(kind: kind, bytes: (0..<EntityID.randomByteCount).map { _ in UInt8.random(in: 0...255, using: &random) }) else {
@@ -47,7 +56,8 @@ final class NodeService: Sendable {
     }
 
     private func change(_ id: EntityID, _ edit: Edit) async throws -> WriteOutcome {
-        try await writer.submit { [author] transaction in
+        try await restoreGuard.checkWritable(engine)
+        return try await writer.submit { [author] transaction in
             guard let current = try transaction.entity(id) else { throw NodeError.unknownID(id.description) }
             guard !current.isDeleted else {
                 if edit == .delete { return WriteOutcome(id: id.description, changed: false) }
@@ -85,6 +95,21 @@ final class NodeService: Sendable {
         }
         guard id.kind == kind else { throw NodeError.wrongKind(id: text, expected: kind) }
         return id
+    }
+
+    /// A consistent online copy at `path` (absolute, not yet existing), checked with integrity_check.
+    func backup(_ request: BackupRequest) throws -> BackupResult {
+        guard request.path.hasPrefix("/") else { throw NodeError.badRequest("give the backup path as an absolute path") }
+        guard !FileManager.default.fileExists(atPath: request.path) else {
+            throw NodeError.badRequest("\(request.path) already exists; choose a new file name (backups are never overwritten)")
+        }
+        do {
+            let integrity = try store.backup(to: request.path)
+            let size = (try? FileManager.default.attributesOfItem(atPath: request.path)[.size] as? Int) ?? 0
+            return BackupResult(path: request.path, integrityCheck: integrity, bytes: size)
+        } catch {
+            throw NodeError.badRequest("cannot write the backup to \(request.path): \(error); the daemon's user must be able to write there")
+        }
     }
 
     // MARK: Reads

@@ -97,6 +97,13 @@ enum Migrations {
             address TEXT                   -- HOST:PORT to dial; NULL: only accept its connections
         ) STRICT;
         """,
+        // 3: facts about this copy of the database (e.g. that it is a backup).
+        """
+        CREATE TABLE node_state(
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT;
+        """,
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.
