@@ -7,4 +7,5 @@ bash Deploy/build-deps.sh
 command -v openssl >/dev/null || { apt-get update -q && apt-get install -y -q openssl; }
 bash Deploy/format-check.sh
 swift build --build-tests
+bash Deploy/check-units.sh
 swift test

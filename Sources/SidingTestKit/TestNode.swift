@@ -18,7 +18,10 @@ public final class TestNode: @unchecked Sendable {
         nodeID = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    public var client: LocalAPIClient { LocalAPIClient(home: home) }
+    /// Set when the daemon is started with `--socket`, so the client finds it.
+    public var socketOverride: String?
+
+    public var client: LocalAPIClient { socketOverride.map(LocalAPIClient.init(socketPath:)) ?? LocalAPIClient(home: home) }
     public var databasePath: String { home + "/siding.db" }
     public var logPath: String { directory.file("sidingd.log") }
 

@@ -152,3 +152,41 @@ import Testing
         #expect(!a.logText.contains(canary) && !b.logText.contains(canary), "record content reached a log")
     }
 }
+
+/// SO_PEERCRED: even with a socket file anyone may open, another user's connection is refused.
+@Suite(.serialized) struct PeerCredentialTests {
+    static let otherUser = "siding-e2e-other"
+    static var canSwitchUsers: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/useradd")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+    }
+
+    @Test(.enabled(if: canSwitchUsers)) func anotherUserIsRefusedWhateverTheSocketMode() async throws {
+        if (try? runProcess("/usr/bin/id", ["-u", Self.otherUser]))?.status != 0 {
+            _ = try runProcess("/usr/sbin/useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", Self.otherUser])
+        }
+        let uid = try runProcess("/usr/bin/id", ["-u", Self.otherUser]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let node = try TestNode()
+        let open = TemporaryDirectory("open-socket")
+        chmod(open.path, 0o777)
+        let socket = open.file("api.sock")
+        node.socketOverride = socket
+        try await node.start(extraArguments: ["--socket", socket, "--group-access"])
+        defer { node.stop() }
+        chmod(socket, 0o666)
+        #expect(try await LocalAPIClient(socketPath: socket).node().id == node.nodeID, "the owner (root) is allowed")
+        let binary = open.file("siding")
+        try FileManager.default.copyItem(atPath: BuiltProducts.siding, toPath: binary)
+        chmod(binary, 0o755)
+        let asOther = try runProcess(
+            "/usr/bin/env",
+            [
+                "SIDING_SOCKET=\(socket)", "/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", binary, "--home", open.path,
+                "id",
+            ])
+        #expect(asOther.status != 0, "another user got an answer: \(asOther.stdout)")
+        #expect(!asOther.stdout.contains(node.nodeID))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(node.logText.contains("refused a local API connection from another user") && node.logText.contains("uid=\(uid)"), "\(node.logText)")
+    }
+}
