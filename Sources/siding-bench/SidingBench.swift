@@ -31,6 +31,19 @@ enum SidingBench {
         let wireBytes = proxy.bytesDownstream + proxy.bytesUpstream
         let peak = peakRSSMiB(b.daemonPID)
 
+        // SIGTERM to a node in the middle of catching up: how long until it exited, then resume.
+        let d = try TestNode(name: "D")
+        try await d.start()
+        _ = try await a.client.addPeer(PeerResource(nodeID: d.nodeID, name: "D", address: nil))
+        _ = try await d.client.addPeer(PeerResource(nodeID: a.nodeID, name: "A", address: "127.0.0.1:\(aPort)"))
+        while try await d.client.status().changes < changes / 4 { try await Task.sleep(for: .milliseconds(5)) }
+        let stopStart = ContinuousClock.now
+        let exitStatus = d.stop()
+        let shutdown = ContinuousClock.now - stopStart
+        try await d.start()
+        while try await d.client.status().changes < changes { try await Task.sleep(for: .milliseconds(5)) }
+        d.stop()
+
         try await c.start()
         let bAddress = try await b.client.node().listen
         _ = try await b.client.addPeer(PeerResource(nodeID: c.nodeID, name: "C", address: nil))
@@ -64,6 +77,10 @@ enum SidingBench {
             ),
             ("receiver peak RSS (VmHWM of sidingd B)", peak.map { String(format: "%.1f MiB", $0) } ?? "n/a"),
             (
+                "SIGTERM during a catch-up: time to exit (status)",
+                String(format: "%.0f ms (exit %d), then resumed", milliseconds(shutdown), exitStatus)
+            ),
+            (
                 "propagation A→B p50 / p99 (\(options.edits) edits)",
                 String(format: "%.2f ms / %.2f ms", percentile(direct, 0.5), percentile(direct, 0.99))
             ),
@@ -86,6 +103,10 @@ enum SidingBench {
             }
         }
         throw BenchError("\(role) did not arrive within 10 s")
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15
     }
 
     static func percentile(_ values: [Double], _ fraction: Double) -> Double {
