@@ -6,14 +6,6 @@ import Testing
 
 /// `siding backup` and a restore that does not fork the node's own history.
 @Suite(.serialized) struct BackupTests {
-    func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1_000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
 
     @Test func aNodeRestoredFromAnOldBackupLearnsItsLatestChangesBeforeWriting() async throws {
         let (a, b) = (try TestNode(name: "A"), try TestNode(name: "B"))

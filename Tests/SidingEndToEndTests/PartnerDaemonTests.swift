@@ -54,12 +54,4 @@ import Testing
         #expect(behind.status != 0 || behind.stderr.contains("unreachable"), "\(behind.stdout) \(behind.stderr)")
     }
 
-    func eventually(_ seconds: Double = 15, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1_000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
 }

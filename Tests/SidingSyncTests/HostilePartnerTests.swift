@@ -49,7 +49,7 @@ import Testing
             #expect(try a.store.versionVector()[attacker.origin] == 0, "\(name): something was stored")
             // The node still serves its other partner.
             let ids = try a.write(1)
-            #expect(try await SyncTestNode.eventually(5) { try friend.store.record(ids[0]) != nil }, "\(name): friend no longer served")
+            #expect(try await eventually(5) { try friend.store.record(ids[0]) != nil }, "\(name): friend no longer served")
         }
 
         // Equivocation: the first version stays, the second is kept as evidence, the session goes on.

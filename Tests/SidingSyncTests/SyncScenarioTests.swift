@@ -18,7 +18,7 @@ import Testing
         let fromC = try c.write(30)
         // A and C edit the same field concurrently: both values must survive everywhere as a conflict.
         let shared = fromA[0]
-        #expect(try await SyncTestNode.eventually { try c.store.record(shared) != nil })
+        #expect(try await eventually { try c.store.record(shared) != nil })
         for (node, value) in [(a, "from A"), (c, "from C")] {
             let current = try #require(try node.store.entityState(shared))
             let change = try node.sign([
@@ -29,7 +29,7 @@ import Testing
         a.engine.commits.notify()
         c.engine.commits.notify()
         #expect(
-            try await SyncTestNode.eventually {
+            try await eventually {
                 let views = try [a, b, c].map { try $0.store.mergedView() }
                 return views[0] == views[1] && views[1] == views[2] && views[0].count == 50
             })
@@ -51,7 +51,7 @@ import Testing
         proxy.cut(afterDownstreamBytes: 300_000)
         await a.engine.addPartner(Partner(nodeID: b.nodeID, name: "B", address: nil))
         await b.engine.addPartner(Partner(nodeID: a.nodeID, name: "A", address: "127.0.0.1:\(proxy.port)"))
-        #expect(try await SyncTestNode.eventually(60) { try b.store.versionVector()[a.origin] == 6_000 })
+        #expect(try await eventually(60) { try b.store.versionVector()[a.origin] == 6_000 })
         let status = try #require(try await b.engine.statuses().first)
         print("resume after a cut: \(status.dialAttempts) dials, \(status.duplicatesReceived) changes received twice")
         #expect(status.dialAttempts >= 2, "the link was cut and redialled")
@@ -67,14 +67,14 @@ import Testing
         try await a.start()
         try await b.start()
         await a.pair(with: b, dial: true, otherDials: true)
-        #expect(try await SyncTestNode.eventually { try await a.engine.statuses().first?.connected == true })
-        #expect(try await SyncTestNode.eventually { try await b.engine.statuses().first?.connected == true })
+        #expect(try await eventually { try await a.engine.statuses().first?.connected == true })
+        #expect(try await eventually { try await b.engine.statuses().first?.connected == true })
         let settled = try await a.engine.statuses().first?.lastConnected
         try await Task.sleep(for: .seconds(2))
         #expect(try await a.engine.statuses().first?.lastConnected == settled, "the surviving session stays up")
         let ids = try a.write(1)
         let back = try b.write(1)
-        #expect(try await SyncTestNode.eventually(5) { try b.store.record(ids[0]) != nil && a.store.record(back[0]) != nil })
+        #expect(try await eventually(5) { try b.store.record(ids[0]) != nil && a.store.record(back[0]) != nil })
         await a.engine.stop()
         await b.engine.stop()
     }
@@ -84,9 +84,9 @@ import Testing
         try await a.start()
         try await b.start()
         await b.pair(with: a)
-        #expect(try await SyncTestNode.eventually { try await b.engine.statuses().first?.connected == true })
+        #expect(try await eventually { try await b.engine.statuses().first?.connected == true })
         await a.engine.removePartner(b.nodeID)
-        #expect(try await SyncTestNode.eventually(3) { try await b.engine.statuses().first?.connected == false })
+        #expect(try await eventually(3) { try await b.engine.statuses().first?.connected == false })
         let ids = try a.write(1)
         b.engine.syncNow()
         try await Task.sleep(for: .seconds(2))
@@ -102,7 +102,7 @@ import Testing
         try await stranger.start()
         try stranger.write(5)
         await stranger.engine.addPartner(Partner(nodeID: a.nodeID, name: "A", address: "127.0.0.1:\(a.port)"))
-        #expect(try await SyncTestNode.eventually { try await stranger.engine.statuses().first?.lastError != nil })
+        #expect(try await eventually { try await stranger.engine.statuses().first?.lastError != nil })
         try await Task.sleep(for: .milliseconds(500))
         #expect(try a.store.versionVector().entries.isEmpty)
         #expect(try await stranger.engine.statuses().first?.connected == false)

@@ -66,15 +66,5 @@ final class SyncTestNode: @unchecked Sendable {
             return try Change.sign(by: key, seq: seq, hlc: HLC(milliseconds: 1_800_000_000_000 + seq, counter: 0), operations: operations)
         }
     }
-
-    /// Waits (at most `seconds`) until `condition` holds.
-    static func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1_000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return try await condition()
-    }
 }
 typealias Operation = SidingCore.Operation

@@ -47,7 +47,7 @@ import Testing
         // B believes A is at the impostor's address; the impostor even lists B as its partner.
         await impostor.engine.addPartner(Partner(nodeID: b.nodeID, name: "B", address: nil))
         await b.engine.addPartner(Partner(nodeID: a.nodeID, name: "A", address: "127.0.0.1:\(impostor.port)"))
-        #expect(try await SyncTestNode.eventually { try await b.engine.statuses().first?.lastError != nil })
+        #expect(try await eventually { try await b.engine.statuses().first?.lastError != nil })
         #expect(try await b.engine.statuses().first?.connected == false)
         #expect(try b.store.versionVector().entries.isEmpty)
         await impostor.engine.stop()
