@@ -8,7 +8,7 @@ import SidingWire
 /// hello → summary → each streams what the other lacks in acknowledged batches → live push of every
 /// new commit, with keepalives. Ends on error, idle timeout, close, or when the channel is closed.
 struct Session {
-    let id: UInt64
+    let sessionID: UInt64
     let peer: NodeID
     let channel: NIOAsyncChannel<Frame, Frame>
     let localName: String
@@ -41,7 +41,7 @@ struct Session {
             }
             let window = SendWindow(peerSummary: peerSummary)
             let clock = ActivityClock()
-            book.update(peer, session: id) {
+            book.update(peer, session: sessionID) {
                 $0.connected = true
                 $0.lastConnected = Date()
                 $0.lastError = nil
@@ -123,7 +123,7 @@ struct Session {
             case .ack(let ack):
                 guard await window.acked(ack.batchID) else { throw await fail(writer, .protocolError, "ack for unknown batch \(ack.batchID)") }
                 let acknowledged = await window.acknowledged
-                book.update(peer, session: id) {
+                book.update(peer, session: sessionID) {
                     $0.acknowledgedVector = acknowledged
                     $0.lastSync = Date()
                 }
@@ -166,9 +166,11 @@ struct Session {
         ack.duplicates = UInt32(outcomes.filter { $0 == .duplicate }.count)
         ack.equivocations = UInt32(outcomes.filter { $0 == .equivocation }.count)
         try await writer.send(.ack(ack))
-        let known = await window.known
-        book.update(peer, session: id) { [ack] in
+        // What the peer sent, it holds: both vectors move (status compares them with ours).
+        let (known, acknowledged) = (await window.known, await window.acknowledged)
+        book.update(peer, session: sessionID) { [ack] in
             $0.peerVector = known
+            $0.acknowledgedVector = acknowledged
             $0.batchesReceived += 1
             $0.changesReceived += Int(ack.applied)
             $0.duplicatesReceived += Int(ack.duplicates)
@@ -203,7 +205,7 @@ struct Session {
             let id = await window.sent(batch)
             try await writer.send(.batch(id: id, changes: batch.map(\.encoded)))
             let (batches, changes) = (await window.batchesSent, await window.changesSent)
-            book.update(peer, session: id) {
+            book.update(peer, session: sessionID) {
                 $0.batchesSent = batches
                 $0.changesSent = changes
             }

@@ -229,7 +229,7 @@ public actor SyncEngine {
         book.update(peer) { _ in }
         book.makeCurrent(sessionID, for: peer)
         let session = Session(
-            id: sessionID, peer: peer, channel: connection, localName: localName, store: store, commits: commits, stopping: stopping,
+            sessionID: sessionID, peer: peer, channel: connection, localName: localName, store: store, commits: commits, stopping: stopping,
             book: book, logger: logger)
         var failure: Error?
         do {

@@ -37,6 +37,17 @@ import Testing
         #expect(conflicts.count == 1 && Set(conflicts.first?.values.map(\.value) ?? []) == ["from A", "from C"])
         #expect(Set(conflicts.first?.values.map(\.dot.origin) ?? []) == [a.origin, c.origin])
         #expect(try c.store.record(fromA[1]) != nil, "A's contact reached C, which never talked to A")
+        // Status agrees: every partner of every node is in step (what `siding sync --wait` relies on).
+        #expect(
+            try await eventually(10) {
+                var inStep = true
+                for node in [a, b, c] {
+                    for status in try await node.engine.statuses() where !(status.connected && status.missingHere == 0 && status.missingThere == 0) {
+                        inStep = false
+                    }
+                }
+                return inStep
+            })
         _ = fromC
         for node in [a, b, c] { await node.engine.stop() }
     }

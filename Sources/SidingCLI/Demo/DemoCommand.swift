@@ -94,7 +94,15 @@ struct DemoCommand: AsyncParsableCommand {
             if allInStep && snapshots.allSatisfy({ $0 == snapshots[0] }) { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw CLIError("the demo nodes did not get in step within 30 s")
+        var report: [String] = []
+        for node in nodes {
+            let status = try await node.client.status()
+            report.append(
+                node.name + ": "
+                    + status.peers.map { "\($0.name) connected=\($0.connected) ↓\($0.missingHere) ↑\($0.missingThere) \($0.lastError ?? "")" }.joined(
+                        separator: "; "))
+        }
+        throw CLIError("the demo nodes did not get in step within 30 s: " + report.joined(separator: " | "))
     }
 
     private func heading(_ text: String) { print("\n\(text)") }
