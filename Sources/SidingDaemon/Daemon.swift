@@ -104,12 +104,8 @@ public enum Daemon {
         } catch {
             logger.warning("WAL checkpoint failed; the next start recovers it", metadata: ["error": "\(error)"])
         }
-        logger.info(
-            "stopped",
-            metadata: [
-                "shutdown_ms":
-                    "\((ContinuousClock.now - stopping).components.seconds * 1_000 + (ContinuousClock.now - stopping).components.attoseconds / 1_000_000_000_000_000)"
-            ])
+        let took = ContinuousClock.now - stopping
+        logger.info("stopped", metadata: ["shutdown_ms": "\(took.components.seconds * 1_000 + took.components.attoseconds / 1_000_000_000_000_000)"])
     }
 
     /// SIGHUP: applies what can change while running (the log level) and says what needs a restart.

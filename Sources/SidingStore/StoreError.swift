@@ -4,7 +4,6 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case notASidingDatabase(path: String)
     case newerSchema(path: String, version: Int, supported: Int)
     case sqlite(code: Int32, message: String, sql: String)
-    case corruptChange(origin: String, seq: UInt64, reason: String)
 
     public var description: String {
         switch self {
@@ -16,8 +15,6 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "\(path) has schema version \(version) but this sidingd supports up to \(supported); upgrade sidingd"
         case .sqlite(let code, let message, _):
             "database error \(code): \(message)"
-        case .corruptChange(let origin, let seq, let reason):
-            "stored change \(seq) of \(origin) cannot be read (\(reason)); run `PRAGMA integrity_check` and restore from backup"
         }
     }
 }

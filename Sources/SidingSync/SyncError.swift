@@ -11,7 +11,6 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     case closedByPeer(code: UInt32, reason: String)
     case closedLocally(CloseCode, String)
     case wire(WireError)
-    case dialFailed(String)
 
     public var description: String {
         switch self {
@@ -24,7 +23,6 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case .closedByPeer(let code, let reason): "partner closed the session (code \(code)): \(reason)"
         case .closedLocally(let code, let reason): "closed by this node (\(code)): \(reason)"
         case .wire(let error): "protocol error: \(error)"
-        case .dialFailed(let why): "cannot connect: \(why)"
         }
     }
 }
