@@ -43,6 +43,7 @@ public struct LocalAPIClient: Sendable {
 
     public func history(_ id: String) async throws -> [HistoryItem] { try await get("/v1/history/\(id.pathEscaped)") }
     public func conflicts() async throws -> [ConflictItem] { try await get("/v1/conflicts") }
+    public func digest() async throws -> DigestResource { try await get("/v1/digest") }
 
     public enum Kind: String, Sendable {
         case contacts, notes

@@ -146,6 +146,25 @@ public struct ConflictItem: Codable, Hashable, Sendable {
     }
 }
 
+/// A fingerprint of the node's merged view and version vector (`siding digest`): equal on two nodes
+/// exactly when they hold the same changes and show the same view.
+public struct DigestResource: Codable, Hashable, Sendable {
+    public var viewDigest: String
+    public var vectorDigest: String
+    public var entities: Int
+    public var origins: Int
+    public var changes: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case viewDigest = "view_digest", vectorDigest = "vector_digest", entities, origins, changes
+    }
+
+    public init(viewDigest: String, vectorDigest: String, entities: Int, origins: Int, changes: UInt64) {
+        self.viewDigest = viewDigest; self.vectorDigest = vectorDigest
+        self.entities = entities; self.origins = origins; self.changes = changes
+    }
+}
+
 /// The body of every 4xx/5xx response.
 public struct ErrorBody: Codable, Hashable, Sendable {
     public var error: ErrorDetail

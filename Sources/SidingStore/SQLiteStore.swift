@@ -71,8 +71,10 @@ public final class SQLiteStore: ChangeStore, Sendable {
         }
     }
 
-    public func versionVector() throws -> VersionVector {
-        let rows = try read { try $0.statement("SELECT origin_key, max_seq FROM origins").rows { ($0.blob(0), UInt64($0.int(1))) } }
+    public func versionVector() throws -> VersionVector { try read(Self.versionVector) }
+
+    private static func versionVector(in connection: SQLiteConnection) throws -> VersionVector {
+        let rows = try connection.statement("SELECT origin_key, max_seq FROM origins").rows { ($0.blob(0), UInt64($0.int(1))) }
         var entries: [OriginKey: UInt64] = [:]
         for (key, seq) in rows { if let origin = OriginKey(bytes: key) { entries[origin] = seq } }
         return VersionVector(entries)
@@ -199,16 +201,21 @@ public final class SQLiteStore: ChangeStore, Sendable {
     }
 
     /// The whole merged view with dots: what differential tests compare with `Replica.view`.
-    public func mergedView() throws -> [EntityID: EntityState] {
-        try read { connection in
-            let ids = try connection.statement("SELECT entity FROM entities").rows { $0.text(0) ?? "" }
-            var view: [EntityID: EntityState] = [:]
-            for text in ids {
-                guard let id = EntityID(text), let state = try EntityStateReader.read(id, from: connection) else { continue }
-                view[id] = state
-            }
-            return view
+    public func mergedView() throws -> [EntityID: EntityState] { try read(Self.mergedView) }
+
+    private static func mergedView(in connection: SQLiteConnection) throws -> [EntityID: EntityState] {
+        let ids = try connection.statement("SELECT entity FROM entities").rows { $0.text(0) ?? "" }
+        var view: [EntityID: EntityState] = [:]
+        for text in ids {
+            guard let id = EntityID(text), let state = try EntityStateReader.read(id, from: connection) else { continue }
+            view[id] = state
         }
+        return view
+    }
+
+    /// The merged view's and version vector's fingerprint, both read in one snapshot.
+    public func digest() throws -> ViewDigest {
+        try read { ViewDigest(view: try Self.mergedView(in: $0), vector: try Self.versionVector(in: $0)) }
     }
 
     /// SQLite's `PRAGMA integrity_check` result: "ok" when the file is sound.

@@ -44,6 +44,20 @@ struct ConflictsCommand: AsyncParsableCommand {
     }
 }
 
+struct DigestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "digest", abstract: "A fingerprint of the merged view and of the changes held: equal on partners in step.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: JSONFlag
+
+    func run() async throws {
+        try await CLIRun.run(global) { client in
+            let digest = try await client.digest()
+            output.json ? try Printer.json(digest) : Printer.line(Views.digest(digest))
+        }
+    }
+}
+
 struct IDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "id", abstract: "Print this node's ID, to give to partners.")
     @OptionGroup var global: GlobalOptions

@@ -62,6 +62,13 @@ enum Views {
         return table.render()
     }
 
+    static func digest(_ digest: DigestResource) -> String {
+        [
+            "view    \(digest.viewDigest)  (\(digest.entities) contacts and notes)",
+            "changes \(digest.vectorDigest)  (\(digest.changes) changes from \(digest.origins) nodes)",
+        ].joined(separator: "\n")
+    }
+
     static func statusText(_ status: StatusResource) -> String {
         var lines = ["node \(status.nodeID) (\(status.name)), listening on \(status.listen), \(status.changes) changes held"]
         for equivocation in status.equivocations {

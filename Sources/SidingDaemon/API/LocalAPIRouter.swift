@@ -73,6 +73,8 @@ struct LocalAPIRouter: Sendable {
             return try await read { .json(try service.history(id)) }
         case (.GET, "conflicts", nil):
             return try await read { .json(try service.conflicts()) }
+        case (.GET, "digest", nil):
+            return try await read { .json(try service.digest()) }
         case (.GET, "peers", nil):
             return try await read { .json(try partners.list()) }
         case (.POST, "peers", nil):

@@ -152,4 +152,11 @@ final class NodeService: Sendable {
     }
 
     func conflicts() throws -> [ConflictItem] { try store.conflicts().map(ResourceMapping.conflict) }
+
+    func digest() throws -> DigestResource {
+        let digest = try store.digest()
+        return DigestResource(
+            viewDigest: ViewDigest.hex(digest.view), vectorDigest: ViewDigest.hex(digest.vector), entities: digest.entities,
+            origins: digest.origins, changes: digest.changes)
+    }
 }
