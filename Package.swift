@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "SidingTestKit",
             dependencies: [
-                "SidingCore", "SidingAPI",
+                "SidingCore", "SidingAPI", "SidingStore", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),

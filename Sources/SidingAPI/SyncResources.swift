@@ -34,18 +34,22 @@ public struct PeerStatusResource: Codable, Hashable, Sendable {
     public var changesSent: Int
     public var changesReceived: Int
     public var dialAttempts: Int
+    /// The partner's clock minus ours at the last handshake, in seconds (nil: never connected).
+    public var clockOffsetSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case nodeID = "node_id", name, address, connected, lastConnected = "last_connected", lastSync = "last_sync"
         case lastError = "last_error", backoffSeconds = "backoff_seconds", missingHere = "missing_here"
         case missingThere = "missing_there", changesSent = "changes_sent", changesReceived = "changes_received"
-        case dialAttempts = "dial_attempts"
+        case dialAttempts = "dial_attempts", clockOffsetSeconds = "clock_offset_seconds"
     }
 
     public init(
         nodeID: String, name: String, address: String?, connected: Bool, lastConnected: String?, lastSync: String?, lastError: String?,
-        backoffSeconds: Double?, missingHere: Int, missingThere: Int, changesSent: Int, changesReceived: Int, dialAttempts: Int
+        backoffSeconds: Double?, missingHere: Int, missingThere: Int, changesSent: Int, changesReceived: Int, dialAttempts: Int,
+        clockOffsetSeconds: Double? = nil
     ) {
+        self.clockOffsetSeconds = clockOffsetSeconds
         self.nodeID = nodeID; self.name = name; self.address = address; self.connected = connected
         self.lastConnected = lastConnected; self.lastSync = lastSync; self.lastError = lastError; self.backoffSeconds = backoffSeconds
         self.missingHere = missingHere; self.missingThere = missingThere; self.changesSent = changesSent

@@ -47,7 +47,7 @@ public enum Daemon {
         let engine = try SyncEngine(
             identity: try NodeIdentity(key: key, name: configuration.name, now: Date()), localName: configuration.name,
             store: NodeChangeStore(store: store, writer: writer, author: author, logger: logger), partners: partners, logger: logger,
-            commits: commits)
+            commits: commits, wallClock: { wallClock.nowMilliseconds() })
         let socketPath = home.socketPath(configuration)
         var running = configuration
         let server: LocalAPIServer

@@ -27,6 +27,8 @@ public struct PeerStatus: Sendable, Equatable {
     public var missingThere = 0
     /// Dial attempts so far (`siding sync --wait` uses it to tell unreachable partners from slow ones).
     public var dialAttempts = 0
+    /// How far the partner's clock was ahead of ours (negative: behind) when the session began.
+    public var clockOffsetMilliseconds: Int64?
 
     public init(nodeID: NodeID, name: String, address: String?) {
         self.nodeID = nodeID

@@ -31,7 +31,8 @@ enum SecureChannel {
     /// Adds TLS, the handshake deadline and the frame codec to `channel`; the returned future succeeds
     /// with the peer's node ID once the handshake completed and the peer was accepted.
     static func configure(
-        _ channel: Channel, context: NIOSSLContext, accept: @escaping @Sendable (NodeID?) -> Bool, dialing: Bool, logger: Logger
+        _ channel: Channel, context: NIOSSLContext, accept: @escaping @Sendable (NodeID?) -> Bool, dialing: Bool, timing: SessionTiming = .standard,
+        logger: Logger
     ) throws -> EventLoopFuture<NodeID> {
         let identified = PeerIdentity()
         let remote = channel.remoteAddress?.description ?? "unknown address"
@@ -60,7 +61,7 @@ enum SecureChannel {
         let handshake = channel.eventLoop.makePromise(of: NodeID.self)
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(tlsHandler)
-        try sync.addHandler(HandshakeDeadline(promise: handshake, identity: identified, timeout: .seconds(WireLimits.handshakeTimeout)))
+        try sync.addHandler(HandshakeDeadline(promise: handshake, identity: identified, timeout: timing.handshakeAmount))
         try sync.addHandler(ByteToMessageHandler(FrameDecoder()))
         try sync.addHandler(MessageToByteHandler(FrameEncoder()))
         return handshake.futureResult

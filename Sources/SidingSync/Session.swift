@@ -17,17 +17,29 @@ struct Session {
     let stopping: Feed
     let book: PeerStatusBook
     let logger: Logger
+    let wallClock: @Sendable () -> UInt64
+    let timing: SessionTiming
+    /// `siding sync`: each live session pings at once, so a connection that died silently is found now.
+    let probes: Feed
+
+    /// Clock differences beyond this are logged (they are always shown in `siding status --json`).
+    static let reportedClockOffsetMilliseconds: Int64 = 60_000
 
     func run() async throws {
         try await channel.executeThenClose { inbound, outbound in
             var frames = inbound.makeAsyncIterator()
             let writer = FrameWriter(outbound: outbound)
+            // Hello and Summary must both arrive within the handshake timeout: a peer (or a route) that
+            // goes silent here would otherwise hold the partner's only session slot forever.
+            let underlying = channel.channel
+            let opening = underlying.eventLoop.scheduleTask(in: timing.handshakeAmount) { underlying.close(promise: nil) }
             var hello = WireHello()
             hello.protocolVersion = WireLimits.protocolVersion
             hello.minProtocolVersion = WireLimits.minimumProtocolVersion
             hello.softwareVersion = SyncEngine.softwareVersion
             hello.nodeName = String(localName.prefix(WireLimits.maxNameBytes))
             hello.capabilities = ["deflate"]
+            hello.wallClockMs = wallClock()
             try await writer.send(.hello(hello))
             guard case .hello(let theirs) = try await nextMessage(&frames, writer) else {
                 throw await fail(writer, .protocolError, "expected hello first")
@@ -35,10 +47,17 @@ struct Session {
             guard theirs.protocolVersion >= WireLimits.minimumProtocolVersion, theirs.minProtocolVersion <= WireLimits.protocolVersion else {
                 throw await fail(writer, .unsupportedVersion, "versions \(theirs.minProtocolVersion)…\(theirs.protocolVersion) unsupported")
             }
+            let clockOffset = theirs.wallClockMs == 0 ? nil : Int64(bitPattern: theirs.wallClockMs &- wallClock())
+            if let clockOffset, abs(clockOffset) > Self.reportedClockOffsetMilliseconds {
+                logger.warning(
+                    "partner's clock differs from this machine's; its edits are kept, but among concurrent edits the later clock is shown first",
+                    metadata: ["peer": "\(peer)", "offset_seconds": "\(clockOffset / 1_000)"])
+            }
             try await writer.send(.summary(try await store.versionVector()))
             guard case .summary(let peerSummary) = try await nextMessage(&frames, writer) else {
                 throw await fail(writer, .protocolError, "expected summary after hello")
             }
+            opening.cancel()
             let window = SendWindow(peerSummary: peerSummary)
             let clock = ActivityClock()
             book.update(peer, session: sessionID) {
@@ -48,13 +67,19 @@ struct Session {
                 $0.backoffSeconds = nil
                 $0.peerVector = peerSummary
                 $0.acknowledgedVector = peerSummary
+                $0.clockOffsetMilliseconds = clockOffset
                 if !theirs.nodeName.isEmpty && $0.name.isEmpty { $0.name = theirs.nodeName }
             }
             logger.info("session started", metadata: ["peer": "\(peer)", "peer_version": "\(theirs.softwareVersion)"])
-            let underlying = channel.channel
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await closing(underlying) { try await sendLoop(writer, window) } }
                 group.addTask { try await closing(underlying) { try await keepalive(writer, clock) } }
+                let pings = probes.subscribe()
+                group.addTask {
+                    try await closing(underlying) {
+                        for await _ in pings { try await writer.send(.ping(0)) }
+                    }
+                }
                 let shutdown = stopping.subscribe()
                 group.addTask {
                     for await _ in shutdown {
@@ -232,10 +257,10 @@ struct Session {
     private func keepalive(_ writer: FrameWriter, _ clock: ActivityClock) async throws {
         var nonce: UInt64 = 0
         while true {
-            try await Task.sleep(for: .seconds(WireLimits.pingInterval))
-            if clock.secondsSinceLastActivity > Double(WireLimits.idleTimeout) {
+            try await Task.sleep(for: min(timing.pingInterval, timing.idleTimeout / 3))
+            if clock.sinceLastActivity > timing.idleTimeout {
                 logger.warning("partner silent past the idle timeout; closing", metadata: ["peer": "\(peer)"])
-                try? await writer.send(.close(.idleTimeout, "no traffic for \(WireLimits.idleTimeout) s"))
+                try? await writer.send(.close(.idleTimeout, "no traffic for \(timing.idleTimeout)"))
                 throw SyncError.idleTimeout
             }
             nonce += 1
@@ -260,8 +285,5 @@ final class ActivityClock: @unchecked Sendable {
 
     func touch() { lock.withLock { last = .now } }
 
-    var secondsSinceLastActivity: Double {
-        let elapsed = lock.withLock { ContinuousClock.now - last }
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
+    var sinceLastActivity: Duration { lock.withLock { ContinuousClock.now - last } }
 }

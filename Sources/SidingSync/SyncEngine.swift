@@ -19,6 +19,9 @@ public actor SyncEngine {
     let store: any ChangeStore
     let logger: Logger
     let group: EventLoopGroup
+    /// This machine's clock in ms since 1970, sent in Hello so partners can report skew.
+    let wallClock: @Sendable () -> UInt64
+    let timing: SessionTiming
     let book = PeerStatusBook()
     private let syncNowFeed = Feed()
     /// Notified once when the engine stops: every session sends Close and ends.
@@ -40,8 +43,12 @@ public actor SyncEngine {
 
     public init(
         identity: NodeIdentity, localName: String, store: any ChangeStore, partners: PartnerSet, logger: Logger,
-        commits: Feed = Feed(), group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        commits: Feed = Feed(), group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        wallClock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1_000)) },
+        timing: SessionTiming = .standard
     ) throws {
+        self.timing = timing
+        self.wallClock = wallClock
         self.commits = commits
         self.identity = identity
         self.localName = localName
@@ -62,13 +69,15 @@ public actor SyncEngine {
         let context = serverContext
         let partners = self.partners
         let logger = self.logger
+        let timing = self.timing
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 128)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handshake = try SecureChannel.configure(
-                        channel, context: context, accept: { id in id.map(partners.contains) ?? false }, dialing: false, logger: logger)
+                        channel, context: context, accept: { id in id.map(partners.contains) ?? false }, dialing: false, timing: timing,
+                        logger: logger)
                     return (try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), handshake)
                 }
             }
@@ -190,11 +199,12 @@ public actor SyncEngine {
     private func dial(_ id: NodeID, host: String, port: Int) async throws {
         let context = clientContext
         let logger = self.logger
+        let timing = self.timing
         let (connection, handshake) = try await ClientBootstrap(group: group)
-            .connectTimeout(.seconds(WireLimits.handshakeTimeout))
+            .connectTimeout(timing.handshakeAmount)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handshake = try SecureChannel.configure(channel, context: context, accept: { $0 == id }, dialing: true, logger: logger)
+                    let handshake = try SecureChannel.configure(channel, context: context, accept: { $0 == id }, dialing: true, timing: timing, logger: logger)
                     return (try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), handshake)
                 }
             }
@@ -230,7 +240,8 @@ public actor SyncEngine {
         book.makeCurrent(sessionID, for: peer)
         let session = Session(
             sessionID: sessionID, peer: peer, channel: connection, localName: localName, store: store, commits: commits, stopping: stopping,
-            book: book, logger: logger)
+            book: book, logger: logger, wallClock: wallClock,
+            timing: timing, probes: syncNowFeed)
         var failure: Error?
         do {
             try await session.run()

@@ -50,6 +50,16 @@ import Testing
                 + "converged \(converged) in \(convergeTime)")
         for report in reports { print("chaos: \(report)") }
         let finalDigests = try await cluster.digests()
+        if !converged {
+            for (index, node) in cluster.nodes.enumerated() {
+                let status = try? await node.client.status()
+                print("chaos: node \(index) \(finalDigests[index].changes) changes; partners:")
+                for peer in status?.peers ?? [] {
+                    print("  \(peer.name) connected \(peer.connected) missing here \(peer.missingHere) there \(peer.missingThere) error \(peer.lastError ?? "-")")
+                }
+                print(node.logText.split(separator: "\n").suffix(25).joined(separator: "\n"))
+            }
+        }
         #expect(converged, "not converged within 30 s of healing: \(finalDigests)")
         #expect(reports.count == cluster.nodes.count && reports.allSatisfy(\.isValid))
         #expect(equivocations.allSatisfy { $0 == 0 }, "a killed node reused a sequence number")

@@ -62,6 +62,7 @@ import Testing
                 hello.protocolVersion == expected["protocol_version"]?.uint32 && hello.minProtocolVersion == expected["min_protocol_version"]?.uint32)
             #expect(hello.softwareVersion == expected["software_version"]?.string && hello.nodeName == expected["node_name"]?.string)
             #expect(hello.capabilities == expected["capabilities"]?.array?.compactMap(\.string))
+            #expect(hello.wallClockMs == expected["wall_clock_ms"]?.uint64 ?? 0)
         case .summary(let vector):
             let entries = expected["entries"]?.array ?? []
             #expect(vector.entries.count == entries.count)

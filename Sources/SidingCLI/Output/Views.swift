@@ -69,12 +69,27 @@ enum Views {
         ].joined(separator: "\n")
     }
 
+    static func duration(_ seconds: Double) -> String {
+        switch seconds {
+        case ..<120: "\(Int(seconds)) s"
+        case ..<7_200: "\(Int(seconds / 60)) min"
+        case ..<172_800: "\(Int(seconds / 3_600)) h"
+        default: "\(Int(seconds / 86_400)) days"
+        }
+    }
+
     static func statusText(_ status: StatusResource) -> String {
         var lines = ["node \(status.nodeID) (\(status.name)), listening on \(status.listen), \(status.changes) changes held"]
         for equivocation in status.equivocations {
             lines.append(
                 "WARNING: node \(equivocation.origin) signed two different changes as #\(equivocation.seq) (restored backup or stolen key); both kept as evidence"
             )
+        }
+        for peer in status.peers {
+            guard let offset = peer.clockOffsetSeconds, abs(offset) > 60 else { continue }
+            lines.append(
+                "WARNING: \(peer.name)'s clock is \(Self.duration(abs(offset))) \(offset > 0 ? "ahead of" : "behind") this machine's; "
+                    + "nothing is dropped, but among concurrent edits the later clock is shown first: check NTP on both machines")
         }
         guard !status.peers.isEmpty else {
             return (lines + ["no partners; add one with `siding peer add NODE_ID --name NAME --address HOST:PORT`"]).joined(separator: "\n")

@@ -50,7 +50,7 @@ struct PartnerService: Sendable {
                 lastConnected: status.lastConnected.map(Self.iso), lastSync: status.lastSync.map(Self.iso), lastError: status.lastError,
                 backoffSeconds: status.backoffSeconds.map { ($0 * 10).rounded() / 10 }, missingHere: status.missingHere,
                 missingThere: status.missingThere, changesSent: status.changesSent, changesReceived: status.changesReceived,
-                dialAttempts: status.dialAttempts)
+                dialAttempts: status.dialAttempts, clockOffsetSeconds: status.clockOffsetMilliseconds.map { Double($0) / 1_000 })
         }
         let vector = try store.versionVector()
         let equivocations = try store.equivocations().map { EquivocationResource(origin: $0.origin.nodeID.description, seq: $0.seq) }

@@ -47,6 +47,9 @@ public nonisolated struct WireHello: Sendable {
   /// e.g. "deflate"
   public var capabilities: [String] = []
 
+  /// sender's clock when sending, ms since 1970 UTC; 0 = not given
+  public var wallClockMs: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -162,7 +165,7 @@ fileprivate nonisolated let _protobuf_package = "siding.v1"
 
 nonisolated extension WireHello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hello"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}min_protocol_version\0\u{3}software_version\0\u{3}node_name\0\u{1}capabilities\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}min_protocol_version\0\u{3}software_version\0\u{3}node_name\0\u{1}capabilities\0\u{3}wall_clock_ms\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -175,6 +178,7 @@ nonisolated extension WireHello: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
       case 3: try { try decoder.decodeSingularStringField(value: &self.softwareVersion) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.nodeName) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.capabilities) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.wallClockMs) }()
       default: break
       }
     }
@@ -196,6 +200,9 @@ nonisolated extension WireHello: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if !self.capabilities.isEmpty {
       try visitor.visitRepeatedStringField(value: self.capabilities, fieldNumber: 5)
     }
+    if self.wallClockMs != 0 {
+      try visitor.visitSingularUInt64Field(value: self.wallClockMs, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -205,6 +212,7 @@ nonisolated extension WireHello: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if lhs.softwareVersion != rhs.softwareVersion {return false}
     if lhs.nodeName != rhs.nodeName {return false}
     if lhs.capabilities != rhs.capabilities {return false}
+    if lhs.wallClockMs != rhs.wallClockMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
