@@ -29,6 +29,8 @@ public struct PeerStatus: Sendable, Equatable {
     public var dialAttempts = 0
     /// How far the partner's clock was ahead of ours (negative: behind) when the session began.
     public var clockOffsetMilliseconds: Int64?
+    /// The last session that got past Hello and Summary: the partner was reachable and well-behaved.
+    var establishedSession: UInt64?
 
     public init(nodeID: NodeID, name: String, address: String?) {
         self.nodeID = nodeID

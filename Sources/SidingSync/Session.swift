@@ -68,6 +68,7 @@ struct Session {
                 $0.peerVector = peerSummary
                 $0.acknowledgedVector = peerSummary
                 $0.clockOffsetMilliseconds = clockOffset
+                $0.establishedSession = sessionID
                 if !theirs.nodeName.isEmpty && $0.name.isEmpty { $0.name = theirs.nodeName }
             }
             logger.info("session started", metadata: ["peer": "\(peer)", "peer_version": "\(theirs.softwareVersion)"])

@@ -22,6 +22,7 @@ public actor SyncEngine {
     /// This machine's clock in ms since 1970, sent in Hello so partners can report skew.
     let wallClock: @Sendable () -> UInt64
     let timing: SessionTiming
+    let gate: ConnectionGate
     let book = PeerStatusBook()
     private let syncNowFeed = Feed()
     /// Notified once when the engine stops: every session sends Close and ends.
@@ -45,8 +46,9 @@ public actor SyncEngine {
         identity: NodeIdentity, localName: String, store: any ChangeStore, partners: PartnerSet, logger: Logger,
         commits: Feed = Feed(), group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         wallClock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1_000)) },
-        timing: SessionTiming = .standard
+        timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard
     ) throws {
+        gate = ConnectionGate(caps: caps, logger: logger)
         self.timing = timing
         self.wallClock = wallClock
         self.commits = commits
@@ -70,14 +72,22 @@ public actor SyncEngine {
         let partners = self.partners
         let logger = self.logger
         let timing = self.timing
+        let gate = self.gate
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 128)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let address = channel.remoteAddress?.ipAddress ?? "unknown"
+                    let admitted = gate.admit(address)
                     let handshake = try SecureChannel.configure(
                         channel, context: context, accept: { id in id.map(partners.contains) ?? false }, dialing: false, timing: timing,
                         logger: logger)
+                    if admitted {
+                        handshake.whenComplete { _ in gate.release(address) }
+                    } else {
+                        channel.close(promise: nil)
+                    }
                     return (try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), handshake)
                 }
             }
@@ -157,6 +167,10 @@ public actor SyncEngine {
         let peer: NodeID
         do {
             peer = try await handshake.get()
+        } catch SyncError.connectionClosed {
+            // Closed before the handshake ended: refused by the gate, or a port scan. Not worth a line each.
+            await Self.discard(connection)
+            return
         } catch {
             logger.notice(
                 "TLS handshake from a would-be partner failed",
@@ -218,7 +232,9 @@ public actor SyncEngine {
         try await runSession(peer, connection, dialer: identity.nodeID)
     }
 
-    /// Registers the connection as the partner's session (one per pair), runs it, and records how it ended.
+    /// Registers the connection as the partner's session (one per pair), runs it, and records how it
+    /// ended. Throws only if the session failed before it was established (Hello and Summary
+    /// exchanged): a dialer backs off then, but redials at once after a session that ran and broke.
     private func runSession(_ peer: NodeID, _ connection: NIOAsyncChannel<Frame, Frame>, dialer: NodeID) async throws {
         guard partners.contains(peer), !stopped else {
             await Self.discard(connection)
@@ -256,7 +272,7 @@ public actor SyncEngine {
             if let failure, !replaced { $0.lastError = "\(failure)" }
         }
         logger.info("session ended", metadata: ["peer": "\(peer)", "reason": "\(failure.map { "\($0)" } ?? "closed")"])
-        if let failure { throw failure }
+        if let failure, book.status(peer)?.establishedSession != sessionID { throw failure }
     }
 
     /// Closes a connection that will carry no session (NIOAsyncChannel must be finished through

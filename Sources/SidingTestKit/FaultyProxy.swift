@@ -88,10 +88,12 @@ public final class FaultyProxy: @unchecked Sendable {
     public var bytesDownstream: Int { lock.withLock { downstreamBytes } }
     public var bytesUpstream: Int { lock.withLock { upstreamBytes } }
 
-    /// Applies `fault` from now on to every connection, current and future; `.none` heals the link.
+    /// Applies `fault` from now on to every connection, current and future; `.none` heals the link
+    /// (and disarms a pending cut).
     public func set(_ fault: Fault) {
         let current = lock.withLock {
             self.fault = fault
+            if fault == .none { cutAfter = nil }
             return channels
         }
         // A stall ending must restart reading on every connection.

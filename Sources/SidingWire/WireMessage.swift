@@ -112,7 +112,8 @@ public enum WireMessage: Equatable, Sendable {
         case .hello:
             let hello = try WireHello(serializedBytes: bytes)
             guard hello.nodeName.utf8.count <= WireLimits.maxNameBytes, hello.softwareVersion.utf8.count <= WireLimits.maxNameBytes,
-                hello.capabilities.count <= WireLimits.maxCapabilities
+                hello.capabilities.count <= WireLimits.maxCapabilities,
+                hello.capabilities.allSatisfy({ $0.utf8.count <= WireLimits.maxNameBytes })
             else { throw WireError.limitExceeded("hello fields") }
             return .hello(hello)
         case .summary:
@@ -132,6 +133,7 @@ public enum WireMessage: Equatable, Sendable {
             guard batch.changes.count <= WireLimits.maxBatchChanges else {
                 throw WireError.limitExceeded("\(batch.changes.count) changes in a batch")
             }
+            guard !batch.changes.isEmpty else { throw WireError.malformedMessage("an empty batch") }
             return .batch(id: batch.batchID, changes: batch.changes.map { Array($0) })
         case .ack:
             return .ack(try WireAck(serializedBytes: bytes))

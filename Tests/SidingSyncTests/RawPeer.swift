@@ -18,8 +18,9 @@ final class RawPeer: @unchecked Sendable {
     private var iterator: NIOAsyncChannelInboundStream<Frame>.AsyncIterator?
     private var outbound: NIOAsyncChannelOutboundWriter<Frame>?
 
-    /// Connects to `port`, expecting the node `server`, and exchanges hello and summaries.
-    func connect(port: Int, server: NodeID) async throws {
+    /// Connects to `port`, expecting the node `server`, and exchanges hello and summaries (unless
+    /// `opening` is false: then the test sends the first frames itself).
+    func connect(port: Int, server: NodeID, opening: Bool = true) async throws {
         let context = try SecureChannel.context(try NodeIdentity(key: key, name: "raw", now: Date()), server: false)
         let logger = Logger(label: "raw-peer")
         let (connection, handshake) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -35,6 +36,7 @@ final class RawPeer: @unchecked Sendable {
         let (inbound, writer) = try await connection.executeUnsafely()
         iterator = inbound.makeAsyncIterator()
         outbound = writer
+        guard opening else { return }
         var hello = WireHello()
         hello.protocolVersion = 1
         hello.minProtocolVersion = 1
@@ -45,6 +47,19 @@ final class RawPeer: @unchecked Sendable {
     }
 
     func send(_ message: WireMessage) async throws { try await send(try message.frame()) }
+
+    /// Writes `bytes` into the TLS stream as they are, past the frame encoder (a broken or hostile codec).
+    func sendRaw(_ bytes: [UInt8]) async throws {
+        guard let channel = channel?.channel else { throw SyncError.connectionClosed }
+        try await channel.eventLoop.flatSubmit {
+            do {
+                let decoder = try channel.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<FrameDecoder>.self)
+                return decoder.writeAndFlush(NIOAny(ByteBuffer(bytes: bytes)))
+            } catch {
+                return channel.eventLoop.makeFailedFuture(error)
+            }
+        }.get()
+    }
 
     func send(_ frame: Frame) async throws {
         guard let outbound else { throw SyncError.connectionClosed }

@@ -19,13 +19,13 @@ final class SyncTestNode: @unchecked Sendable {
     var nodeID: NodeID { OriginKey(key.publicKey).nodeID }
     var origin: OriginKey { OriginKey(key.publicKey) }
 
-    init(name: String) throws {
+    init(name: String, timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard) throws {
         store = try SQLiteStore(path: directory.file("node.db"))
         var logger = Logger(label: "sync-test.\(name)")
         logger.logLevel = .warning
         engine = try SyncEngine(
             identity: try NodeIdentity(key: key, name: name, now: Date()), localName: name, store: store, partners: PartnerSet(),
-            logger: logger)
+            logger: logger, timing: timing, caps: caps)
     }
 
     func start() async throws { port = try await engine.start(host: "127.0.0.1", port: 0) }
