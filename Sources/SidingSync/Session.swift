@@ -115,7 +115,14 @@ struct Session {
     }
 
     private func nextMessage(_ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ writer: FrameWriter) async throws -> WireMessage {
-        guard let frame = try await frames.next() else { throw SyncError.connectionClosed }
+        let next: Frame?
+        do {
+            next = try await frames.next()
+        } catch let error as WireError {
+            // The frame decoder refused the stream (a length over the limit): say why before closing.
+            throw await fail(writer, error.closeCode, error.description, wire: error)
+        }
+        guard let frame = next else { throw SyncError.connectionClosed }
         do {
             return try WireMessage.decode(frame)
         } catch {
