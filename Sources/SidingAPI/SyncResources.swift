@@ -31,6 +31,7 @@ public struct PeerStatusResource: Codable, Hashable, Sendable {
     /// Changes the partner holds that this node lacks, and the reverse.
     public var missingHere: Int
     public var missingThere: Int
+    /// Changes sent to and newly received from the partner in the current (or last) session.
     public var changesSent: Int
     public var changesReceived: Int
     public var dialAttempts: Int

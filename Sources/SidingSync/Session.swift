@@ -69,6 +69,11 @@ struct Session {
                 $0.acknowledgedVector = peerSummary
                 $0.clockOffsetMilliseconds = clockOffset
                 $0.establishedSession = sessionID
+                // Counters describe the current session.
+                $0.changesSent = 0
+                $0.batchesSent = 0
+                $0.changesReceived = 0
+                $0.batchesReceived = 0
                 if !theirs.nodeName.isEmpty && $0.name.isEmpty { $0.name = theirs.nodeName }
             }
             logger.info("session started", metadata: ["peer": "\(peer)", "peer_version": "\(theirs.softwareVersion)"])

@@ -15,7 +15,7 @@ import Testing
 
     @Test func killDuringCatchUpKeepsWholeBatchesAndResumes() async throws {
         let a = try TestNode(name: "A")
-        let total = try Population.fill(a, fieldOperations: 48_000)
+        let total = try Population.fill(a, fieldOperations: 96_000)
         try await a.start()
         let aAddress = try await a.client.node().listen
         let b = try TestNode(name: "B")
@@ -25,9 +25,9 @@ import Testing
         var random = SeededGenerator(seed: Self.seed)
         var kills: [UInt64] = []
         for _ in 0..<Self.trials {
-            // Kill somewhere in the first 90 % of what is still missing.
+            // Kill somewhere in the first 80 % of what is still missing.
             let before = try await b.client.status().changes
-            let target = before + UInt64.random(in: 1...max(1, (total - before) * 9 / 10), using: &random)
+            let target = before + UInt64.random(in: 1...max(1, (total - before) * 8 / 10), using: &random)
             _ = try await eventually(60) { try await b.client.status().changes >= target }
             b.kill9()
             let held = try Self.checkWholeBatches(b.databasePath)
@@ -42,7 +42,7 @@ import Testing
         let resent = lastSent - Int(total - (kills.last ?? 0))
         print("inbound kill: \(kills.count) kills at held = \(kills) of \(total); last session re-sent \(resent) changes")
         #expect(resent >= 0 && resent <= 1_024, "re-sent \(resent) changes after the last restart")
-        #expect(kills.count >= min(Self.trials, 3))
+        #expect(kills.count >= min(Self.trials, 2))
         a.stop()
         b.stop()
     }
