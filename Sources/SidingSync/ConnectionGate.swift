@@ -44,7 +44,9 @@ public final class ConnectionGate: @unchecked Sendable {
         if !admitted, refusals == 1 || refusals % 100 == 0 {
             logger.warning(
                 "refusing connections: too many unfinished handshakes",
-                metadata: ["address": "\(address)", "refused_so_far": "\(refusals)", "per_address_cap": "\(caps.perAddress)", "total_cap": "\(caps.total)"])
+                metadata: [
+                    "address": "\(address)", "refused_so_far": "\(refusals)", "per_address_cap": "\(caps.perAddress)", "total_cap": "\(caps.total)",
+                ])
         }
         return admitted
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import NIOCore
@@ -53,11 +54,18 @@ struct Session {
                     "partner's clock differs from this machine's; its edits are kept, but among concurrent edits the later clock is shown first",
                     metadata: ["peer": "\(peer)", "offset_seconds": "\(clockOffset / 1_000)"])
             }
-            try await writer.send(.summary(try await store.versionVector()))
-            guard case .summary(let peerSummary) = try await nextMessage(&frames, writer) else {
+            let ours = try await store.versionVector()
+            let ourTips = try await tipDigests(ours)
+            try await writer.send(.summary(ours, tips: ourTips))
+            guard case .summary(let peerSummary, let peerTips) = try await nextMessage(&frames, writer) else {
                 throw await fail(writer, .protocolError, "expected summary after hello")
             }
             opening.cancel()
+            // Same seq, different change: the origin signed two versions (a fork). Send ours, so the
+            // peer holds both and records the proof, as we will when it sends its version.
+            let forked = ours.entries.keys.filter { origin in
+                peerSummary[origin] == ours[origin] && peerTips[origin].map { $0 != ourTips[origin] } ?? false
+            }
             let window = SendWindow(peerSummary: peerSummary)
             let clock = ActivityClock()
             book.update(peer, session: sessionID) {
@@ -78,7 +86,7 @@ struct Session {
             }
             logger.info("session started", metadata: ["peer": "\(peer)", "peer_version": "\(theirs.softwareVersion)"])
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await closing(underlying) { try await sendLoop(writer, window) } }
+                group.addTask { try await closing(underlying) { try await sendLoop(writer, window, forkProbes: forked, known: ours) } }
                 group.addTask { try await closing(underlying) { try await keepalive(writer, clock) } }
                 let pings = probes.subscribe()
                 group.addTask {
@@ -224,8 +232,21 @@ struct Session {
 
     // MARK: Sending
 
-    private func sendLoop(_ writer: FrameWriter, _ window: SendWindow) async throws {
+    private func sendLoop(_ writer: FrameWriter, _ window: SendWindow, forkProbes: [OriginKey], known: VersionVector) async throws {
         let wakeups = commits.subscribe()
+        if !forkProbes.isEmpty {
+            var tips: [Change] = []
+            for origin in forkProbes.sorted().prefix(WireLimits.maxBatchChanges) {
+                if let bytes = try await store.changes(of: origin, after: known[origin] - 1, limit: 1).first {
+                    tips.append(try Change(decoding: bytes))
+                }
+            }
+            logger.warning(
+                "partner holds a different change at the same seq for some origins: fork, sending ours as proof",
+                metadata: ["peer": "\(peer)", "origins": "\(forkProbes.map(\.nodeID))"])
+            let id = await window.sent(tips)
+            try await writer.send(.batch(id: id, changes: tips.map(\.encoded)))
+        }
         try await sendMissing(writer, window)
         for await _ in wakeups {
             try await sendMissing(writer, window)
@@ -265,6 +286,16 @@ struct Session {
             }
         }
         return batch
+    }
+
+    /// For each origin held, the first bytes of SHA-256 of the change at its highest seq.
+    private func tipDigests(_ vector: VersionVector) async throws -> [OriginKey: [UInt8]] {
+        var tips: [OriginKey: [UInt8]] = [:]
+        for (origin, seq) in vector.entries {
+            guard let bytes = try await store.changes(of: origin, after: seq - 1, limit: 1).first else { continue }
+            tips[origin] = Array(SHA256.hash(data: bytes).prefix(WireLimits.tipDigestBytes))
+        }
+        return tips
     }
 
     private func keepalive(_ writer: FrameWriter, _ clock: ActivityClock) async throws {

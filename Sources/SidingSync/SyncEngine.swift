@@ -218,7 +218,8 @@ public actor SyncEngine {
             .connectTimeout(timing.handshakeAmount)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handshake = try SecureChannel.configure(channel, context: context, accept: { $0 == id }, dialing: true, timing: timing, logger: logger)
+                    let handshake = try SecureChannel.configure(
+                        channel, context: context, accept: { $0 == id }, dialing: true, timing: timing, logger: logger)
                     return (try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), handshake)
                 }
             }

@@ -19,7 +19,8 @@ public enum Population {
         var batch: [Change] = []
         for n in 0..<(fieldOperations + 7) / 8 {
             seq += 1
-            batch.append(try Change.sign(by: key, seq: seq, hlc: HLC(milliseconds: 1_790_000_000_000 + seq, counter: 0), operations: try contact(n, &random)))
+            batch.append(
+                try Change.sign(by: key, seq: seq, hlc: HLC(milliseconds: 1_790_000_000_000 + seq, counter: 0), operations: try contact(n, &random)))
             if batch.count == 1_000 {
                 _ = try store.apply(batch)
                 batch.removeAll(keepingCapacity: true)

@@ -16,6 +16,8 @@ public enum WireLimits {
     public static let compressionLevel: Int32 = 6
     /// Entries in a summary (version vector).
     public static let maxSummaryEntries = 100_000
+    /// Length of a summary entry's tip digest (a SHA-256 prefix).
+    public static let tipDigestBytes = 16
     public static let maxNameBytes = 256
     public static let maxCapabilities = 64
     /// Seconds.

@@ -7,7 +7,8 @@ import struct Foundation.Data
 /// A decoded protocol message. Frames carry them; `Protocol/SPEC.md` defines both.
 public enum WireMessage: Equatable, Sendable {
     case hello(WireHello)
-    case summary(VersionVector)
+    /// The version vector, and for each origin a digest of the change held at its seq (fork detection).
+    case summary(VersionVector, tips: [OriginKey: [UInt8]] = [:])
     case batch(id: UInt64, changes: [[UInt8]])
     case ack(WireAck)
     case ping(UInt64)
@@ -48,12 +49,13 @@ public enum WireMessage: Equatable, Sendable {
         switch self {
         case .hello(let hello):
             return try hello.serializedBytes()
-        case .summary(let vector):
+        case .summary(let vector, let tips):
             var summary = WireSummary()
             summary.entries = vector.entries.sorted { $0.key < $1.key }.map { origin, seq in
                 var entry = WireVectorEntry()
                 entry.origin = Data(origin.bytes)
                 entry.seq = seq
+                entry.tipDigest = Data(tips[origin] ?? [])
                 return entry
             }
             return try summary.serializedBytes()
@@ -120,14 +122,19 @@ public enum WireMessage: Equatable, Sendable {
             let summary = try WireSummary(serializedBytes: bytes)
             guard summary.entries.count <= WireLimits.maxSummaryEntries else { throw WireError.limitExceeded("summary entries") }
             var entries: [OriginKey: UInt64] = [:]
+            var tips: [OriginKey: [UInt8]] = [:]
             for entry in summary.entries {
                 guard let origin = OriginKey(bytes: Array(entry.origin)), entry.seq <= UInt64(Int64.max) else {
                     throw WireError.malformedMessage("summary entry with a bad origin or seq")
                 }
                 guard entries[origin] == nil else { throw WireError.malformedMessage("summary names an origin twice") }
+                guard entry.tipDigest.isEmpty || entry.tipDigest.count == WireLimits.tipDigestBytes else {
+                    throw WireError.malformedMessage("a tip digest must be \(WireLimits.tipDigestBytes) bytes")
+                }
                 entries[origin] = entry.seq
+                if !entry.tipDigest.isEmpty { tips[origin] = Array(entry.tipDigest) }
             }
-            return .summary(VersionVector(entries))
+            return .summary(VersionVector(entries), tips: tips)
         case .batch:
             let batch = try WireBatch(serializedBytes: bytes)
             guard batch.changes.count <= WireLimits.maxBatchChanges else {

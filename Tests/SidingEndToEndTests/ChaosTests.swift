@@ -55,7 +55,9 @@ import Testing
                 let status = try? await node.client.status()
                 print("chaos: node \(index) \(finalDigests[index].changes) changes; partners:")
                 for peer in status?.peers ?? [] {
-                    print("  \(peer.name) connected \(peer.connected) missing here \(peer.missingHere) there \(peer.missingThere) error \(peer.lastError ?? "-")")
+                    print(
+                        "  \(peer.name) connected \(peer.connected) missing here \(peer.missingHere) there \(peer.missingThere) error \(peer.lastError ?? "-")"
+                    )
                 }
                 print(node.logText.split(separator: "\n").suffix(25).joined(separator: "\n"))
             }

@@ -63,9 +63,11 @@ import Testing
         longName.minProtocolVersion = 1
         longName.nodeName = String(repeating: "n", count: 300)
         let overCount = try Self.signed(Self.changeBody(key, seq: 1) { $0.varint(4_000) }, by: key)
-        let badUTF8 = try Self.signed(Self.changeBody(key, seq: 1) { Self.writeOperation(&$0, field: [0x6E, 0xFF, 0xFE], value: Array("x".utf8)) }, by: key)
+        let badUTF8 = try Self.signed(
+            Self.changeBody(key, seq: 1) { Self.writeOperation(&$0, field: [0x6E, 0xFF, 0xFE], value: Array("x".utf8)) }, by: key)
         let oversized = try Self.signed(
-            Self.changeBody(key, seq: 1) { Self.writeOperation(&$0, field: Array("bio".utf8), value: [UInt8](repeating: 0x61, count: 300_000)) }, by: key)
+            Self.changeBody(key, seq: 1) { Self.writeOperation(&$0, field: Array("bio".utf8), value: [UInt8](repeating: 0x61, count: 300_000)) },
+            by: key)
         let neverCompletes: [UInt8] = [0, 0, 0, 100, 3, 0] + [UInt8](repeating: 0, count: 10)
 
         // (name, skip the opening?, what to send, expected close code; nil: the connection is just dropped)

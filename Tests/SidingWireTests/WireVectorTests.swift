@@ -63,12 +63,13 @@ import Testing
             #expect(hello.softwareVersion == expected["software_version"]?.string && hello.nodeName == expected["node_name"]?.string)
             #expect(hello.capabilities == expected["capabilities"]?.array?.compactMap(\.string))
             #expect(hello.wallClockMs == expected["wall_clock_ms"]?.uint64 ?? 0)
-        case .summary(let vector):
+        case .summary(let vector, let tips):
             let entries = expected["entries"]?.array ?? []
             #expect(vector.entries.count == entries.count)
             for entry in entries {
                 let match = vector.entries.first { $0.key.nodeID.description == entry.object?["origin_node_id"]?.string }
                 #expect(match?.value == entry.object?["seq"]?.uint64)
+                #expect(match.flatMap { tips[$0.key] }.map(hexString) == entry.object?["tip_digest"]?.string)
             }
         case .batch(let id, let changes):
             #expect(frame.flags & Frame.deflated != 0 || expected["deflated"]?.bool != true)

@@ -79,6 +79,9 @@ public nonisolated struct WireVectorEntry: Sendable {
   /// highest seq held with no gap below it
   public var seq: UInt64 = 0
 
+  /// first 16 bytes of SHA-256 of the change held at `seq`; empty = not given
+  public var tipDigest: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -250,7 +253,7 @@ nonisolated extension WireSummary: SwiftProtobuf.Message, SwiftProtobuf._Message
 
 nonisolated extension WireVectorEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VectorEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{3}tip_digest\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -260,6 +263,7 @@ nonisolated extension WireVectorEntry: SwiftProtobuf.Message, SwiftProtobuf._Mes
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularBytesField(value: &self.origin) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.seq) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.tipDigest) }()
       default: break
       }
     }
@@ -272,12 +276,16 @@ nonisolated extension WireVectorEntry: SwiftProtobuf.Message, SwiftProtobuf._Mes
     if self.seq != 0 {
       try visitor.visitSingularUInt64Field(value: self.seq, fieldNumber: 2)
     }
+    if !self.tipDigest.isEmpty {
+      try visitor.visitSingularBytesField(value: self.tipDigest, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: WireVectorEntry, rhs: WireVectorEntry) -> Bool {
     if lhs.origin != rhs.origin {return false}
     if lhs.seq != rhs.seq {return false}
+    if lhs.tipDigest != rhs.tipDigest {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

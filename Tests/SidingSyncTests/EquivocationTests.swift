@@ -1,0 +1,49 @@
+import Foundation
+import SidingCore
+import SidingStore
+import SidingSync
+import SidingTestKit
+import SidingWire
+import Testing
+
+/// A node signs two different changes with the same seq and gives one to each of two partners.
+@Suite(.serialized) struct EquivocationTests {
+    @Test func aForkIsDetectedKeptAsEvidenceAndSyncGoesOn() async throws {
+        let (a, b, c) = (try SyncTestNode(name: "A"), try SyncTestNode(name: "B"), try SyncTestNode(name: "C"))
+        for node in [a, b, c] { try await node.start() }
+        let forker = RawPeer()
+        for node in [a, b] { await node.engine.addPartner(Partner(nodeID: forker.nodeID, name: "forker", address: nil)) }
+        let left = try forker.change(1, "version for A")
+        let right = try forker.change(1, "version for B")
+        for (node, version) in [(a, left), (b, right)] {
+            try await forker.connect(port: node.port, server: node.nodeID)
+            try await forker.send(.batch(id: 1, changes: [version.encoded]))
+            _ = try await forker.receive(skippingPushes: true)
+            await forker.close()
+        }
+        // A, B and C in a triangle: A and B each learn the other version in the first round.
+        let start = ContinuousClock.now
+        await a.pair(with: b)
+        await b.pair(with: c)
+        await c.pair(with: a)
+        let detected = try await eventually(10) {
+            try [a, b, c].allSatisfy { node in try node.store.equivocations().contains { $0.origin == forker.origin && $0.seq == 1 } }
+        }
+        print("equivocation: detected on A, B and C after \(ContinuousClock.now - start)")
+        #expect(detected, "not every node detected the fork")
+        // Both versions are kept everywhere: one applied, the other as evidence.
+        for node in [a, b, c] {
+            let held = try node.store.changes(of: forker.origin, after: 0, limit: 10)
+            let evidence = try node.store.equivocations().map(\.second)
+            #expect(Set(held + evidence) == [left.encoded, right.encoded])
+        }
+        // The network keeps converging: later writes from every node reach every node.
+        let written = try [a, b, c].map { try $0.write(5) }.flatMap { $0 }
+        #expect(
+            try await eventually(10) {
+                try [a, b, c].allSatisfy { node in try written.allSatisfy { try node.store.record($0) != nil } }
+                    && Set(try [a, b, c].map { try $0.store.versionVector() }).count == 1
+            })
+        for node in [a, b, c] { await node.engine.stop() }
+    }
+}
