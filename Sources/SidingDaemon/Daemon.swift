@@ -25,6 +25,16 @@ public enum Daemon {
     }
 
     public static func run(home: NodeHome, overrides: Overrides = Overrides(), wallClock: WallClock = WallClock()) async throws {
+        do {
+            try await serve(home: home, overrides: overrides, wallClock: wallClock)
+        } catch StoreError.sqlite(let code, let message, _) where StoreError.isDamage(code) {
+            throw DaemonError.damagedDatabase(StoreError.damaged(path: home.databaseFile, reason: message).description)
+        } catch StoreError.damaged(let path, let reason) {
+            throw DaemonError.damagedDatabase(StoreError.damaged(path: path, reason: reason).description)
+        }
+    }
+
+    static func serve(home: NodeHome, overrides: Overrides, wallClock: WallClock) async throws {
         // Everything the daemon creates (database, WAL, socket) is private to its user from the start.
         umask(0o077)
         signal(SIGPIPE, SIG_IGN)
@@ -86,19 +96,49 @@ public enum Daemon {
             }
         }
 
-        for await signal in signals {
-            guard signal == "SIGHUP" else {
-                logger.info("stopping", metadata: ["signal": "\(signal)"])
+        // Signals and the background integrity check both end up here.
+        let (events, eventSink) = AsyncStream<String>.makeStream()
+        let forwarder = Task {
+            for await signal in signals { eventSink.yield(signal) }
+        }
+        let integrity = Task {
+            // A damaged page deep in the file is found only by reading it all: seconds on a large node,
+            // so after READY; if damaged, the node stops serving and leaves the file untouched.
+            let result: String
+            do {
+                result = try await NIOThreadPool.singleton.runIfActive { try store.quickCheck() }
+            } catch StoreError.sqlite(let code, let message, _) where StoreError.isDamage(code) {
+                result = message
+            } catch {
+                logger.warning("database integrity check could not run", metadata: ["error": "\(error)"])
+                return
+            }
+            if result != "ok" {
+                logger.critical("database damaged; stopping", metadata: ["quick_check": "\(result.prefix(500))"])
+                eventSink.yield(Self.damagedEvent + result)
+            }
+        }
+        var damage: String?
+        for await event in events {
+            if event.hasPrefix(Self.damagedEvent) {
+                damage = String(event.dropFirst(Self.damagedEvent.count))
+                break
+            }
+            guard event == "SIGHUP" else {
+                logger.info("stopping", metadata: ["signal": "\(event)"])
                 break
             }
             reload(home, running: configuration, levelBox: levelBox, logger: logger)
         }
+        forwarder.cancel()
+        integrity.cancel()
         let stopping = ContinuousClock.now
         notifier.notify("STOPPING=1")
         heartbeat.cancel()
         await server.close()
         await engine.stop(grace: shutdownGrace)
         writer.stop()
+        if let damage { throw StoreError.damaged(path: home.databaseFile, reason: String(damage.prefix(300))) }
         do {
             try store.checkpoint()
         } catch {
@@ -107,6 +147,8 @@ public enum Daemon {
         let took = ContinuousClock.now - stopping
         logger.info("stopped", metadata: ["shutdown_ms": "\(took.components.seconds * 1_000 + took.components.attoseconds / 1_000_000_000_000_000)"])
     }
+
+    static let damagedEvent = "DAMAGED:"
 
     /// SIGHUP: applies what can change while running (the log level) and says what needs a restart.
     /// Partners need neither: `siding peer add/remove` applies at once.

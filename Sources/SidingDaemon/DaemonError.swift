@@ -11,6 +11,7 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
     case io(path: String, reason: String)
     case socketInUse(path: String)
     case unsafePermissions(path: String, mode: mode_t)
+    case damagedDatabase(String)
 
     /// 78 is EX_CONFIG from sysexits.h: the configuration, not the program, must change; 77
     /// (EX_NOPERM) says a file is readable by others. systemd does not restart either.
@@ -19,6 +20,8 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
         case .unsafePermissions: 77
         case .nodeExists, .notANode, .config, .invalidListenAddress, .key, .socketInUse: 78
         case .io: 74
+        // EX_DATAERR: the data, not the configuration or the program, is wrong; restarting will not help.
+        case .damagedDatabase: 65
         }
     }
 
@@ -38,6 +41,8 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
             "\(path): \(reason)"
         case .unsafePermissions(let path, let mode):
             "\(path) is readable by other users (mode \(String(mode, radix: 8))); run `chmod 600 \(path)` and start again"
+        case .damagedDatabase(let description):
+            description
         case .socketInUse(let path):
             "another sidingd is already serving \(path); stop it first (or give this node its own --home)"
         }

@@ -9,7 +9,15 @@ public final class SQLiteStore: ChangeStore, Sendable {
     private let reader: ConfinedConnection
     public let path: String
 
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        do {
+            try self.init(opening: path)
+        } catch StoreError.sqlite(let code, let message, _) where StoreError.isDamage(code) {
+            throw StoreError.damaged(path: path, reason: message)
+        }
+    }
+
+    private init(opening path: String) throws {
         self.path = path
         let writeConnection = try SQLiteConnection(path: path)
         try writeConnection.execute("PRAGMA busy_timeout = 5000")
@@ -221,6 +229,12 @@ public final class SQLiteStore: ChangeStore, Sendable {
     /// SQLite's `PRAGMA integrity_check` result: "ok" when the file is sound.
     public func integrityCheck() throws -> String {
         try read { try $0.statement("PRAGMA integrity_check").rows { $0.text(0) ?? "" }.joined(separator: "; ") }
+    }
+
+    /// SQLite's `PRAGMA quick_check`: "ok", or what is damaged. Reads the whole file (seconds on a large
+    /// node), so the daemon runs it after start-up, on the reader connection.
+    public func quickCheck() throws -> String {
+        try read { try $0.statement("PRAGMA quick_check").rows { $0.text(0) ?? "" }.joined(separator: "; ") }
     }
 
     /// Copies the WAL into the database file; called on clean shutdown.

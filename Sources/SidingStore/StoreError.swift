@@ -4,6 +4,11 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case notASidingDatabase(path: String)
     case newerSchema(path: String, version: Int, supported: Int)
     case sqlite(code: Int32, message: String, sql: String)
+    /// SQLite found the file damaged (SQLITE_CORRUPT or SQLITE_NOTADB), or `quick_check` failed.
+    case damaged(path: String, reason: String)
+
+    /// SQLite's primary result codes for a damaged file: 11 SQLITE_CORRUPT, 26 SQLITE_NOTADB.
+    public static func isDamage(_ code: Int32) -> Bool { [11, 26].contains(code & 0xFF) }
 
     public var description: String {
         switch self {
@@ -15,6 +20,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "\(path) has schema version \(version) but this sidingd supports up to \(supported); upgrade sidingd"
         case .sqlite(let code, let message, _):
             "database error \(code): \(message)"
+        case .damaged(let path, let reason):
+            "the database \(path) is damaged (\(reason)); it was left exactly as it is. Restore the latest backup "
+                + "(README: Backup and restore) and start again; partners re-send whatever the backup lacks"
         }
     }
 }

@@ -27,6 +27,8 @@ public enum Population {
             }
         }
         if !batch.isEmpty { _ = try store.apply(batch) }
+        // As a cleanly stopped daemon leaves it: everything in the main file, the WAL empty.
+        try store.checkpoint()
         return seq - start
     }
 

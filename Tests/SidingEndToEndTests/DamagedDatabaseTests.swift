@@ -1,0 +1,41 @@
+import Crypto
+import Foundation
+import SidingTestKit
+import Testing
+
+/// A damaged database at start-up: the daemon refuses to serve (exit 65), says what to do, and leaves
+/// the file exactly as it was, whether the damage is in the header (found on open) or deep in the
+/// data (found by the integrity check that runs right after start-up).
+@Suite struct DamagedDatabaseTests {
+    @Test(arguments: ["header", "data pages", "one deep page"])
+    func theDaemonRefusesAndKeepsTheFile(_ damage: String) throws {
+        let node = try TestNode()
+        try Population.fill(node, fieldOperations: 16_000)
+        var bytes = try #require(FileManager.default.contents(atPath: node.databasePath))
+        let pageSize = 4_096
+        if damage == "header" {
+            bytes.replaceSubrange(0..<32, with: Data(repeating: 0x21, count: 32))
+        } else if damage == "one deep page" {
+            // One page header near the end: start-up reads never touch that page, quick_check does.
+            let offset = (bytes.count / pageSize - 3) * pageSize
+            bytes.replaceSubrange(offset..<offset + 8, with: Data(repeating: 0xEE, count: 8))
+        } else {
+            // Garbage over the middle of every page in the second half of the file: table data, not schema.
+            var random = SeededGenerator(seed: 5)
+            for page in stride(from: bytes.count / pageSize / 2, to: bytes.count / pageSize, by: 1) {
+                let offset = page * pageSize + 200
+                bytes.replaceSubrange(offset..<offset + 64, with: Data(random.bytes(64)))
+            }
+        }
+        try bytes.write(to: URL(fileURLWithPath: node.databasePath))
+        let before = SHA256.hash(data: bytes)
+        let result = try node.runExpectingExit()
+        #expect(result.status == 65, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("is damaged") && result.stderr.contains("Restore the latest backup"), "\(result.stderr)")
+        let after = try #require(FileManager.default.contents(atPath: node.databasePath))
+        #expect(SHA256.hash(data: after) == before, "the damaged file was modified")
+        if damage == "one deep page" {
+            #expect(result.stderr.contains("sidingd ready") && result.stderr.contains("database damaged; stopping"), "not the background check")
+        }
+    }
+}
