@@ -75,6 +75,15 @@ public final class TestNode: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// The running daemon's peak resident memory so far (VmHWM), in MiB.
+    public var peakRSSMiB: Double? {
+        guard let pid = daemonPID, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
+        return kib / 1_024
+    }
+
     /// The running daemon's process ID.
     public var daemonPID: Int32? { lock.withLock { daemon?.processIdentifier } }
 
@@ -102,4 +111,20 @@ public enum TestNodeError: Error {
     case initFailed(String)
     case daemonExited(Int32, log: String)
     case notReady
+}
+
+/// A loopback TCP port free right now, for a node that must keep its port across restarts.
+public func freeLoopbackPort() throws -> Int {
+    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+    }
+    guard bound else { throw TestNodeError.notReady }
+    return Int(UInt16(bigEndian: address.sin_port))
 }

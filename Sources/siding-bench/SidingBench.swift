@@ -29,7 +29,7 @@ enum SidingBench {
         while try await b.client.status().changes < changes { try await Task.sleep(for: .milliseconds(5)) }
         let catchUp = ContinuousClock.now - start
         let wireBytes = proxy.bytesDownstream + proxy.bytesUpstream
-        let peak = peakRSSMiB(b.daemonPID)
+        let peak = b.peakRSSMiB
 
         // SIGTERM to a node in the middle of catching up: how long until it exited, then resume.
         let d = try TestNode(name: "D")
@@ -113,14 +113,6 @@ enum SidingBench {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }
         return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.down)))]
-    }
-
-    static func peakRSSMiB(_ pid: Int32?) -> Double? {
-        guard let pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-            let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
-        else { return nil }
-        return kib / 1_024
     }
 
     static func port(of address: String) throws -> Int {
