@@ -42,11 +42,11 @@ struct Session {
             hello.capabilities = ["deflate"]
             hello.wallClockMs = wallClock()
             try await writer.send(.hello(hello))
-            guard case .hello(let theirs) = try await nextMessage(&frames, writer) else {
-                throw await fail(writer, .protocolError, "expected hello first")
-            }
-            guard theirs.protocolVersion >= WireLimits.minimumProtocolVersion, theirs.minProtocolVersion <= WireLimits.protocolVersion else {
-                throw await fail(writer, .unsupportedVersion, "versions \(theirs.minProtocolVersion)…\(theirs.protocolVersion) unsupported")
+            var machine = SessionStateMachine()
+            let theirs: WireHello
+            switch machine.received(try await nextMessage(&frames, writer)) {
+            case .sendSummary(let hello): theirs = hello
+            case let other: throw await end(other, writer)
             }
             let clockOffset = theirs.wallClockMs == 0 ? nil : Int64(bitPattern: theirs.wallClockMs &- wallClock())
             if let clockOffset, abs(clockOffset) > Self.reportedClockOffsetMilliseconds {
@@ -57,8 +57,10 @@ struct Session {
             let ours = try await store.versionVector()
             let ourTips = try await tipDigests(ours)
             try await writer.send(.summary(ours, tips: ourTips))
-            guard case .summary(let peerSummary, let peerTips) = try await nextMessage(&frames, writer) else {
-                throw await fail(writer, .protocolError, "expected summary after hello")
+            let (peerSummary, peerTips): (VersionVector, [OriginKey: [UInt8]])
+            switch machine.received(try await nextMessage(&frames, writer)) {
+            case .startStreaming(let vector, let tips): (peerSummary, peerTips) = (vector, tips)
+            case let other: throw await end(other, writer)
             }
             opening.cancel()
             // Same seq, different change: the origin signed two versions (a fork). Send ours, so the
@@ -104,7 +106,7 @@ struct Session {
                 }
                 defer { group.cancelAll() }
                 do {
-                    try await receiveLoop(&frames, writer, window, clock)
+                    try await receiveLoop(&frames, &machine, writer, window, clock)
                 } catch {
                     underlying.close(promise: nil)
                     throw error
@@ -152,8 +154,18 @@ struct Session {
 
     // MARK: Receiving
 
+    /// What to throw for an action that ends the session (telling the peer why, when it is our call).
+    private func end(_ action: SessionStateMachine.Action, _ writer: FrameWriter) async -> Error {
+        switch action {
+        case .close(let code, let reason): await fail(writer, code, reason)
+        case .closedByPeer(let code, let reason): SyncError.closedByPeer(code: code, reason: reason)
+        default: await fail(writer, .internalError, "unexpected step \(action)")
+        }
+    }
+
     private func receiveLoop(
-        _ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ writer: FrameWriter, _ window: SendWindow, _ clock: ActivityClock
+        _ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ machine: inout SessionStateMachine, _ writer: FrameWriter,
+        _ window: SendWindow, _ clock: ActivityClock
     ) async throws {
         while true {
             let message: WireMessage
@@ -163,24 +175,22 @@ struct Session {
                 return
             }
             clock.touch()
-            switch message {
-            case .batch(let id, let encoded):
+            switch machine.received(message) {
+            case .applyBatch(let id, let encoded):
                 try await receive(batch: id, encoded, writer, window)
-            case .ack(let ack):
+            case .recordAck(let ack):
                 guard await window.acked(ack.batchID) else { throw await fail(writer, .protocolError, "ack for unknown batch \(ack.batchID)") }
                 let acknowledged = await window.acknowledged
                 book.update(peer, session: sessionID) {
                     $0.acknowledgedVector = acknowledged
                     $0.lastSync = Date()
                 }
-            case .ping(let nonce):
+            case .sendPong(let nonce):
                 try await writer.send(.pong(nonce))
-            case .pong:
+            case .none:
                 break
-            case .close(_, let code, let reason):
-                throw SyncError.closedByPeer(code: code, reason: reason)
-            case .hello, .summary:
-                throw await fail(writer, .protocolError, "unexpected \(message.frameType) during the session")
+            case let other:
+                throw await end(other, writer)
             }
         }
     }
