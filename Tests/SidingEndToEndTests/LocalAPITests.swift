@@ -33,6 +33,25 @@ import Testing
         #expect(try await client.node().id == node.nodeID, "the daemon still serves after hostile requests")
     }
 
+    @Test func brokenHTTPIsRefusedAndTheDaemonServesOn() async throws {
+        let node = try TestNode()
+        try await node.start()
+        defer { node.stop() }
+        let socket = node.home + "/siding.sock"
+        let inputs: [(String, [UInt8])] = [
+            ("garbage request line", Array("\u{01}\u{02} NOT HTTP AT ALL\r\n\r\n".utf8)),
+            ("header of 200 KB", Array("GET /v1/node HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 200_000))\r\n\r\n".utf8)),
+            ("body shorter than Content-Length", Array("POST /v1/contacts HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"set\"".utf8)),
+            ("invalid chunked body", Array("POST /v1/contacts HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n".utf8)),
+        ]
+        for (name, bytes) in inputs {
+            let answer = String(decoding: try await rawExchange(unixSocket: socket, bytes, seconds: 3), as: UTF8.self)
+            #expect(answer.isEmpty || answer.hasPrefix("HTTP/1.1 4"), "\(name): answered \(answer.prefix(80))")
+            #expect(try await node.client.node().id == node.nodeID, "\(name): the daemon stopped serving")
+        }
+        #expect(try await node.client.contacts().isEmpty)
+    }
+
     @Test func sqlMetacharactersAreStoredAsText() async throws {
         let node = try TestNode()
         try await node.start()
