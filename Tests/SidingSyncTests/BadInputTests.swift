@@ -85,16 +85,7 @@ import Testing
             ("summary again mid-session", false, { try await $0.send(.summary(VersionVector())) }, .protocolError),
         ]
         for (name, skipOpening, attack, expected) in cases {
-            try await attacker.connect(port: a.port, server: a.nodeID, opening: !skipOpening)
-            try await attack(attacker)
-            let start = ContinuousClock.now
-            let code = await attacker.closeCode()
-            #expect(ContinuousClock.now - start < .seconds(5), "\(name): not closed in time")
-            if let expected { #expect(code == expected.rawValue, "\(name): closed with \(String(describing: code))") }
-            await attacker.close()
-            #expect(try a.store.versionVector()[attacker.origin] == 0, "\(name): something was stored")
-            let ids = try a.write(1)
-            #expect(try await eventually(5) { try friend.store.record(ids[0]) != nil }, "\(name): friend no longer served")
+            try await attacker.expectRefused(name, by: a, friend: friend, opening: !skipOpening, expected: expected, attack)
         }
 
         // EOF in the middle of a frame: nothing stored, nothing else disturbed.

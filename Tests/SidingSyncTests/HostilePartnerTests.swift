@@ -41,15 +41,9 @@ import Testing
             ("hello again", [try WireMessage.hello(.init()).frame()], .protocolError),
         ]
         for (name, frames, expected) in attacks {
-            try await attacker.connect(port: a.port, server: a.nodeID)
-            for frame in frames { try? await attacker.send(frame) }
-            let code = await attacker.closeCode()
-            if let expected { #expect(code == expected.rawValue, "\(name): closed with \(String(describing: code))") }
-            await attacker.close()
-            #expect(try a.store.versionVector()[attacker.origin] == 0, "\(name): something was stored")
-            // The node still serves its other partner.
-            let ids = try a.write(1)
-            #expect(try await eventually(5) { try friend.store.record(ids[0]) != nil }, "\(name): friend no longer served")
+            try await attacker.expectRefused(name, by: a, friend: friend, expected: expected) { attacker in
+                for frame in frames { try? await attacker.send(frame) }
+            }
         }
 
         // Equivocation: the first version stays, the second is kept as evidence, the session goes on.

@@ -4,7 +4,9 @@ import Logging
 import NIOCore
 import NIOPosix
 import SidingCore
+import SidingTestKit
 import SidingWire
+import Testing
 
 @testable import SidingSync
 
@@ -110,5 +112,26 @@ extension NIOAsyncChannel where Inbound == Frame, Outbound == Frame {
                 }
             }
         }
+    }
+}
+
+extension RawPeer {
+    /// Connects to `node`, runs `attack`, and checks the node's answer: closed within 5 s (with
+    /// `expected` as the close code, if given), nothing of the attacker stored, and `friend` (a partner
+    /// of `node`) still served.
+    func expectRefused(
+        _ name: String, by node: SyncTestNode, friend: SyncTestNode, opening: Bool = true, expected: CloseCode?,
+        _ attack: (RawPeer) async throws -> Void
+    ) async throws {
+        try await connect(port: node.port, server: node.nodeID, opening: opening)
+        try await attack(self)
+        let start = ContinuousClock.now
+        let code = await closeCode()
+        #expect(ContinuousClock.now - start < .seconds(5), "\(name): not closed in time")
+        if let expected { #expect(code == expected.rawValue, "\(name): closed with \(String(describing: code))") }
+        await close()
+        #expect(try node.store.versionVector()[origin] == 0, "\(name): something was stored")
+        let ids = try node.write(1)
+        #expect(try await eventually(5) { try friend.store.record(ids[0]) != nil }, "\(name): the other partner no longer served")
     }
 }
