@@ -1,0 +1,29 @@
+import Crypto
+import SidingCore
+
+extension FuzzTargets {
+    /// `change`: the input as a change received from a partner (decode and verify), and as one read
+    /// back from storage (decode only). A change that decodes must re-encode to exactly its bytes (the
+    /// format is canonical: signatures depend on it), and its operations signed anew must verify.
+    public static func change(_ input: UnsafeRawBufferPointer) {
+        let bytes = Array(input)
+        _ = try? Change(verifying: bytes)
+        guard let change = try? Change(decoding: bytes) else { return }
+        let signature = bytes.suffix(Change.signatureByteCount)
+        guard change.canonicalBody + signature == bytes else {
+            invariantBroken("change", "seq \(change.seq) decodes but re-encodes to different bytes")
+        }
+        checkSignedAnew(change)
+    }
+
+    /// The key of the change vectors (seed all 0x01): re-signing a vector reproduces it exactly.
+    private static func checkSignedAnew(_ change: Change) {
+        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 1, count: 32)),
+            let signed = try? Change.sign(by: key, seq: change.seq, hlc: change.hlc, operations: change.operations)
+        else { return }
+        let verified = Result { () throws(ChangeError) in try Change(verifying: signed.encoded) }
+        guard case .success(signed) = verified, signed.operations == change.operations else {
+            invariantBroken("change", "seq \(change.seq) signed anew gives \(verified)")
+        }
+    }
+}
