@@ -32,7 +32,8 @@ extension FuzzTargets {
             }
             while (try? channel.readOutbound(as: ByteBuffer.self)) != nil {}
         }
-        _ = try? channel.finish()
+        // Runs the loop even if the pipeline closed the channel itself; otherwise channel and loop leak.
+        _ = try? channel.finish(acceptAlreadyClosed: true)
     }
 }
 
