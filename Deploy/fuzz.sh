@@ -38,16 +38,38 @@ for target in "${targets[@]}"; do
 done
 
 echo "Building siding-fuzz (release, libFuzzer + AddressSanitizer) in .build-fuzz ..." >&2
-# SwiftPM orders the two sanitizer flags by hash, which differs per process unless hashing is
-# deterministic: without this every second build would rebuild everything (~7 minutes).
+# SwiftPM passes the sanitizers to swiftc as separate -sanitize= flags, of which swiftc keeps only the
+# last: Swift code would get either coverage or AddressSanitizer, not both. The combined flag, passed
+# after them, gives both (C code gets both from --sanitize). SwiftPM also orders the flags by hash,
+# which differs per process unless hashing is deterministic, and every order change rebuilds everything.
 SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --scratch-path .build-fuzz --product siding-fuzz \
-    --sanitize=fuzzer --sanitize=address
+    --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address
 fuzzer=.build-fuzz/release/siding-fuzz
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/siding-fuzz.XXXXXX")
 artifacts="$work/artifacts"
 mkdir -p "$artifacts"
 echo "Logs and crash artefacts go to $work" >&2
+
+# Adds to Tests/FuzzCorpus/TARGET the inputs of a minimal set covering every edge (hit counts
+# ignored, to keep it small) of the committed and new inputs that are not committed yet. Committed
+# inputs, regressions included, are never removed. libFuzzer names merged files by their SHA-1.
+update_corpus_of() {
+    local target=$1 corpus=$2 log=$3
+    local merged="$work/merged/$target" added=0 file
+    mkdir -p "$merged"
+    SIDING_FUZZ_TARGET="$target" "$fuzzer" -merge=1 -use_counters=0 "$merged" Tests/FuzzCorpus/"$target" "$corpus" >>"$log" 2>&1
+    local committed
+    committed=$(sha1sum Tests/FuzzCorpus/"$target"/* | cut -d ' ' -f 1)
+    for file in "$merged"/*; do
+        [ -e "$file" ] || continue
+        if ! grep -qx "$(basename "$file")" <<<"$committed"; then
+            cp "$file" Tests/FuzzCorpus/"$target"/
+            added=$((added + 1))
+        fi
+    done
+    echo "Added $added inputs to Tests/FuzzCorpus/$target" >&2
+}
 
 # Swift's crash handler would hide the crash from libFuzzer (and so the crash file).
 export SWIFT_BACKTRACE=enable=no
@@ -76,11 +98,10 @@ for target in "${targets[@]}"; do
     done
     rows+=("$(printf '%-10s %8s %14s %10s %8s' "$target" "$seconds" "${executions:-?}" "${per_second:-?}" "$crashes")")
     if [ "$update_corpus" = true ] && [ "$status" -eq 0 ]; then
-        SIDING_FUZZ_TARGET="$target" "$fuzzer" -merge=1 Tests/FuzzCorpus/"$target" "$corpus" >>"$log" 2>&1
-        echo "Merged new coverage of $target into Tests/FuzzCorpus/$target" >&2
+        update_corpus_of "$target" "$corpus" "$log"
     fi
 done
-rm -rf "$work/corpus"
+rm -rf "$work/corpus" "$work/merged"
 
 echo
 printf '%-10s %8s %14s %10s %8s\n' target seconds executions exec/s crashes

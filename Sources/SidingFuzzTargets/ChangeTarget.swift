@@ -24,7 +24,8 @@ extension FuzzTargets {
         checkSignedAnew(change)
     }
 
-    /// The key of the change vectors (seed all 0x01): re-signing a vector reproduces it exactly.
+    /// Signs the operations anew, with the change vectors' key (seed all 0x01): the result must verify
+    /// and carry the same operations.
     private static func checkSignedAnew(_ change: Change) {
         guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 1, count: 32)),
             let signed = try? Change.sign(by: key, seq: change.seq, hlc: change.hlc, operations: change.operations)
