@@ -82,8 +82,10 @@ for target in "${targets[@]}"; do
     log="$work/$target.log"
     echo "Fuzzing $target for $seconds s (log: $log) ..." >&2
     status=0
+    started=$SECONDS
     SIDING_FUZZ_TARGET="$target" "$fuzzer" "$corpus" -max_total_time="$seconds" -print_final_stats=1 \
         -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$artifacts/$target-" >"$log" 2>&1 || status=$?
+    elapsed=$((SECONDS - started))
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     per_second=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
     # crash-, leak-, timeout- and oom- files are failures; slow-unit- files are only reports.
@@ -96,7 +98,7 @@ for target in "${targets[@]}"; do
     for file in $found; do
         failures+=("$target: $file"$'\n'"    replay: SIDING_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no $fuzzer $file"$'\n'"    log: $log")
     done
-    rows+=("$(printf '%-10s %8s %14s %10s %8s' "$target" "$seconds" "${executions:-?}" "${per_second:-?}" "$crashes")")
+    rows+=("$(printf '%-10s %8s %14s %10s %8s' "$target" "$elapsed" "${executions:-?}" "${per_second:-?}" "$crashes")")
     if [ "$update_corpus" = true ] && [ "$status" -eq 0 ]; then
         update_corpus_of "$target" "$corpus" "$log"
     fi
