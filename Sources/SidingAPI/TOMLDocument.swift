@@ -91,13 +91,14 @@ public struct TOMLDocument: Sendable {
     /// Quotes a string for writing into a TOML file.
     public static func quoted(_ text: String) -> String {
         var result = "\""
-        for character in text {
-            switch character {
+        // By scalar, like the reader: a backslash or quote followed by a combining mark is one Character.
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"
             case "\n": result += "\\n"
             case "\t": result += "\\t"
-            default: result.append(character)
+            default: result.unicodeScalars.append(scalar)
             }
         }
         return result + "\""
