@@ -80,6 +80,18 @@ let package = Package(
             dependencies: [
                 "SidingCore", "SidingStore", "SidingAPI", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // One function per fuzz target, feeding bytes to production code; siding-fuzz is libFuzzer's entry
+        // point (Deploy/fuzz.sh builds it with --sanitize=fuzzer), the regression tests replay the corpus.
+        .target(
+            name: "SidingFuzzTargets",
+            dependencies: [
+                "SidingCore", "SidingWire", "SidingAPI", "SidingDaemon",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .executableTarget(name: "siding-fuzz", dependencies: ["SidingFuzzTargets"]),
         .target(
             name: "SidingTestKit",
             dependencies: [
@@ -110,6 +122,7 @@ let package = Package(
             dependencies: [
                 "SidingCore", "SidingStore", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .testTarget(name: "SidingFuzzRegressionTests", dependencies: ["SidingFuzzTargets"]),
         .testTarget(
             name: "SidingEndToEndTests",
             dependencies: [

@@ -9,3 +9,5 @@ bash Deploy/format-check.sh
 swift build --build-tests
 bash Deploy/check-units.sh
 swift test
+# Every fuzz target briefly (the corpus, crashes included once fixed, is replayed by swift test too).
+bash Deploy/fuzz.sh 15

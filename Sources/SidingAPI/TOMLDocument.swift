@@ -40,45 +40,50 @@ public struct TOMLDocument: Sendable {
         }
     }
 
+    // Strings are read by Unicode scalar, not by Character: a combining mark after a quote or an escape
+    // (as `quoted` writes for "\t" followed by one) would otherwise merge with it and hide it.
     private static func value(_ text: String, file: String, line: Int) throws(TOMLError) -> Value {
         if text == "true" { return .bool(true) }
         if text == "false" { return .bool(false) }
         if let number = Int(text) { return .integer(number) }
-        guard text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") else {
+        let scalars = text.unicodeScalars
+        guard scalars.count >= 2, scalars.first == "\"", scalars.last == "\"" else {
             throw TOMLError(file: file, line: line, reason: "a value must be a \"quoted string\", true, false or a whole number")
         }
-        var result = ""
+        var result = String.UnicodeScalarView()
         var escaping = false
-        for character in text.dropFirst().dropLast() {
+        for scalar in scalars.dropFirst().dropLast() {
             if escaping {
-                switch character {
+                switch scalar {
                 case "\"": result.append("\"")
                 case "\\": result.append("\\")
                 case "n": result.append("\n")
                 case "t": result.append("\t")
-                default: throw TOMLError(file: file, line: line, reason: "unknown escape \\\(character)")
+                default: throw TOMLError(file: file, line: line, reason: "unknown escape \\\(scalar)")
                 }
                 escaping = false
-            } else if character == "\\" {
+            } else if scalar == "\\" {
                 escaping = true
-            } else if character == "\"" {
+            } else if scalar == "\"" {
                 throw TOMLError(file: file, line: line, reason: "unescaped quote inside a string")
             } else {
-                result.append(character)
+                result.append(scalar)
             }
         }
         guard !escaping else { throw TOMLError(file: file, line: line, reason: "string ends with a lone backslash") }
-        return .string(result)
+        return .string(String(result))
     }
 
     /// Drops a `#` comment that is not inside a quoted string.
     private static func strippingComment(_ line: String) -> String {
         var inString = false
-        var previous: Character = " "
-        for (offset, character) in line.enumerated() {
-            if character == "\"" && previous != "\\" { inString.toggle() }
-            if character == "#" && !inString { return String(line.prefix(offset)) }
-            previous = character
+        var previous: Unicode.Scalar = " "
+        var kept = String.UnicodeScalarView()
+        for scalar in line.unicodeScalars {
+            if scalar == "\"" && previous != "\\" { inString.toggle() }
+            if scalar == "#" && !inString { return String(kept) }
+            kept.append(scalar)
+            previous = scalar
         }
         return line
     }
@@ -86,13 +91,14 @@ public struct TOMLDocument: Sendable {
     /// Quotes a string for writing into a TOML file.
     public static func quoted(_ text: String) -> String {
         var result = "\""
-        for character in text {
-            switch character {
+        // By scalar, like the reader: a backslash or quote followed by a combining mark is one Character.
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"
             case "\n": result += "\\n"
             case "\t": result += "\\t"
-            default: result.append(character)
+            default: result.unicodeScalars.append(scalar)
             }
         }
         return result + "\""

@@ -66,6 +66,11 @@ public struct Change: Hashable, Sendable {
         return key.isValidSignature(encoded[split...], for: Self.signingContext + encoded[..<split])
     }
 
+    /// The change's body (everything before the signature) encoded again from its decoded fields. The
+    /// format is canonical, so for every change that decodes this equals the signed bytes it came from,
+    /// except that other origins named only by actions of later versions (opaque here) are left out.
+    public var canonicalBody: [UInt8] { ChangeCodec.encodeBody(origin: origin, seq: seq, hlc: hlc, operations: operations) }
+
     /// The dot naming operation `index` of this change.
     public func dot(_ index: Int) -> Dot { Dot(origin: origin, seq: seq, index: index) }
 }

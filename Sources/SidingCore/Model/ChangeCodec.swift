@@ -97,6 +97,12 @@ enum ChangeCodec {
             operations.append(try decodeOperation(&reader, origins: origins))
         }
         guard reader.isAtEnd else { throw .malformed("\(reader.remaining) trailing bytes before the signature") }
+        // An origin no dot names would give one change two encodings; only an action of a later version,
+        // opaque here, may name one that this version cannot see.
+        if !operations.contains(where: { if case .unknown = $0.action { true } else { false } }) {
+            let named = Set(operations.flatMap { $0.action.retires.map(\.origin) })
+            guard origins.dropFirst().allSatisfy(named.contains) else { throw .malformed("a referenced origin is named by no dot") }
+        }
         return Change(origin: origin, seq: seq, hlc: HLC(rawValue: hlc), operations: operations, encoded: bytes)
     }
 

@@ -1,40 +1,28 @@
 import NIOCore
 import NIOHTTP1
 
-/// Collects one HTTP request (refusing bodies over the limit before buffering them), hands it to the
-/// router, and writes the JSON response back on the channel's event loop.
+/// Collects one HTTP request with `APIRequestCollector` (which refuses bodies over the limit before
+/// buffering them), hands it to the router, and writes the JSON response back on the channel's event loop.
 final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let router: LocalAPIRouter
-    private let maxBodyBytes: Int
-    private var head: HTTPRequestHead?
-    private var body = ByteBuffer()
-    private var refused = false
+    private var collector: APIRequestCollector
 
     init(router: LocalAPIRouter, maxBodyBytes: Int) {
         self.router = router
-        self.maxBodyBytes = maxBodyBytes
+        collector = APIRequestCollector(maxBodyBytes: maxBodyBytes)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let requestHead):
-            head = requestHead
-            body.clear()
-            refused = false
-            if let declared = requestHead.headers.first(name: "content-length").flatMap(Int.init), declared > maxBodyBytes {
-                refuseTooLarge(context)
-            }
-        case .body(var chunk):
-            guard !refused else { return }
-            guard body.readableBytes + chunk.readableBytes <= maxBodyBytes else { return refuseTooLarge(context) }
-            body.writeBuffer(&chunk)
-        case .end:
-            guard !refused, let requestHead = head else { return }
-            let request = APIRequest(head: requestHead, body: body)
-            let keepAlive = requestHead.isKeepAlive
+        switch collector.receive(unwrapInboundIn(data)) {
+        case .nothing:
+            return
+        case .refuseTooLarge:
+            let error = NodeError.badRequest("the request body is larger than \(collector.maxBodyBytes) bytes; send less at a time")
+            write(APIResponse.json(ErrorBodyFactory.make(error), status: .payloadTooLarge), keepAlive: false, context: context)
+        case .handle(let request, let keepAlive):
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let promise = context.eventLoop.makePromise(of: APIResponse.self)
             promise.completeWithTask { [router] in await router.handle(request) }
@@ -43,12 +31,6 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
                 handler.write(response, keepAlive: keepAlive, context: context)
             }
         }
-    }
-
-    private func refuseTooLarge(_ context: ChannelHandlerContext) {
-        refused = true
-        let error = NodeError.badRequest("the request body is larger than \(maxBodyBytes) bytes; send less at a time")
-        write(APIResponse.json(ErrorBodyFactory.make(error), status: .payloadTooLarge), keepAlive: false, context: context)
     }
 
     private func write(_ response: APIResponse, keepAlive: Bool, context: ChannelHandlerContext) {

@@ -4,13 +4,14 @@ import NIOHTTP1
 import SidingAPI
 
 /// A complete local API request, body included (already held to the size limit).
-struct APIRequest: Sendable {
-    let method: HTTPMethod
-    let segments: [String]
-    let query: [String: String]
-    let body: ByteBuffer
+public struct APIRequest: Sendable {
+    public let method: HTTPMethod
+    /// The path's segments, percent-decoded.
+    public let segments: [String]
+    public let query: [String: String]
+    public let body: ByteBuffer
 
-    init(head: HTTPRequestHead, body: ByteBuffer) {
+    public init(head: HTTPRequestHead, body: ByteBuffer) {
         method = head.method
         let components = URLComponents(string: head.uri)
         segments = (components?.path ?? "").split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
@@ -20,7 +21,8 @@ struct APIRequest: Sendable {
         self.body = body
     }
 
-    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+    /// The body as the JSON of `type`; a `NodeError.badRequest` if it is not.
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(body.readableBytesView))
         } catch {

@@ -7,9 +7,6 @@ import NIOPosix
 /// The local API: HTTP/1.1 + JSON on a Unix socket that only the node's owner (and, if configured,
 /// its group) may open.
 struct LocalAPIServer {
-    /// Largest request body accepted (a note body is at most 200 KB, JSON-escaped at most ~6×).
-    static let maxBodyBytes = 2 << 20
-
     let channel: Channel
     let socketPath: String
 
@@ -32,7 +29,8 @@ struct LocalAPIServer {
                     }
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(APIChannelHandler(router: router, maxBodyBytes: maxBodyBytes))
+                        try channel.pipeline.syncOperations.addHandler(
+                            APIChannelHandler(router: router, maxBodyBytes: APIRequestCollector.defaultMaxBodyBytes))
                     }
                 }
             }

@@ -101,7 +101,8 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         guard let colon = text.lastIndex(of: ":") else { return nil }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }),
+        // Brackets only enclose an IPv6 host: one left inside would not survive `description`.
+        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "[" || $0 == "]" }),
             let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port)
         else { return nil }
         self.host = host
