@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "SidingFuzzTargets",
             dependencies: [
-                "SidingCore", "SidingWire", "SidingAPI", "SidingDaemon",
+                "SidingCore", "SidingWire", "SidingAPI", "SidingDaemon", "SidingSync",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -15,6 +15,7 @@ public enum FuzzTargets {
         case "change": change
         case "config": config
         case "api": api
+        case "session": session
         default: nil
         }
     }
