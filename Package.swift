@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "siding-bench",
             dependencies: [
-                "SidingCore", "SidingStore", "SidingAPI", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
+                "SidingCore", "SidingStore", "SidingAPI", "SidingTestKit", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // One function per fuzz target, feeding bytes to production code; siding-fuzz is libFuzzer's entry
         // point (Deploy/fuzz.sh builds it with --sanitize=fuzzer), the regression tests replay the corpus.

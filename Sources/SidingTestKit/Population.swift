@@ -13,8 +13,21 @@ public enum Population {
         guard let raw = Data(base64Encoded: try node.privateKeyBase64()) else { throw PopulationError.unreadableKey }
         let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         let store = try SQLiteStore(path: node.databasePath)
-        var random = SeededGenerator(seed: seed)
         let start = try store.versionVector()[OriginKey(key.publicKey)]
+        let count = try batches(signedBy: key, fieldOperations: fieldOperations, seed: seed, after: start) { _ = try store.apply($0) }
+        // As a cleanly stopped daemon leaves it: everything in the main file, the WAL empty.
+        try store.checkpoint()
+        return count
+    }
+
+    /// The same data set as signed changes, handed to `body` 1,000 at a time (seqs from `after + 1`);
+    /// returns the number of changes.
+    @discardableResult
+    public static func batches(
+        signedBy key: Curve25519.Signing.PrivateKey, fieldOperations: Int, seed: UInt64 = 2026, after start: UInt64 = 0,
+        _ body: ([Change]) throws -> Void
+    ) throws -> UInt64 {
+        var random = SeededGenerator(seed: seed)
         var seq = start
         var batch: [Change] = []
         for n in 0..<(fieldOperations + 7) / 8 {
@@ -22,13 +35,11 @@ public enum Population {
             batch.append(
                 try Change.sign(by: key, seq: seq, hlc: HLC(milliseconds: 1_790_000_000_000 + seq, counter: 0), operations: try contact(n, &random)))
             if batch.count == 1_000 {
-                _ = try store.apply(batch)
+                try body(batch)
                 batch.removeAll(keepingCapacity: true)
             }
         }
-        if !batch.isEmpty { _ = try store.apply(batch) }
-        // As a cleanly stopped daemon leaves it: everything in the main file, the WAL empty.
-        try store.checkpoint()
+        if !batch.isEmpty { try body(batch) }
         return seq - start
     }
 

@@ -12,7 +12,11 @@ import SidingTestKit
 enum SidingBench {
     static func main() async throws {
         let options = Options(CommandLine.arguments)
-        print("siding-bench: \(options.fieldOperations) field operations, \(options.edits) edits (release build expected)")
+        if !options.json {
+            print("siding-bench: \(options.fieldOperations) field operations, \(options.edits) edits (release build expected)")
+        }
+        let scratch = TemporaryDirectory("bench")
+        let ingest = try IngestBench.run(fieldOperations: options.fieldOperations, in: scratch)
         let a = try TestNode(name: "A")
         let b = try TestNode(name: "B")
         let c = try TestNode(name: "C")
@@ -65,32 +69,29 @@ enum SidingBench {
         for node in [a, b, c] { node.stop() }
         await proxy.stop()
 
-        let seconds = Double(catchUp.components.seconds) + Double(catchUp.components.attoseconds) / 1e18
-        let rows: [(String, String)] = [
-            (
-                "catch-up of \(options.fieldOperations) field ops (\(changes) changes)",
-                String(format: "%.2f s (%.0f ops/s)", seconds, Double(options.fieldOperations) / seconds)
-            ),
-            (
-                "bytes on the wire per field op (TLS, both directions)",
-                String(format: "%.1f B (%d B total)", Double(wireBytes) / Double(options.fieldOperations), wireBytes)
-            ),
-            ("receiver peak RSS (VmHWM of sidingd B)", peak.map { String(format: "%.1f MiB", $0) } ?? "n/a"),
-            (
-                "SIGTERM during a catch-up: time to exit (status)",
-                String(format: "%.0f ms (exit %d), then resumed", milliseconds(shutdown), exitStatus)
-            ),
-            (
-                "propagation A→B p50 / p99 (\(options.edits) edits)",
-                String(format: "%.2f ms / %.2f ms", percentile(direct, 0.5), percentile(direct, 0.99))
-            ),
-            (
-                "propagation A→B→C p50 / p99 (through one relay)",
-                String(format: "%.2f ms / %.2f ms", percentile(relayed, 0.5), percentile(relayed, 0.99))
-            ),
+        let catchUpSeconds = IngestBench.seconds(catchUp)
+        let catchUpOpsPerSecond = Double(options.fieldOperations) / catchUpSeconds
+        let (p50, p99) = (percentile(direct, 0.5), percentile(direct, 0.99))
+        let relayP50 = percentile(relayed, 0.5)
+        let figures = [
+            Figure("ingest_store_ops_per_s", ingest.storeOpsPerSecond, "ops/s"),
+            Figure("ingest_baseline_ops_per_s", ingest.baselineOpsPerSecond, "ops/s"),
+            Figure("ingest_ratio", ingest.storeOpsPerSecond / ingest.baselineOpsPerSecond, "x", atLeast: 0.8),
+            Figure("catchup_s", catchUpSeconds, "s"),
+            Figure("catchup_ratio", catchUpOpsPerSecond / ingest.baselineOpsPerSecond, "x", atLeast: 0.5),
+            Figure("catchup_peak_rss_mib", peak ?? .nan, "MiB", atMost: 100),
+            Figure("wire_bytes_per_field_op", Double(wireBytes) / Double(options.fieldOperations), "B", atMost: 25),
+            Figure("sigterm_during_catchup_exit_ms", milliseconds(shutdown), "ms", note: "exit status \(exitStatus)"),
+            Figure("propagation_p50_ms", p50, "ms", atMost: 20),
+            Figure("propagation_p99_ms", p99, "ms", atMost: 100),
+            Figure("relay_p50_ms", relayP50, "ms"),
+            Figure("relay_over_direct", relayP50 / p50, "x", atMost: 2),
         ]
-        let width = rows.map(\.0.count).max() ?? 0
-        for (name, value) in rows { print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
+        if options.json {
+            print(try Figure.json(figures))
+        } else {
+            print(Figure.table(figures))
+        }
     }
 
     /// Milliseconds from `since` until `client` shows `role` on `contact` (polling its local API).
@@ -124,6 +125,7 @@ enum SidingBench {
 struct Options {
     var fieldOperations = 100_000
     var edits = 500
+    var json = false
 
     init(_ arguments: [String]) {
         var rest = arguments.dropFirst()[...]
@@ -131,7 +133,8 @@ struct Options {
             switch flag {
             case "--ops": fieldOperations = Int(rest.popFirst() ?? "") ?? fieldOperations
             case "--edits": edits = Int(rest.popFirst() ?? "") ?? edits
-            default: print("unknown option \(flag); options: --ops N --edits N")
+            case "--json": json = true
+            default: print("unknown option \(flag); options: --ops N --edits N --json")
             }
         }
     }
