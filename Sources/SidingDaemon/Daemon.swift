@@ -27,8 +27,6 @@ public enum Daemon {
     public static func run(home: NodeHome, overrides: Overrides = Overrides(), wallClock: WallClock = WallClock()) async throws {
         do {
             try await serve(home: home, overrides: overrides, wallClock: wallClock)
-        } catch StoreError.sqlite(let code, let message, _) where StoreError.isDamage(code) {
-            throw DaemonError.damagedDatabase(StoreError.damaged(path: home.databaseFile, reason: message).description)
         } catch StoreError.damaged(let path, let reason) {
             throw DaemonError.damagedDatabase(StoreError.damaged(path: path, reason: reason).description)
         }
@@ -107,8 +105,8 @@ public enum Daemon {
             let result: String
             do {
                 result = try await NIOThreadPool.singleton.runIfActive { try store.quickCheck() }
-            } catch StoreError.sqlite(let code, let message, _) where StoreError.isDamage(code) {
-                result = message
+            } catch StoreError.damaged(_, let reason) {
+                result = reason
             } catch {
                 logger.warning("database integrity check could not run", metadata: ["error": "\(error)"])
                 return

@@ -9,15 +9,7 @@ public final class SQLiteStore: ChangeStore, Sendable {
     private let reader: ConfinedConnection
     public let path: String
 
-    public convenience init(path: String) throws {
-        do {
-            try self.init(opening: path)
-        } catch StoreError.sqlite(let code, let message, _) where StoreError.isDamage(code) {
-            throw StoreError.damaged(path: path, reason: message)
-        }
-    }
-
-    private init(opening path: String) throws {
+    public init(path: String) throws {
         self.path = path
         let writeConnection = try SQLiteConnection(path: path)
         try writeConnection.execute("PRAGMA busy_timeout = 5000")

@@ -7,8 +7,11 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// SQLite found the file damaged (SQLITE_CORRUPT or SQLITE_NOTADB), or `quick_check` failed.
     case damaged(path: String, reason: String)
 
-    /// SQLite's primary result codes for a damaged file: 11 SQLITE_CORRUPT, 26 SQLITE_NOTADB.
-    public static func isDamage(_ code: Int32) -> Bool { [11, 26].contains(code & 0xFF) }
+    /// A failed SQLite call: `damaged` for SQLite's primary codes of a damaged file (11 SQLITE_CORRUPT,
+    /// 26 SQLITE_NOTADB), wherever it is first noticed; `sqlite` otherwise.
+    static func failure(_ code: Int32, _ message: String, sql: String, path: String) -> StoreError {
+        [11, 26].contains(code & 0xFF) ? .damaged(path: path, reason: message) : .sqlite(code: code, message: message, sql: sql)
+    }
 
     public var description: String {
         switch self {

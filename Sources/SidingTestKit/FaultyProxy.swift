@@ -8,7 +8,7 @@ import NIOPosix
 /// that the proxy stops reading and TCP pushes back on the sender).
 public final class FaultyProxy: @unchecked Sendable {
     /// What the link does to the bytes going through it.
-    public enum Fault: Sendable, Equatable, CustomStringConvertible {
+    public enum Fault: Sendable, Equatable {
         case none
         /// Every chunk forwarded `milliseconds` late (order kept).
         case delay(milliseconds: Int)
@@ -23,17 +23,6 @@ public final class FaultyProxy: @unchecked Sendable {
         /// At most `bytes` forwarded every `milliseconds` (a very slow link).
         case trickle(bytes: Int, milliseconds: Int)
 
-        public var description: String {
-            switch self {
-            case .none: "none"
-            case .delay(let ms): "delay \(ms) ms"
-            case .stall: "stall"
-            case .blackhole(let direction): "blackhole \(direction)"
-            case .partition: "partition"
-            case .corrupt(let n): "corrupt 1/\(n)"
-            case .trickle(let bytes, let ms): "trickle \(bytes) B/\(ms) ms"
-            }
-        }
     }
 
     /// Downstream: from the target back to the dialling side. Upstream: the other way.

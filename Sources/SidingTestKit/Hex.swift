@@ -8,6 +8,3 @@ public func hexBytes(_ hex: String) -> [UInt8] {
     }
     return result
 }
-
-/// Lower-case hex of `bytes`.
-public func hexString(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }

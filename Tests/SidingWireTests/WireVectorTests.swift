@@ -69,7 +69,7 @@ import Testing
             for entry in entries {
                 let match = vector.entries.first { $0.key.nodeID.description == entry.object?["origin_node_id"]?.string }
                 #expect(match?.value == entry.object?["seq"]?.uint64)
-                #expect(match.flatMap { tips[$0.key] }.map(hexString) == entry.object?["tip_digest"]?.string)
+                #expect(match.flatMap { tips[$0.key] }.map(ViewDigest.hex) == entry.object?["tip_digest"]?.string)
             }
         case .batch(let id, let changes):
             #expect(frame.flags & Frame.deflated != 0 || expected["deflated"]?.bool != true)

@@ -33,7 +33,7 @@ final class SQLiteConnection {
         if status != SQLITE_OK {
             let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(message)
-            throw StoreError.sqlite(code: status, message: text, sql: sql)
+            throw StoreError.failure(status, text, sql: sql, path: path)
         }
     }
 
@@ -67,7 +67,7 @@ final class SQLiteConnection {
     var changesCount: Int { Int(sqlite3_changes(handle)) }
 
     func error(_ status: Int32, sql: String) -> StoreError {
-        StoreError.sqlite(code: status, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        StoreError.failure(status, String(cString: sqlite3_errmsg(handle)), sql: sql, path: path)
     }
 }
 
