@@ -19,6 +19,7 @@ public final class SQLiteStore: ChangeStore, Sendable {
         }
         // FULL: with NORMAL a power loss dropped a fifth of acknowledged commits on this machine.
         try writeConnection.execute("PRAGMA synchronous = FULL")
+        try writeConnection.execute("PRAGMA cache_size = -32768")
         try Migrations.migrate(writeConnection)
         let readConnection = try SQLiteConnection(path: path, readOnly: true)
         try readConnection.execute("PRAGMA busy_timeout = 5000")
@@ -134,7 +135,7 @@ public final class SQLiteStore: ChangeStore, Sendable {
         sql += " ORDER BY (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = ?) COLLATE NOCASE \(order), e.entity LIMIT ?"
         values += [.text(sortField), .integer(Int64(limit))]
         return try read { connection in
-            let ids = try connection.statement(sql).bind(values).rows { $0.text(0) ?? "" }
+            let ids = try connection.statement(sql: sql).bind(values).rows { $0.text(0) ?? "" }
             return try EntityStateReader.records(ids, from: connection)
         }
     }

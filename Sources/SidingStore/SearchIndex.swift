@@ -13,19 +13,34 @@ enum SearchIndex {
         guard let (rowid, deleted) = row.first else { return }
         try connection.statement("DELETE FROM search WHERE rowid = ?").bind(.integer(rowid)).run()
         guard !deleted else { return }
+        try insert(rowid: rowid, texts: try texts(of: entity, in: connection), in: connection)
+    }
+
+    /// Adds a live entity's row: `texts` are its shown register values and set members.
+    static func insert(rowid: Int64, texts: [(field: String, value: String)], in connection: SQLiteConnection) throws {
+        let (title, content) = row(texts)
+        try connection.statement("INSERT INTO search(rowid, title, content) VALUES (?, ?, ?)")
+            .bind(.integer(rowid), .text(title), .text(content)).run()
+    }
+
+    /// The indexed columns for an entity's shown texts.
+    static func row(_ texts: [(field: String, value: String)]) -> (title: String, content: String) {
         var title: [String] = []
         var content: [String] = []
-        let texts = try connection.statement(
+        for (field, value) in texts where !unindexedFields.contains(field) {
+            if titleFields.contains(field) { title.append(value) } else { content.append(value) }
+        }
+        return (title.joined(separator: " "), content.joined(separator: " · "))
+    }
+
+    /// The entity's texts as the merged-view tables hold them.
+    static func texts(of entity: String, in connection: SQLiteConnection) throws -> [(field: String, value: String)] {
+        try connection.statement(
             """
             SELECT field, value FROM field_values WHERE entity = ?1
             UNION ALL SELECT field, element FROM set_members WHERE entity = ?1
             """
-        ).bind(.text(entity)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
-        for (field, value) in texts where !unindexedFields.contains(field) {
-            if titleFields.contains(field) { title.append(value) } else { content.append(value) }
-        }
-        try connection.statement("INSERT INTO search(rowid, title, content) VALUES (?, ?, ?)")
-            .bind(.integer(rowid), .text(title.joined(separator: " ")), .text(content.joined(separator: " · "))).run()
+        ).bind(.text(entity)).rows { (field: $0.text(0) ?? "", value: $0.text(1) ?? "") }
     }
 
     /// A user's words as an FTS5 query that matches entities containing all of them; quoting every

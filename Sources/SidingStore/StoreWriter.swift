@@ -4,12 +4,12 @@ import SidingCore
 /// to the merged view and the full-text index, following the rules of `SidingCore.Replica`.
 public final class StoreWriter {
     let connection: SQLiteConnection
-    private var touchedRegisters: Set<FieldKey> = []
-    private var touchedElements: Set<ElementKey> = []
-    private var touchedEntities: Set<String> = []
-
-    struct FieldKey: Hashable { let entity: String; let field: String }
-    struct ElementKey: Hashable { let entity: String; let field: String; let element: String }
+    /// What this transaction did to each entity since the merged view was last refreshed.
+    private var pending: [String: PendingEntity] = [:]
+    /// Entities whose row is known to exist in this transaction.
+    private var ensuredEntities: Set<String> = []
+    /// Whether any dot was ever retired before it arrived; almost never, so usually not looked up per operation.
+    private var tombstonesMayExist: Bool?
 
     init(connection: SQLiteConnection) { self.connection = connection }
 
@@ -77,18 +77,16 @@ public final class StoreWriter {
         }
         for (index, operation) in change.operations.enumerated() {
             let entity = operation.entity.description
-            try connection.statement("INSERT OR IGNORE INTO entities(entity, kind) VALUES (?, ?)")
-                .bind(.text(entity), .integer(Int64(bitPattern: operation.entity.kind.rawValue))).run()
-            touchedEntities.insert(entity)
+            try ensureRow(of: operation.entity, entity)
             let (type, value) = Self.typeAndValue(of: operation.action)
-            var live: Int64 = 0
+            var live = false
             if type == 1 || type == 2 {
-                let retiredEarlier = try connection.statement(
-                    "SELECT 1 FROM tombstones WHERE origin_key = ? AND seq = ? AND op_index = ?"
-                ).bind(origin, seq, .integer(Int64(index))).exists()
-                live = retiredEarlier ? 0 : 1
-                if type == 1 { touchedRegisters.insert(FieldKey(entity: entity, field: operation.field)) }
-                if type == 2, let value { touchedElements.insert(ElementKey(entity: entity, field: operation.field, element: value)) }
+                live = try !retiredBeforeArrival(origin, seq, index)
+                if type == 1 {
+                    let written = RegisterValue(value: value ?? "", dot: Dot(origin: change.origin, seq: change.seq, index: index), hlc: change.hlc)
+                    pending[entity, default: PendingEntity()].wrote(written, to: operation.field, live: live)
+                }
+                if type == 2, let value { pending[entity, default: PendingEntity()].added(.init(field: operation.field, element: value), live: live) }
             }
             try connection.statement(
                 """
@@ -97,10 +95,27 @@ public final class StoreWriter {
                 """
             ).bind(
                 origin, seq, .integer(Int64(index)), .text(entity), .text(operation.field),
-                .integer(Int64(bitPattern: type)), value.map(SQLValue.text) ?? .null, hlc, .integer(live)
+                .integer(Int64(bitPattern: type)), value.map(SQLValue.text) ?? .null, hlc, .integer(live ? 1 : 0)
             ).run()
             for target in operation.action.retires { try retire(target) }
         }
+    }
+
+    /// Creates the entity's row on its first operation; an entity created here is tracked as such.
+    private func ensureRow(of id: EntityID, _ entity: String) throws {
+        guard ensuredEntities.insert(entity).inserted else { return }
+        try connection.statement("INSERT OR IGNORE INTO entities(entity, kind) VALUES (?, ?)")
+            .bind(.text(entity), .integer(Int64(bitPattern: id.kind.rawValue))).run()
+        var changes = pending[entity] ?? PendingEntity()
+        if connection.changesCount == 1 { changes.createdRowID = connection.lastInsertRowID }
+        pending[entity] = changes
+    }
+
+    private func retiredBeforeArrival(_ origin: SQLValue, _ seq: SQLValue, _ index: Int) throws -> Bool {
+        if tombstonesMayExist == nil { tombstonesMayExist = try connection.statement("SELECT 1 FROM tombstones LIMIT 1").exists() }
+        guard tombstonesMayExist == true else { return false }
+        return try connection.statement("SELECT 1 FROM tombstones WHERE origin_key = ? AND seq = ? AND op_index = ?")
+            .bind(origin, seq, .integer(Int64(index))).exists()
     }
 
     private func retire(_ dot: Dot) throws {
@@ -112,9 +127,8 @@ public final class StoreWriter {
             """
         ).bind(key).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.text(3) ?? "") }
         for (entity, field, type, value) in retired {
-            if type == 1 { touchedRegisters.insert(FieldKey(entity: entity, field: field)) }
-            if type == 2 { touchedElements.insert(ElementKey(entity: entity, field: field, element: value)) }
-            touchedEntities.insert(entity)
+            if type == 1 { pending[entity, default: PendingEntity()].retired(field: field) }
+            if type == 2 { pending[entity, default: PendingEntity()].retired(.init(field: field, element: value)) }
         }
         if retired.isEmpty {
             try connection.statement(
@@ -123,6 +137,7 @@ public final class StoreWriter {
                 SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM ops WHERE origin_key = ?1 AND seq = ?2 AND op_index = ?3)
                 """
             ).bind(key).run()
+            if connection.changesCount > 0 { tombstonesMayExist = true }
         }
     }
 
@@ -138,53 +153,69 @@ public final class StoreWriter {
     /// Brings field winners, set members, tombstone flags and the search index up to date with every
     /// operation applied so far in this transaction (once per touched field, not once per operation).
     func refreshMergedView() throws {
-        for key in touchedRegisters {
-            let values = try connection.statement(
+        for (entity, changes) in pending {
+            for field in changes.touchedFields { try refreshRegister(entity, field, known: changes.knownValues(of: field)) }
+            for element in changes.touchedElements {
+                try refreshMember(entity, element, known: changes.knownPresence(of: element))
+            }
+            if changes.isKnown, let rowid = changes.createdRowID {
+                if !changes.knownDeleted { try SearchIndex.insert(rowid: rowid, texts: changes.knownTexts, in: connection) }
+            } else {
+                try SearchIndex.refresh(entity: entity, in: connection)
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the register's shown value (its winner) and how many values survive; `known` when this
+    /// transaction holds them all.
+    private func refreshRegister(_ entity: String, _ field: String, known: [RegisterValue]?) throws {
+        let values =
+            try known?.map { ($0.value, Int64($0.hlc.rawValue), $0.dot.origin.bytes) }
+            ?? connection.statement(
                 """
                 SELECT value, hlc, origin_key FROM ops WHERE entity = ? AND field = ? AND op_type = 1 AND live = 1
                 ORDER BY hlc DESC, origin_key DESC, seq DESC, op_index DESC
                 """
-            ).bind(.text(key.entity), .text(key.field)).rows { ($0.text(0) ?? "", $0.int(1), $0.blob(2)) }
-            if let winner = values.first {
-                try connection.statement(
-                    """
-                    INSERT INTO field_values(entity, field, value, hlc, origin_key, value_count) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(entity, field) DO UPDATE SET value = excluded.value, hlc = excluded.hlc,
-                        origin_key = excluded.origin_key, value_count = excluded.value_count
-                    """
-                ).bind(
-                    .text(key.entity), .text(key.field), .text(winner.0), .integer(winner.1), .blob(winner.2),
-                    .integer(Int64(values.count))
-                ).run()
-            } else {
-                try connection.statement("DELETE FROM field_values WHERE entity = ? AND field = ?")
-                    .bind(.text(key.entity), .text(key.field)).run()
-            }
-            if key.field == EntityState.deletedField {
-                try connection.statement(
-                    """
-                    UPDATE entities SET deleted = EXISTS (SELECT 1 FROM ops WHERE entity = ?1 AND field = ?2
-                        AND op_type = 1 AND live = 1 AND value = ?3) WHERE entity = ?1
-                    """
-                ).bind(.text(key.entity), .text(key.field), .text(EntityState.deletedValue)).run()
-            }
-        }
-        for key in touchedElements {
-            let bind: [SQLValue] = [.text(key.entity), .text(key.field), .text(key.element)]
-            let present = try connection.statement(
-                """
-                SELECT 1 FROM ops WHERE entity = ? AND field = ? AND value = ? AND op_type = 2 AND live = 1 LIMIT 1
-                """
-            ).bind(bind).exists()
+            ).bind(.text(entity), .text(field)).rows { ($0.text(0) ?? "", $0.int(1), $0.blob(2)) }
+        if let winner = values.first {
             try connection.statement(
-                present
-                    ? "INSERT OR IGNORE INTO set_members(entity, field, element) VALUES (?, ?, ?)"
-                    : "DELETE FROM set_members WHERE entity = ? AND field = ? AND element = ?"
-            ).bind(bind).run()
+                """
+                INSERT INTO field_values(entity, field, value, hlc, origin_key, value_count) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(entity, field) DO UPDATE SET value = excluded.value, hlc = excluded.hlc,
+                    origin_key = excluded.origin_key, value_count = excluded.value_count
+                """
+            ).bind(.text(entity), .text(field), .text(winner.0), .integer(winner.1), .blob(winner.2), .integer(Int64(values.count))).run()
+        } else if known == nil {
+            try connection.statement("DELETE FROM field_values WHERE entity = ? AND field = ?").bind(.text(entity), .text(field)).run()
         }
-        for entity in touchedEntities { try SearchIndex.refresh(entity: entity, in: connection) }
-        touchedRegisters.removeAll(keepingCapacity: true)
-        touchedElements.removeAll(keepingCapacity: true)
-        touchedEntities.removeAll(keepingCapacity: true)
+        guard field == EntityState.deletedField else { return }
+        if let known {
+            let deleted = known.contains { $0.value == EntityState.deletedValue }
+            try connection.statement("UPDATE entities SET deleted = ? WHERE entity = ?").bind(.integer(deleted ? 1 : 0), .text(entity)).run()
+        } else {
+            try connection.statement(
+                """
+                UPDATE entities SET deleted = EXISTS (SELECT 1 FROM ops WHERE entity = ?1 AND field = ?2
+                    AND op_type = 1 AND live = 1 AND value = ?3) WHERE entity = ?1
+                """
+            ).bind(.text(entity), .text(field), .text(EntityState.deletedValue)).run()
+        }
+    }
+
+    /// Adds or removes the set member; `known` when this transaction holds all of its additions.
+    private func refreshMember(_ entity: String, _ member: PendingEntity.Element, known: Bool?) throws {
+        let bind: [SQLValue] = [.text(entity), .text(member.field), .text(member.element)]
+        let present =
+            try known
+            ?? connection.statement(
+                "SELECT 1 FROM ops WHERE entity = ? AND field = ? AND value = ? AND op_type = 2 AND live = 1 LIMIT 1"
+            ).bind(bind).exists()
+        guard present || known == nil else { return }
+        try connection.statement(
+            present
+                ? "INSERT OR IGNORE INTO set_members(entity, field, element) VALUES (?, ?, ?)"
+                : "DELETE FROM set_members WHERE entity = ? AND field = ? AND element = ?"
+        ).bind(bind).run()
     }
 }

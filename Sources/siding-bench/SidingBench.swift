@@ -17,6 +17,10 @@ enum SidingBench {
         }
         let scratch = TemporaryDirectory("bench")
         let ingest = try IngestBench.run(fieldOperations: options.fieldOperations, in: scratch)
+        if options.only == "ingest" {
+            print(ingest)
+            return
+        }
         let a = try TestNode(name: "A")
         let b = try TestNode(name: "B")
         let c = try TestNode(name: "C")
@@ -126,6 +130,7 @@ struct Options {
     var fieldOperations = 100_000
     var edits = 500
     var json = false
+    var only: String?
 
     init(_ arguments: [String]) {
         var rest = arguments.dropFirst()[...]
@@ -134,6 +139,7 @@ struct Options {
             case "--ops": fieldOperations = Int(rest.popFirst() ?? "") ?? fieldOperations
             case "--edits": edits = Int(rest.popFirst() ?? "") ?? edits
             case "--json": json = true
+            case "--only": only = rest.popFirst()
             default: print("unknown option \(flag); options: --ops N --edits N --json")
             }
         }

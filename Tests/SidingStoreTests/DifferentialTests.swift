@@ -1,7 +1,8 @@
 import SidingCore
-import SidingStore
 import SidingTestKit
 import Testing
+
+@testable import SidingStore
 
 /// The SQLite store and the pure reference replica, fed the same random change streams, must show
 /// identical merged views. A failure names its seed.
@@ -32,7 +33,23 @@ import Testing
             #expect(pending.isEmpty, "seed \(seed): \(pending.count) changes could never be applied")
             let view = try store.mergedView()
             #expect(view == reference, "store and reference differ for seed \(seed)")
+            for (id, state) in reference {
+                #expect(try store.record(id) == Self.shown(state), "shown values of \(id) differ for seed \(seed)")
+            }
+            #expect(try store.entitiesWithStaleSearchRows() == [], "seed \(seed)")
             #expect(try store.integrityCheck() == "ok")
         }
+    }
+
+    /// What the store's tables must show for a reference state: each register's winner, each set's
+    /// members (bytewise order), the fields in conflict, the deleted flag.
+    static func shown(_ state: EntityState) -> EntityRecord {
+        let registers = state.registers.filter { !$0.value.isEmpty }
+        let sets = state.sets.mapValues { members in
+            members.filter { !$0.value.isEmpty }.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        }.filter { !$0.value.isEmpty }
+        return EntityRecord(
+            id: state.id, fields: registers.compactMapValues(\.first?.value), sets: sets,
+            conflictedFields: registers.filter { $0.value.count > 1 }.keys.sorted(), deleted: state.isDeleted)
     }
 }

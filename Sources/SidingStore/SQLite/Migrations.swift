@@ -104,6 +104,16 @@ enum Migrations {
             value TEXT NOT NULL
         ) STRICT;
         """,
+        // 4: one index over ops serves winners, members, entity state and history; the value indexes
+        // were never used by a query (list filters look values up per entity) and put every bio and
+        // note body into two more b-trees.
+        """
+        DROP INDEX ops_live;
+        DROP INDEX ops_history;
+        DROP INDEX field_values_lookup;
+        DROP INDEX set_members_lookup;
+        CREATE INDEX ops_by_field ON ops(entity, field);
+        """,
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.
