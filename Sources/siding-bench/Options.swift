@@ -1,0 +1,37 @@
+/// `siding-bench [--scale N] [--edits N] [--only SCENARIO,…] [--json]`
+struct Options {
+    static let scenarios = ["ingest", "catchup", "query"]
+    static let usage = "options: --scale N (field operations, 10000…1000000) --edits N (≥ 1000 for the figures) --only ingest,catchup,query --json"
+
+    var scale = 100_000
+    var edits = 1_000
+    var json = false
+    var only: Set<String> = Set(scenarios)
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments.dropFirst()[...]
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--scale", "--ops":
+                guard let value = rest.popFirst().flatMap(Int.init), (1_000...10_000_000).contains(value) else {
+                    throw BenchError("--scale takes a number of field operations, e.g. 1000000; \(Self.usage)")
+                }
+                scale = value
+            case "--edits":
+                guard let value = rest.popFirst().flatMap(Int.init), value > 0 else { throw BenchError("--edits takes a count; \(Self.usage)") }
+                edits = value
+            case "--only":
+                let names = Set((rest.popFirst() ?? "").split(separator: ",").map(String.init))
+                guard !names.isEmpty, names.isSubset(of: Self.scenarios) else { throw BenchError("unknown scenario; \(Self.usage)") }
+                only = names
+            case "--json": json = true
+            default: throw BenchError("unknown option \(flag); \(Self.usage)")
+            }
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
