@@ -14,13 +14,6 @@ enum Measure {
         return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.down)))]
     }
 
-    /// Milliseconds each of `count` runs of `body` took.
-    static func timings(_ count: Int, _ body: () async throws -> Void) async throws -> [Double] {
-        var result: [Double] = []
-        for _ in 0..<count { result.append(milliseconds(try await ContinuousClock().measure { try await body() })) }
-        return result
-    }
-
     static func port(of address: String) throws -> Int {
         guard let text = address.split(separator: ":").last, let port = Int(text) else { throw BenchError("bad address \(address)") }
         return port
