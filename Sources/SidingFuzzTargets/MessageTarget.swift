@@ -1,30 +1,44 @@
 import NIOCore
+import SidingCore
 import SidingWire
 
 extension FuzzTargets {
+    /// A sender key for batches that carry `sender_changes`.
+    private static let sender = OriginKey(bytes: Array(repeating: 0xA5, count: OriginKey.byteCount))
+
     /// `message`: the input as the payload of a frame of every type (and two unknown ones), plain, flagged
-    /// as deflated as it is (a hostile compressed payload), and really deflated. Deflating must not
-    /// change the outcome, and a message that decodes must survive its own encoding.
+    /// as deflated as it is (a hostile compressed payload), and really deflated, each decoded without and
+    /// with a sender key. Deflating must not change the outcome, and a message that decodes must survive
+    /// its own encoding.
     public static func message(_ input: UnsafeRawBufferPointer) {
         let payload = Array(input)
         var deflated = ByteBuffer()
         deflated.writeInteger(UInt32(payload.count))
         deflated.writeBytes(Zlib.deflate(payload))
         for type in UInt8(0)...8 {
-            _ = try? WireMessage.decode(Frame(type: type, flags: Frame.deflated, payload: ByteBuffer(bytes: payload)))
-            let plain = decode(Frame(type: type, payload: ByteBuffer(bytes: payload)))
-            let inflated = decode(Frame(type: type, flags: Frame.deflated, payload: deflated))
-            guard plain == inflated else { invariantBroken("message", "type \(type): plain gave \(plain), deflated \(inflated)") }
-            if case .success(let message) = plain { checkRoundTrip(message) }
+            for sender in [nil, Self.sender] {
+                _ = try? WireMessage.decode(Frame(type: type, flags: Frame.deflated, payload: ByteBuffer(bytes: payload)), sender: sender)
+                let plain = decode(Frame(type: type, payload: ByteBuffer(bytes: payload)), sender: sender)
+                let inflated = decode(Frame(type: type, flags: Frame.deflated, payload: deflated), sender: sender)
+                guard plain == inflated else { invariantBroken("message", "type \(type): plain gave \(plain), deflated \(inflated)") }
+                if case .success(let message) = plain { checkRoundTrip(message, sender: sender) }
+            }
         }
     }
 
-    private static func decode(_ frame: Frame) -> Result<WireMessage, WireError> {
-        Result { () throws(WireError) in try WireMessage.decode(frame) }
+    private static func decode(_ frame: Frame, sender: OriginKey?) -> Result<WireMessage, WireError> {
+        Result { () throws(WireError) in try WireMessage.decode(frame, sender: sender) }
     }
 
-    private static func checkRoundTrip(_ message: WireMessage) {
-        let again: Result<WireMessage, any Error> = Result { try WireMessage.decode(message.frame()) }
-        guard case .success(message) = again else { invariantBroken("message", "\(message) re-encoded decodes as \(again)") }
+    /// Re-encoded for the same sender, a message decodes to itself, except that a batch lists the
+    /// sender's own changes last (each origin's order kept).
+    private static func checkRoundTrip(_ message: WireMessage, sender: OriginKey?) {
+        var expected = message
+        if let sender, case .batch(let id, let changes) = message {
+            let own = changes.filter { SenderOrigin.isAuthored($0, by: sender) }
+            expected = .batch(id: id, changes: changes.filter { !SenderOrigin.isAuthored($0, by: sender) } + own)
+        }
+        let again: Result<WireMessage, any Error> = Result { try WireMessage.decode(message.frame(sender: sender), sender: sender) }
+        guard case .success(expected) = again else { invariantBroken("message", "\(message) re-encoded decodes as \(again)") }
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import SidingCore
 import SidingSync
 import SidingWire
 
@@ -9,8 +10,10 @@ extension FuzzTargets {
     public static func session(_ input: UnsafeRawBufferPointer) {
         var buffer = ByteBuffer(bytes: input)
         var machine = SessionStateMachine()
+        // As a session does: the peer's key from its certificate restores its own changes.
+        let peer = OriginKey(bytes: Array(repeating: 0x5A, count: OriginKey.byteCount))
         while let frame = try? FrameDecoder.next(from: &buffer) {
-            guard let message = try? WireMessage.decode(frame) else { continue }
+            guard let message = try? WireMessage.decode(frame, sender: peer) else { continue }
             let before = machine.phase
             let action = machine.received(message)
             switch action {

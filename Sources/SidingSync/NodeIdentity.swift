@@ -8,11 +8,14 @@ import X509
 /// node ID (the hash of the public key), never a CA, so the certificate's other contents do not matter.
 public struct NodeIdentity: Sendable {
     public let nodeID: NodeID
+    /// The node's public key: the origin of every change it makes.
+    public let origin: OriginKey
     let certificate: NIOSSLCertificate
     let privateKey: NIOSSLPrivateKey
 
     public init(key: Curve25519.Signing.PrivateKey, name: String, now: Date) throws {
         let origin = OriginKey(key.publicKey)
+        self.origin = origin
         nodeID = origin.nodeID
         let certificateKey = Certificate.PrivateKey(key)
         let subject = try DistinguishedName {
@@ -28,13 +31,13 @@ public struct NodeIdentity: Sendable {
         privateKey = try NIOSSLPrivateKey(bytes: Array(try certificateKey.serializeAsPEM().pemString.utf8), format: .pem)
     }
 
-    /// The node ID of the key in a peer's certificate, or nil if it is not an Ed25519 key.
-    static func nodeID(of certificate: NIOSSLCertificate) -> NodeID? {
+    /// The Ed25519 key in a peer's certificate, or nil if it holds another kind of key.
+    static func origin(of certificate: NIOSSLCertificate) -> OriginKey? {
         // SubjectPublicKeyInfo of an Ed25519 key (RFC 8410): this fixed 12-byte prefix, then the 32-byte key.
         let prefix: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00]
         guard let spki = try? certificate.extractPublicKey().toSPKIBytes(), spki.count == 44, Array(spki.prefix(12)) == prefix,
             let origin = OriginKey(bytes: Array(spki.suffix(32)))
         else { return nil }
-        return origin.nodeID
+        return origin
     }
 }

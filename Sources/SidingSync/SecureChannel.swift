@@ -29,17 +29,18 @@ enum SecureChannel {
     }
 
     /// Adds TLS, the handshake deadline and the frame codec to `channel`; the returned future succeeds
-    /// with the peer's node ID once the handshake completed and the peer was accepted.
+    /// with the peer's key once the handshake completed and the peer was accepted.
     static func configure(
         _ channel: Channel, context: NIOSSLContext, accept: @escaping @Sendable (NodeID?) -> Bool, dialing: Bool, timing: SessionTiming = .standard,
         logger: Logger
-    ) throws -> EventLoopFuture<NodeID> {
+    ) throws -> EventLoopFuture<OriginKey> {
         let identified = PeerIdentity()
         let remote = channel.remoteAddress?.description ?? "unknown address"
         let verify: NIOSSLCustomVerificationCallback = { certificates, promise in
-            let id = certificates.first.flatMap(NodeIdentity.nodeID(of:))
-            if let id, accept(id) {
-                identified.set(id)
+            let origin = certificates.first.flatMap(NodeIdentity.origin(of:))
+            let id = origin?.nodeID
+            if let origin, let id, accept(id) {
+                identified.set(origin)
                 promise.succeed(.certificateVerified)
             } else {
                 if dialing {
@@ -58,7 +59,7 @@ enum SecureChannel {
             dialing
             ? try NIOSSLClientHandler(context: context, serverHostname: nil, customVerificationCallback: verify)
             : NIOSSLServerHandler(context: context, customVerificationCallback: verify)
-        let handshake = channel.eventLoop.makePromise(of: NodeID.self)
+        let handshake = channel.eventLoop.makePromise(of: OriginKey.self)
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(tlsHandler)
         try sync.addHandler(HandshakeDeadline(promise: handshake, identity: identified, timeout: timing.handshakeAmount))
@@ -68,13 +69,13 @@ enum SecureChannel {
     }
 }
 
-/// The peer's node ID as the verification callback found it (set on the event loop, read once after).
+/// The peer's key as the verification callback found it (set on the event loop, read once after).
 final class PeerIdentity: @unchecked Sendable {
-    private var id: NodeID?
+    private var origin: OriginKey?
     private let lock = NSLock()
 
-    func set(_ value: NodeID) { lock.withLock { id = value } }
-    var value: NodeID? { lock.withLock { id } }
+    func set(_ value: OriginKey) { lock.withLock { origin = value } }
+    var value: OriginKey? { lock.withLock { origin } }
 }
 
 /// Closes a connection whose TLS handshake has not completed within the deadline (NIOSSL has none of
@@ -82,12 +83,12 @@ final class PeerIdentity: @unchecked Sendable {
 final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
-    private let promise: EventLoopPromise<NodeID>
+    private let promise: EventLoopPromise<OriginKey>
     private let identity: PeerIdentity
     private let timeout: TimeAmount
     private var deadline: Scheduled<Void>?
 
-    init(promise: EventLoopPromise<NodeID>, identity: PeerIdentity, timeout: TimeAmount) {
+    init(promise: EventLoopPromise<OriginKey>, identity: PeerIdentity, timeout: TimeAmount) {
         self.promise = promise
         self.identity = identity
         self.timeout = timeout
@@ -105,7 +106,7 @@ final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case TLSUserEvent.handshakeCompleted = event {
             deadline?.cancel()
-            if let id = identity.value { promise.succeed(id) } else { promise.fail(SyncError.notAPartner) }
+            if let origin = identity.value { promise.succeed(origin) } else { promise.fail(SyncError.notAPartner) }
             context.pipeline.syncOperations.removeHandler(self, promise: nil)
         }
         context.fireUserInboundEventTriggered(event)

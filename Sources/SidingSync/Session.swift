@@ -11,6 +11,10 @@ import SidingWire
 struct Session {
     let sessionID: UInt64
     let peer: NodeID
+    /// From the peer's certificate: restores the origin of the changes it sends without one.
+    let peerKey: OriginKey
+    /// This node's key, left out of its own changes when the peer can restore it.
+    let ownKey: OriginKey
     let channel: NIOAsyncChannel<Frame, Frame>
     let localName: String
     let store: any ChangeStore
@@ -39,7 +43,7 @@ struct Session {
             hello.minProtocolVersion = WireLimits.minimumProtocolVersion
             hello.softwareVersion = SyncEngine.softwareVersion
             hello.nodeName = String(localName.prefix(WireLimits.maxNameBytes))
-            hello.capabilities = ["deflate"]
+            hello.capabilities = ["deflate", SenderOrigin.capability]
             hello.wallClockMs = wallClock()
             try await writer.send(.hello(hello))
             var machine = SessionStateMachine()
@@ -63,6 +67,7 @@ struct Session {
             case let other: throw await end(other, writer)
             }
             opening.cancel()
+            let sender = theirs.capabilities.contains(SenderOrigin.capability) ? ownKey : nil
             // Same seq, different change: the origin signed two versions (a fork). Send ours, so the
             // peer holds both and records the proof, as we will when it sends its version.
             let forked = ours.entries.keys.filter { origin in
@@ -88,7 +93,9 @@ struct Session {
             }
             logger.info("session started", metadata: ["peer": "\(peer)", "peer_version": "\(theirs.softwareVersion)"])
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await closing(underlying) { try await sendLoop(writer, window, forkProbes: forked, known: ours) } }
+                group.addTask {
+                    try await closing(underlying) { try await sendLoop(writer.eliding(sender), window, forkProbes: forked, known: ours) }
+                }
                 group.addTask { try await closing(underlying) { try await keepalive(writer, clock) } }
                 let pings = probes.subscribe()
                 group.addTask {
@@ -139,7 +146,7 @@ struct Session {
         }
         guard let frame = next else { throw SyncError.connectionClosed }
         do {
-            return try WireMessage.decode(frame)
+            return try WireMessage.decode(frame, sender: peerKey)
         } catch {
             throw await fail(writer, error.closeCode, error.description, wire: error)
         }
@@ -328,9 +335,15 @@ struct Session {
 /// Serialises writes from the session's tasks onto the channel.
 struct FrameWriter: Sendable {
     let outbound: NIOAsyncChannelOutboundWriter<Frame>
+    /// This node's key, when the peer restores it in batches (its Hello lists the capability).
+    var sender: OriginKey? = nil
 
     func send(_ message: WireMessage) async throws {
-        try await outbound.write(try message.frame())
+        try await outbound.write(try message.frame(sender: sender))
+    }
+
+    func eliding(_ sender: OriginKey?) -> FrameWriter {
+        FrameWriter(outbound: outbound, sender: sender)
     }
 }
 

@@ -163,8 +163,8 @@ public actor SyncEngine {
 
     // MARK: Connections
 
-    private func accept(_ connection: NIOAsyncChannel<Frame, Frame>, _ handshake: EventLoopFuture<NodeID>) async {
-        let peer: NodeID
+    private func accept(_ connection: NIOAsyncChannel<Frame, Frame>, _ handshake: EventLoopFuture<OriginKey>) async {
+        let peer: OriginKey
         do {
             peer = try await handshake.get()
         } catch SyncError.connectionClosed {
@@ -178,7 +178,7 @@ public actor SyncEngine {
             await Self.discard(connection)
             return
         }
-        try? await runSession(peer, connection, dialer: peer)
+        try? await runSession(peer, connection, dialer: peer.nodeID)
     }
 
     private func startDialer(_ id: NodeID) {
@@ -223,7 +223,7 @@ public actor SyncEngine {
                     return (try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), handshake)
                 }
             }
-        let peer: NodeID
+        let peer: OriginKey
         do {
             peer = try await handshake.get()
         } catch {
@@ -236,7 +236,8 @@ public actor SyncEngine {
     /// Registers the connection as the partner's session (one per pair), runs it, and records how it
     /// ended. Throws only if the session failed before it was established (Hello and Summary
     /// exchanged): a dialer backs off then, but redials at once after a session that ran and broke.
-    private func runSession(_ peer: NodeID, _ connection: NIOAsyncChannel<Frame, Frame>, dialer: NodeID) async throws {
+    private func runSession(_ peerKey: OriginKey, _ connection: NIOAsyncChannel<Frame, Frame>, dialer: NodeID) async throws {
+        let peer = peerKey.nodeID
         guard partners.contains(peer), !stopped else {
             await Self.discard(connection)
             throw SyncError.notAPartner
@@ -256,7 +257,8 @@ public actor SyncEngine {
         book.update(peer) { _ in }
         book.makeCurrent(sessionID, for: peer)
         let session = Session(
-            sessionID: sessionID, peer: peer, channel: connection, localName: localName, store: store, commits: commits, stopping: stopping,
+            sessionID: sessionID, peer: peer, peerKey: peerKey, ownKey: identity.origin, channel: connection, localName: localName, store: store,
+            commits: commits, stopping: stopping,
             book: book, logger: logger, wallClock: wallClock,
             timing: timing, probes: syncNowFeed)
         var failure: Error?

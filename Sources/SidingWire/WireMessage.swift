@@ -33,8 +33,10 @@ public enum WireMessage: Equatable, Sendable {
 
     // MARK: Encoding
 
-    public func frame() throws -> Frame {
-        let bytes = try protobufBytes()
+    /// `sender`: this node's origin key, given when the peer's Hello lists `senderOriginCapability`;
+    /// a batch then carries this node's own changes without the 32 bytes the peer already knows.
+    public func frame(sender: OriginKey? = nil) throws -> Frame {
+        let bytes = try protobufBytes(sender: sender)
         if bytes.count >= WireLimits.compressionThreshold {
             var payload = ByteBuffer()
             payload.writeInteger(UInt32(bytes.count))
@@ -45,7 +47,7 @@ public enum WireMessage: Equatable, Sendable {
     }
 
     /// The message's protobuf encoding, before framing and compression.
-    public func protobufBytes() throws -> [UInt8] {
+    public func protobufBytes(sender: OriginKey? = nil) throws -> [UInt8] {
         switch self {
         case .hello(let hello):
             return try hello.serializedBytes()
@@ -62,7 +64,13 @@ public enum WireMessage: Equatable, Sendable {
         case .batch(let id, let changes):
             var batch = WireBatch()
             batch.batchID = id
-            batch.changes = changes.map { Data($0) }
+            for change in changes {
+                if let sender, SenderOrigin.isAuthored(change, by: sender) {
+                    batch.senderChanges.append(Data(SenderOrigin.elided(change)))
+                } else {
+                    batch.changes.append(Data(change))
+                }
+            }
             return try batch.serializedBytes()
         case .ack(let ack):
             return try ack.serializedBytes()
@@ -89,7 +97,9 @@ public enum WireMessage: Equatable, Sendable {
     // MARK: Decoding
 
     /// Decodes a frame, inflating it first if flagged; every limit is checked before work is done.
-    public static func decode(_ frame: Frame) throws(WireError) -> WireMessage {
+    /// `sender`: the peer's origin key (from its certificate), which restores a batch's `sender_changes`;
+    /// without it a batch carrying them is malformed.
+    public static func decode(_ frame: Frame, sender: OriginKey? = nil) throws(WireError) -> WireMessage {
         guard let type = FrameType(rawValue: frame.type) else { throw .unknownFrameType(frame.type) }
         guard frame.flags & ~Frame.deflated == 0 else { throw .unknownFlags(frame.flags) }
         var payload = frame.payload
@@ -101,7 +111,7 @@ public enum WireMessage: Equatable, Sendable {
             bytes = payload.readBytes(length: payload.readableBytes) ?? []
         }
         do {
-            return try decode(type, bytes)
+            return try decode(type, bytes, sender: sender)
         } catch let error as WireError {
             throw error
         } catch {
@@ -109,7 +119,7 @@ public enum WireMessage: Equatable, Sendable {
         }
     }
 
-    private static func decode(_ type: FrameType, _ bytes: [UInt8]) throws -> WireMessage {
+    private static func decode(_ type: FrameType, _ bytes: [UInt8], sender: OriginKey?) throws -> WireMessage {
         switch type {
         case .hello:
             let hello = try WireHello(serializedBytes: bytes)
@@ -137,11 +147,18 @@ public enum WireMessage: Equatable, Sendable {
             return .summary(VersionVector(entries), tips: tips)
         case .batch:
             let batch = try WireBatch(serializedBytes: bytes)
-            guard batch.changes.count <= WireLimits.maxBatchChanges else {
-                throw WireError.limitExceeded("\(batch.changes.count) changes in a batch")
+            let count = batch.changes.count + batch.senderChanges.count
+            guard count <= WireLimits.maxBatchChanges else { throw WireError.limitExceeded("\(count) changes in a batch") }
+            guard count > 0 else { throw WireError.malformedMessage("an empty batch") }
+            var changes = batch.changes.map { Array($0) }
+            if !batch.senderChanges.isEmpty {
+                guard let sender else { throw WireError.malformedMessage("sender changes from a peer whose key is not known") }
+                for elided in batch.senderChanges {
+                    guard !elided.isEmpty else { throw WireError.malformedMessage("an empty sender change") }
+                    changes.append(SenderOrigin.restored(Array(elided), sender: sender))
+                }
             }
-            guard !batch.changes.isEmpty else { throw WireError.malformedMessage("an empty batch") }
-            return .batch(id: batch.batchID, changes: batch.changes.map { Array($0) })
+            return .batch(id: batch.batchID, changes: changes)
         case .ack:
             return .ack(try WireAck(serializedBytes: bytes))
         case .ping:

@@ -27,11 +27,17 @@ import Testing
         let good = try attacker.change(1, "genuine")
         let plain = try WireMessage.batch(id: 1, changes: [good.encoded]).protobufBytes()
 
+        let stranger = try RawPeer().change(1, "someone else's")
         var badSignature = try attacker.change(1).encoded
         badSignature[badSignature.count - 10] ^= 0x40
         let attacks: [(String, [Frame], CloseCode?)] = [
             ("bad signature", [try WireMessage.batch(id: 1, changes: [badSignature]).frame()], .invalidChange),
             ("gap", [try WireMessage.batch(id: 1, changes: [try attacker.change(2).encoded]).frame()], .gap),
+            // Sent as the attacker's own, another node's change gets the attacker's key back and fails to verify.
+            (
+                "another's change as its own", [try WireMessage.batch(id: 1, changes: [stranger.encoded]).frame(sender: stranger.origin)],
+                .invalidChange
+            ),
             ("oversized frame", [Frame(type: 3, flags: 0, payload: ByteBuffer(repeating: 0, count: WireLimits.maxFrameBytes))], nil),
             ("zlib bomb", [Self.deflatedBatch([UInt8](repeating: 0, count: 32 << 20), declared: plain.count)], .badCompression),
             ("truncated deflate", [Self.deflatedBatch(plain, declared: plain.count, mutate: { Array($0.dropLast(4)) })], .badCompression),

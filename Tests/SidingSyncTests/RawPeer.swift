@@ -19,10 +19,12 @@ final class RawPeer: @unchecked Sendable {
     private var channel: NIOAsyncChannel<Frame, Frame>?
     private var iterator: NIOAsyncChannelInboundStream<Frame>.AsyncIterator?
     private var outbound: NIOAsyncChannelOutboundWriter<Frame>?
+    /// The node's key, from its certificate: restores the changes it sends without their origin.
+    private(set) var serverKey: OriginKey?
 
     /// Connects to `port`, expecting the node `server`, and exchanges hello and summaries (unless
     /// `opening` is false: then the test sends the first frames itself).
-    func connect(port: Int, server: NodeID, opening: Bool = true) async throws {
+    func connect(port: Int, server: NodeID, opening: Bool = true, capabilities: [String] = []) async throws {
         let context = try SecureChannel.context(try NodeIdentity(key: key, name: "raw", now: Date()), server: false)
         let logger = Logger(label: "raw-peer")
         let (connection, handshake) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -32,7 +34,7 @@ final class RawPeer: @unchecked Sendable {
                     return (try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), handshake)
                 }
             }
-        _ = try await handshake.get()
+        serverKey = try await handshake.get()
         channel = connection
         // The channel is used from this test only; the iterator and writer are taken out once.
         let (inbound, writer) = try await connection.executeUnsafely()
@@ -43,6 +45,7 @@ final class RawPeer: @unchecked Sendable {
         hello.protocolVersion = 1
         hello.minProtocolVersion = 1
         hello.nodeName = "raw"
+        hello.capabilities = capabilities
         try await send(.hello(hello))
         try await send(.summary(VersionVector()))
         guard case .hello = try await receive(), case .summary = try await receive() else { throw SyncError.unexpectedMessage("handshake") }
@@ -68,11 +71,14 @@ final class RawPeer: @unchecked Sendable {
         try await outbound.write(frame)
     }
 
+    /// The next frame as it arrived; nil once the node closed the connection.
+    func receiveFrame() async throws -> Frame? { try await iterator?.next() }
+
     /// The next message, skipping batches and pings the node pushes; nil once the node closed the connection.
     func receive(skippingPushes: Bool = false) async throws -> WireMessage? {
         while true {
             guard let frame = try await iterator?.next() else { return nil }
-            let message = try WireMessage.decode(frame)
+            let message = try WireMessage.decode(frame, sender: serverKey)
             if skippingPushes, case .batch = message { continue }
             if skippingPushes, case .ping = message { continue }
             return message

@@ -47,7 +47,8 @@ import Testing
             for pieces in chunkings {
                 let frames = try Self.frames(bytes, pieces: pieces)
                 #expect(frames.count == 1, "\(vector.name)")
-                let message = try WireMessage.decode(try #require(frames.first))
+                let sender = vector.expected["sender_origin_hex"]?.string.flatMap { OriginKey(bytes: hexBytes($0)) }
+                let message = try WireMessage.decode(try #require(frames.first), sender: sender)
                 check(message, frame: try #require(frames.first), against: vector)
             }
         }
@@ -80,6 +81,10 @@ import Testing
                 let change = try? Change(verifying: bytes)
                 #expect(change?.origin.nodeID.description == entry.object?["origin_node_id"]?.string)
                 #expect(change?.seq == entry.object?["seq"]?.uint64)
+            }
+            if expected["sender_origin_hex"] != nil {
+                // Without the sender's key, changes sent without their origin cannot be restored.
+                #expect(throws: WireError.self) { try WireMessage.decode(frame) }
             }
         case .ack(let ack):
             #expect(ack.batchID == expected["batch_id"]?.uint64 && ack.applied == expected["applied"]?.uint32)

@@ -98,6 +98,10 @@ public nonisolated struct WireBatch: Sendable {
   /// each a change exactly as signed (Protocol/CHANGES.md)
   public var changes: [Data] = []
 
+  /// The sending node's own changes without their origin (bytes 1–32), which the receiver restores from
+  /// the sender's certificate. Sent only to a peer whose Hello lists the capability "sender-origin".
+  public var senderChanges: [Data] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -293,7 +297,7 @@ nonisolated extension WireVectorEntry: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension WireBatch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Batch"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}batch_id\0\u{1}changes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}batch_id\0\u{1}changes\0\u{3}sender_changes\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -303,6 +307,7 @@ nonisolated extension WireBatch: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.batchID) }()
       case 2: try { try decoder.decodeRepeatedBytesField(value: &self.changes) }()
+      case 3: try { try decoder.decodeRepeatedBytesField(value: &self.senderChanges) }()
       default: break
       }
     }
@@ -315,12 +320,16 @@ nonisolated extension WireBatch: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if !self.changes.isEmpty {
       try visitor.visitRepeatedBytesField(value: self.changes, fieldNumber: 2)
     }
+    if !self.senderChanges.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.senderChanges, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: WireBatch, rhs: WireBatch) -> Bool {
     if lhs.batchID != rhs.batchID {return false}
     if lhs.changes != rhs.changes {return false}
+    if lhs.senderChanges != rhs.senderChanges {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
