@@ -1,7 +1,8 @@
 /// `siding-bench [--scale N] [--edits N] [--only SCENARIO,…] [--json]`
 struct Options {
-    static let scenarios = ["ingest", "catchup", "query"]
-    static let usage = "options: --scale N (field operations, 10000…1000000) --edits N (≥ 1000 for the figures) --only ingest,catchup,query --json"
+    static let scenarios = ["ingest", "catchup", "query", "commit"]
+    static let usage =
+        "options: --scale N (field operations, 10000…1000000) --edits N (≥ 1000 for the figures) --only ingest,catchup,query,commit --json"
 
     var scale = 100_000
     var edits = 1_000

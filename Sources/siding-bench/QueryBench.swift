@@ -6,9 +6,23 @@ import SidingTestKit
 /// 1–2 KB body): start-up time on it, query round trips through the CLI (a new process each time, as
 /// staff run it) and through the local API, and durable edits/s with 8 concurrent writers.
 enum QueryBench {
-    static func run(scale: Int) async throws -> [Figure] {
+    /// `queries`: start-up and query round trips; `commit`: the group-commit run (on the same node, after).
+    static func run(scale: Int, queries: Bool, commit: Bool) async throws -> [Figure] {
         let node = try TestNode(name: "Q")
         let changes = try Population.fill(node, fieldOperations: scale, seed: 4242, withNotes: true)
+        var figures: [Figure] = []
+        if queries { figures += try await startupAndQueries(node, changes: changes) }
+        if commit {
+            try await node.start()
+            defer { node.stop() }
+            let rate = try await groupCommit(node.client, writers: 8, for: .seconds(3))
+            figures.append(
+                Figure("group_commit_edits_per_s", rate, "edits/s", atLeast: 2_000, note: "8 writers, one-field edits via the local API, 3 s"))
+        }
+        return figures
+    }
+
+    static func startupAndQueries(_ node: TestNode, changes: UInt64) async throws -> [Figure] {
         var startups: [Double] = []
         for _ in 0..<5 { startups.append(try await startup(node)) }
 
@@ -37,7 +51,6 @@ enum QueryBench {
         let apiList = try await cycle(Array(repeating: "", count: 100)) { _ in _ = try await client.contacts(tag: "rivers", country: "NP") }
         let apiShow = try await cycle(ids + ids + ids + ids) { _ = try await client.contact($0) }
         let listed = try await client.contacts(tag: "rivers", country: "NP").count
-        let commit = try await groupCommit(client, writers: 8, for: .seconds(3))
 
         func pair(_ name: String, _ values: [Double], target: Double? = nil, note: String? = nil) -> [Figure] {
             [
@@ -56,7 +69,6 @@ enum QueryBench {
             + pair("cli_list", cliList, note: "`siding contact list --country NP --tag rivers`: \(listed) contacts")
             + pair("cli_show", cliShow, note: "`siding contact show ID`")
             + pair("api_search", apiSearch) + pair("api_list", apiList) + pair("api_show", apiShow)
-            + [Figure("group_commit_edits_per_s", commit, "edits/s", atLeast: 2_000, note: "8 writers, one-field edits via the local API, 3 s")]
     }
 
     /// Milliseconds from starting `sidingd` until its local API answers; then it is stopped.

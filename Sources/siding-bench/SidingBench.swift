@@ -34,7 +34,10 @@ enum SidingBench {
         if options.only.contains("catchup") {
             figures += try await CatchUpBench.run(scale: options.scale, edits: options.edits, baselineOpsPerSecond: baseline)
         }
-        if options.only.contains("query") { figures += try await QueryBench.run(scale: options.scale) }
+        if !options.only.isDisjoint(with: ["query", "commit"]) {
+            figures += try await QueryBench.run(
+                scale: options.scale, queries: options.only.contains("query"), commit: options.only.contains("commit"))
+        }
         print(options.json ? try Figure.json(figures) : Figure.table(figures))
     }
 }

@@ -114,6 +114,12 @@ enum Migrations {
         DROP INDEX set_members_lookup;
         CREATE INDEX ops_by_field ON ops(entity, field);
         """,
+        // 5: `live` in the index: a field edited many times kept every replaced write in the range that
+        // winners and entity state are read from, so each edit scanned the field's whole history.
+        """
+        DROP INDEX ops_by_field;
+        CREATE INDEX ops_live_by_field ON ops(entity, live, field);
+        """,
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.
