@@ -18,15 +18,16 @@ struct PendingEntity {
     private(set) var retiredElements: Set<Element> = []
 
     mutating func wrote(_ value: RegisterValue, to field: String, live: Bool) {
-        writes[field, default: []] += live ? [value] : []
+        if live { writes[field, default: []].append(value) } else if writes[field] == nil { writes[field] = [] }
     }
 
     mutating func added(_ element: Element, live: Bool) { additions[element] = (additions[element] ?? false) || live }
     mutating func retired(field: String) { retiredFields.insert(field) }
     mutating func retired(_ element: Element) { retiredElements.insert(element) }
 
-    var touchedFields: Set<String> { retiredFields.union(writes.keys) }
-    var touchedElements: Set<Element> { retiredElements.union(additions.keys) }
+    /// Each register and element this transaction touched, once (retirements mostly touch nothing new).
+    var touchedFields: [String] { Array(writes.keys) + retiredFields.filter { writes[$0] == nil } }
+    var touchedElements: [Element] { Array(additions.keys) + retiredElements.filter { additions[$0] == nil } }
 
     /// Whether nothing about this entity needs reading back from the store.
     var isKnown: Bool { createdRowID != nil && retiredFields.isEmpty && retiredElements.isEmpty }
@@ -34,7 +35,8 @@ struct PendingEntity {
     /// The register's surviving values, winner first, when they are known without the store.
     func knownValues(of field: String) -> [RegisterValue]? {
         guard createdRowID != nil, !retiredFields.contains(field) else { return nil }
-        return (writes[field] ?? []).sorted(by: RegisterValue.winsOver)
+        let values = writes[field] ?? []
+        return values.count < 2 ? values : values.sorted(by: RegisterValue.winsOver)
     }
 
     /// Whether the element is a member, when that is known without the store.

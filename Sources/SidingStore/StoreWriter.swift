@@ -75,8 +75,16 @@ public final class StoreWriter {
         } else {
             try connection.statement("UPDATE origins SET max_seq = ? WHERE origin_key = ?").bind(seq, origin).run()
         }
+        // A change's operations mostly share one entity: its text form is built once, not per operation.
+        var named: (id: EntityID, text: String)?
         for (index, operation) in change.operations.enumerated() {
-            let entity = operation.entity.description
+            let entity: String
+            if let named, named.id == operation.entity {
+                entity = named.text
+            } else {
+                entity = operation.entity.description
+                named = (operation.entity, entity)
+            }
             try ensureRow(of: operation.entity, entity)
             let (type, value) = Self.typeAndValue(of: operation.action)
             var live = false

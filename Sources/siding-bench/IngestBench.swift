@@ -15,20 +15,32 @@ enum IngestBench {
         let fieldOperations: Int
         let storeSeconds: Double
         let baselineSeconds: Double
+        /// Database and WAL file bytes after the run: what each had to write, roughly.
+        let storeBytes: Int
+        let baselineBytes: Int
         var storeOpsPerSecond: Double { Double(fieldOperations) / storeSeconds }
         var baselineOpsPerSecond: Double { Double(fieldOperations) / baselineSeconds }
     }
 
     static func run(fieldOperations: Int, in directory: TemporaryDirectory) throws -> Result {
-        let store = try SQLiteStore(path: directory.file("ingest-store.db"))
-        let baseline = try Baseline(path: directory.file("ingest-baseline.db"))
+        let (storePath, baselinePath) = (directory.file("ingest-store.db"), directory.file("ingest-baseline.db"))
+        let store = try SQLiteStore(path: storePath)
+        let baseline = try Baseline(path: baselinePath)
         var storeTime = Duration.zero
         var baselineTime = Duration.zero
         try Population.batches(signedBy: Curve25519.Signing.PrivateKey(), fieldOperations: fieldOperations, seed: 99, withNotes: true) { batch in
             storeTime += try ContinuousClock().measure { _ = try store.apply(batch) }
             baselineTime += try ContinuousClock().measure { try baseline.insert(batch) }
         }
-        return Result(fieldOperations: fieldOperations, storeSeconds: Measure.seconds(storeTime), baselineSeconds: Measure.seconds(baselineTime))
+        return Result(
+            fieldOperations: fieldOperations, storeSeconds: Measure.seconds(storeTime), baselineSeconds: Measure.seconds(baselineTime),
+            storeBytes: fileBytes(storePath), baselineBytes: fileBytes(baselinePath))
+    }
+
+    static func fileBytes(_ database: String) -> Int {
+        [database, database + "-wal"].reduce(0) { sum, path in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        }
     }
 }
 

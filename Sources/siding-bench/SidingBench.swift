@@ -29,6 +29,8 @@ enum SidingBench {
                 Figure("ingest_store_ops_per_s", ingest.storeOpsPerSecond, "ops/s", note: "SQLiteStore: log, merged view, search index"),
                 Figure("ingest_baseline_ops_per_s", ingest.baselineOpsPerSecond, "ops/s", note: "C API: op log + current-value upsert"),
                 Figure("ingest_ratio", ingest.storeOpsPerSecond / ingest.baselineOpsPerSecond, "x", atLeast: 0.8),
+                Figure("ingest_store_bytes_per_op", Double(ingest.storeBytes) / Double(options.scale), "B", note: "database + WAL after the run"),
+                Figure("ingest_baseline_bytes_per_op", Double(ingest.baselineBytes) / Double(options.scale), "B"),
             ]
         }
         if options.only.contains("catchup") {
