@@ -13,6 +13,9 @@ public final class SQLiteStore: ChangeStore, Sendable {
         self.path = path
         let writeConnection = try SQLiteConnection(path: path)
         try writeConnection.execute("PRAGMA busy_timeout = 5000")
+        // New databases only (an existing file keeps its size): a 1–2 KB note body fits in a 16 KiB
+        // page's WITHOUT ROWID cell, where with 4 KiB pages it spilled into a mostly empty overflow page.
+        try writeConnection.execute("PRAGMA page_size = 16384")
         let journalMode = try writeConnection.statement("PRAGMA journal_mode = WAL").rows { $0.text(0) ?? "" }.first
         guard journalMode == "wal" else {
             throw StoreError.cannotOpen(path: path, reason: "WAL journal mode unavailable (got \(journalMode ?? "nothing"))")

@@ -45,7 +45,7 @@ enum IngestBench {
 }
 
 /// The C-API baseline: what a minimal durable op store costs on this machine (the store's own pragmas:
-/// WAL, `synchronous=FULL`, a 32 MiB page cache).
+/// WAL, `synchronous=FULL`, 16 KiB pages, a 32 MiB page cache).
 final class Baseline {
     private var handle: OpaquePointer?
     private var insertChange: OpaquePointer?
@@ -55,7 +55,7 @@ final class Baseline {
         guard sqlite3_open(path, &handle) == SQLITE_OK else { throw BenchError("baseline: cannot open \(path)") }
         try execute(
             """
-            PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768;
+            PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768;
             CREATE TABLE oplog(origin BLOB NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, bytes BLOB NOT NULL, UNIQUE(origin, seq));
             CREATE TABLE field_values(entity BLOB NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, hlc INTEGER NOT NULL,
                 PRIMARY KEY(entity, field)) WITHOUT ROWID;

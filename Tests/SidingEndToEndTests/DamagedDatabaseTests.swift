@@ -12,7 +12,10 @@ import Testing
         let node = try TestNode()
         try Population.fill(node, fieldOperations: 16_000)
         var bytes = try #require(FileManager.default.contents(atPath: node.databasePath))
-        let pageSize = 4_096
+        // The header's page size (offset 16, big-endian; 1 stands for 65,536).
+        let declared = Int(bytes[16]) << 8 | Int(bytes[17])
+        let pageSize = declared == 1 ? 65_536 : declared
+        #expect(pageSize == 16_384)
         if damage == "header" {
             bytes.replaceSubrange(0..<32, with: Data(repeating: 0x21, count: 32))
         } else if damage == "one deep page" {
