@@ -127,7 +127,7 @@ public final class SQLiteStore: ChangeStore, Sendable {
                 sql += " AND EXISTS (SELECT 1 FROM field_values f WHERE f.entity = e.entity AND f.field = ? AND f.value = ? COLLATE NOCASE)"
                 values += [.text(field), .text(value)]
             case .member(let field, let element):
-                sql += " AND EXISTS (SELECT 1 FROM set_members s WHERE s.entity = e.entity AND s.field = ? AND s.element = ?)"
+                sql += " AND e.entity IN (SELECT s.entity FROM set_members s WHERE s.field = ? AND s.element = ?)"
                 values += [.text(field), .text(element)]
             case .atLeast(let field, let value):
                 sql += " AND EXISTS (SELECT 1 FROM field_values f WHERE f.entity = e.entity AND f.field = ? AND f.value >= ?)"

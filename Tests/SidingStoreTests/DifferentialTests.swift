@@ -36,8 +36,23 @@ import Testing
             for (id, state) in reference {
                 #expect(try store.record(id) == Self.shown(state), "shown values of \(id) differ for seed \(seed)")
             }
+            try Self.checkTagLists(store, reference, seed: seed)
             #expect(try store.entitiesWithStaleSearchRows() == [], "seed \(seed)")
             #expect(try store.integrityCheck() == "ok")
+        }
+    }
+
+    /// A list filtered by a tag holds exactly the live entities of the kind that show the tag.
+    static func checkTagLists(_ store: SQLiteStore, _ reference: [EntityID: EntityState], seed: UInt64) throws {
+        let tags = Set(reference.values.flatMap { $0.sets["tags"]?.keys.map { $0 } ?? [] })
+        for kind in [EntityKind.contact, .note] {
+            for tag in tags {
+                let expected = reference.values.filter { state in
+                    state.id.kind == kind && !state.isDeleted && !(state.sets["tags"]?[tag]?.isEmpty ?? true)
+                }
+                let listed = try store.list(kind: kind, filters: [.member(field: "tags", element: tag)], sortField: "name")
+                #expect(Set(listed.map(\.id)) == Set(expected.map(\.id)), "seed \(seed): \(kind) tagged \(tag)")
+            }
         }
     }
 

@@ -120,6 +120,11 @@ enum Migrations {
         DROP INDEX ops_by_field;
         CREATE INDEX ops_live_by_field ON ops(entity, live, field);
         """,
+        // 6: a list filtered by a set member (`--tag rivers`) starts from the entities holding it
+        // instead of testing every entity of the kind.
+        """
+        CREATE INDEX set_members_by_element ON set_members(field, element);
+        """,
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.
