@@ -75,16 +75,8 @@ public final class StoreWriter {
         } else {
             try connection.statement("UPDATE origins SET max_seq = ? WHERE origin_key = ?").bind(seq, origin).run()
         }
-        // A change's operations mostly share one entity: its text form is built once, not per operation.
-        var named: (id: EntityID, text: String)?
         for (index, operation) in change.operations.enumerated() {
-            let entity: String
-            if let named, named.id == operation.entity {
-                entity = named.text
-            } else {
-                entity = operation.entity.description
-                named = (operation.entity, entity)
-            }
+            let entity = operation.entity.description
             try ensureRow(of: operation.entity, entity)
             let (type, value) = Self.typeAndValue(of: operation.action)
             var live = false
@@ -92,9 +84,9 @@ public final class StoreWriter {
                 live = try !retiredBeforeArrival(origin, seq, index)
                 if type == 1 {
                     let written = RegisterValue(value: value ?? "", dot: Dot(origin: change.origin, seq: change.seq, index: index), hlc: change.hlc)
-                    pending[entity, default: PendingEntity()].wrote(written, to: operation.field, live: live)
+                    record(entity) { $0.wrote(written, to: operation.field, live: live) }
                 }
-                if type == 2, let value { pending[entity, default: PendingEntity()].added(.init(field: operation.field, element: value), live: live) }
+                if type == 2, let value { record(entity) { $0.added(.init(field: operation.field, element: value), live: live) } }
             }
             try connection.statement(
                 """
@@ -114,9 +106,13 @@ public final class StoreWriter {
         guard ensuredEntities.insert(entity).inserted else { return }
         try connection.statement("INSERT OR IGNORE INTO entities(entity, kind) VALUES (?, ?)")
             .bind(.text(entity), .integer(Int64(bitPattern: id.kind.rawValue))).run()
-        var changes = pending[entity] ?? PendingEntity()
-        if connection.changesCount == 1 { changes.createdRowID = connection.lastInsertRowID }
-        pending[entity] = changes
+        let created = connection.changesCount == 1 ? connection.lastInsertRowID : nil
+        record(entity) { if let created { $0.createdRowID = created } }
+    }
+
+    /// Updates what this transaction did to `entity` (the merged view refreshes every entity recorded).
+    private func record(_ entity: String, _ update: (inout PendingEntity) -> Void) {
+        update(&pending[entity, default: PendingEntity()])
     }
 
     private func retiredBeforeArrival(_ origin: SQLValue, _ seq: SQLValue, _ index: Int) throws -> Bool {
@@ -135,8 +131,8 @@ public final class StoreWriter {
             """
         ).bind(key).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.text(3) ?? "") }
         for (entity, field, type, value) in retired {
-            if type == 1 { pending[entity, default: PendingEntity()].retired(field: field) }
-            if type == 2 { pending[entity, default: PendingEntity()].retired(.init(field: field, element: value)) }
+            if type == 1 { record(entity) { $0.retired(field: field) } }
+            if type == 2 { record(entity) { $0.retired(.init(field: field, element: value)) } }
         }
         if retired.isEmpty {
             try connection.statement(

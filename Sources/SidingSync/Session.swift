@@ -10,8 +10,8 @@ import SidingWire
 /// new commit, with keepalives. Ends on error, idle timeout, close, or when the channel is closed.
 struct Session {
     let sessionID: UInt64
-    let peer: NodeID
-    /// From the peer's certificate: restores the origin of the changes it sends without one.
+    /// From the peer's certificate: names the partner, and restores the origin of the changes it sends
+    /// without one.
     let peerKey: OriginKey
     /// This node's key, left out of its own changes when the peer can restore it.
     let ownKey: OriginKey
@@ -26,6 +26,8 @@ struct Session {
     let timing: SessionTiming
     /// `siding sync`: each live session pings at once, so a connection that died silently is found now.
     let probes: Feed
+
+    var peer: NodeID { peerKey.nodeID }
 
     /// Clock differences beyond this are logged (they are always shown in `siding status --json`).
     static let reportedClockOffsetMilliseconds: Int64 = 60_000

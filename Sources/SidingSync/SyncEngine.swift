@@ -257,7 +257,7 @@ public actor SyncEngine {
         book.update(peer) { _ in }
         book.makeCurrent(sessionID, for: peer)
         let session = Session(
-            sessionID: sessionID, peer: peer, peerKey: peerKey, ownKey: identity.origin, channel: connection, localName: localName, store: store,
+            sessionID: sessionID, peerKey: peerKey, ownKey: identity.origin, channel: connection, localName: localName, store: store,
             commits: commits, stopping: stopping,
             book: book, logger: logger, wallClock: wallClock,
             timing: timing, probes: syncNowFeed)

@@ -71,19 +71,7 @@ public final class TestNode: @unchecked Sendable {
             })
         else { return 0 }
         kill(process.processIdentifier, signal)
-        // Waits for the exit itself, leaving the reaping to Foundation: its `waitUntilExit` polls every
-        // 50 ms, which would add up to a tick to every stop and to the bench's shutdown figure.
-        var info = siginfo_t()
-        var waited: Int32
-        repeat {
-            waited = waitid(P_PID, id_t(process.processIdentifier), &info, WEXITED | WNOWAIT)
-        } while waited == -1 && errno == EINTR
-        guard waited == 0 else {
-            // Foundation reaped it first: it has the status.
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
-        return info._sifields._sigchld.si_status
+        return exitStatus(of: process)
     }
 
     /// The running daemon's peak resident memory so far (VmHWM), in MiB.

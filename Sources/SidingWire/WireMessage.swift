@@ -33,7 +33,7 @@ public enum WireMessage: Equatable, Sendable {
 
     // MARK: Encoding
 
-    /// `sender`: this node's origin key, given when the peer's Hello lists `senderOriginCapability`;
+    /// `sender`: this node's origin key, given when the peer's Hello lists `SenderOrigin.capability`;
     /// a batch then carries this node's own changes without the 32 bytes the peer already knows.
     public func frame(sender: OriginKey? = nil) throws -> Frame {
         let bytes = try protobufBytes(sender: sender)
