@@ -8,7 +8,7 @@ extension FuzzTargets {
     /// same operations; and its operations signed anew must verify.
     public static func change(_ input: UnsafeRawBufferPointer) {
         let bytes = Array(input)
-        _ = try? Change(verifying: bytes)
+        _ = try? VerifiedChange(verifying: bytes)
         guard let change = try? Change(decoding: bytes) else { return }
         let signature = bytes.suffix(Change.signatureByteCount)
         if change.operations.contains(where: \.action.isOfLaterVersion) {
@@ -30,7 +30,7 @@ extension FuzzTargets {
         guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 1, count: 32)),
             let signed = try? Change.sign(by: key, seq: change.seq, hlc: change.hlc, operations: change.operations)
         else { return }
-        let verified = Result { () throws(ChangeError) in try Change(verifying: signed.encoded) }
+        let verified = Result { () throws(ChangeError) in try VerifiedChange(verifying: signed.encoded).change }
         guard case .success(signed) = verified, signed.operations == change.operations else {
             invariantBroken("change", "seq \(change.seq) signed anew gives \(verified)")
         }

@@ -4,7 +4,7 @@ import SidingCore
 /// Siding's durable store: SQLite in WAL mode with `synchronous=FULL`, one writer connection and one
 /// reader connection. The change log is the truth; the merged view and the search index are updated in
 /// the same transaction as each batch of changes.
-public final class SQLiteStore: ChangeStore, Sendable {
+public final class SQLiteStore: Sendable {
     let writer: ConfinedConnection
     private let reader: ConfinedConnection
     public let path: String
@@ -52,7 +52,7 @@ public final class SQLiteStore: ChangeStore, Sendable {
         changes.reserveCapacity(encodedChanges.count)
         for bytes in encodedChanges {
             do {
-                changes.append(try Change(verifying: bytes))
+                changes.append(try VerifiedChange(verifying: bytes).change)
             } catch {
                 throw ReceiveError.rejected(error)
             }

@@ -10,18 +10,27 @@ public final class StoreWriter {
     private var ensuredEntities: Set<String> = []
     /// Whether any dot was ever retired before it arrived; almost never, so usually not looked up per operation.
     private var tombstonesMayExist: Bool?
+    /// Each change this transaction applied, with the session that delivered it (nil: this node's own).
+    public private(set) var advances: [CommitNotice.Advance] = []
+    /// The session whose changes are applied from now on (the node's writer sets it per job).
+    public var deliveredBy: UInt64?
 
     init(connection: SQLiteConnection) { self.connection = connection }
+
+    /// What this transaction adds to the store, for announcing its commit.
+    public var notice: CommitNotice { CommitNotice().merged(with: CommitNotice(advances)) }
 
     /// Runs `body` inside a savepoint: if it throws, only its own writes are undone.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         try connection.execute("SAVEPOINT job")
+        let mark = advances.count
         do {
             let result = try body()
             try connection.execute("RELEASE job")
             return result
         } catch {
             try connection.execute("ROLLBACK TO job; RELEASE job")
+            advances.removeSubrange(mark...)
             throw error
         }
     }
@@ -54,6 +63,7 @@ public final class StoreWriter {
             throw ReceiveError.gap(origin: change.origin.nodeID, expected: expected, got: change.seq)
         case .apply:
             try append(change)
+            advances.append(CommitNotice.Advance(origin: change.origin, seq: change.seq, deliveredBy: deliveredBy))
             return .applied
         }
     }

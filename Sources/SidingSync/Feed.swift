@@ -1,7 +1,7 @@
 import Foundation
 
 /// A wake-up broadcast: every subscriber's stream yields after `notify()`; bursts collapse into one.
-/// Sessions subscribe to "the store committed" and dialers to "sync now".
+/// Sessions subscribe to "shutting down" and "sync now", dialers to their own wake-ups and "sync now".
 public final class Feed: @unchecked Sendable {
     private let lock = NSLock()
     private var subscribers: [UInt64: AsyncStream<Void>.Continuation] = [:]

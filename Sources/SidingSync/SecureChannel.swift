@@ -60,6 +60,9 @@ enum SecureChannel {
             ? try NIOSSLClientHandler(context: context, serverHostname: nil, customVerificationCallback: verify)
             : NIOSSLServerHandler(context: context, customVerificationCallback: verify)
         let handshake = channel.eventLoop.makePromise(of: OriginKey.self)
+        // A connection closed before it was even registered (refused, or the node stopping) never
+        // becomes inactive: its close must end the wait too. Later completions are ignored.
+        channel.closeFuture.whenComplete { _ in handshake.fail(SyncError.connectionClosed) }
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(tlsHandler)
         try sync.addHandler(HandshakeDeadline(promise: handshake, identity: identified, timeout: timing.handshakeAmount))

@@ -4,357 +4,205 @@ import Logging
 import NIOCore
 import SidingCore
 import SidingWire
+import Synchronization
 
-/// One authenticated connection to a partner, either direction. Both sides run the same protocol:
-/// hello → summary → each streams what the other lacks in acknowledged batches → live push of every
-/// new commit, with keepalives. Ends on error, idle timeout, close, or when the channel is closed.
-struct Session {
+/// One authenticated connection to a partner, either direction. The protocol's rules live in
+/// `SessionStateMachine`; this only feeds it events (frames, commits, time, shutdown, `siding sync`)
+/// and performs the actions it returns: writing frames, reading and storing changes, status reports.
+final class Session<C: Clock>: Sendable where C.Duration == Duration {
+    let context: SessionContext
     let sessionID: UInt64
     /// From the peer's certificate: names the partner, and restores the origin of the changes it sends
     /// without one.
     let peerKey: OriginKey
-    /// This node's key, left out of its own changes when the peer can restore it.
-    let ownKey: OriginKey
-    let channel: NIOAsyncChannel<Frame, Frame>
-    let localName: String
-    let store: any ChangeStore
-    let commits: Feed
-    let stopping: Feed
-    let book: PeerStatusBook
-    let logger: Logger
-    let wallClock: @Sendable () -> UInt64
-    let timing: SessionTiming
-    /// `siding sync`: each live session pings at once, so a connection that died silently is found now.
-    let probes: Feed
+    let clock: C
+    private let channel: NIOAsyncChannel<Frame, Frame>
+    private let state: Mutex<State>
+
+    struct State {
+        var machine: SessionStateMachine<C>
+        /// This node's key, left out of its own changes once the peer's Hello says it can restore it.
+        var elidedSender: OriginKey?
+        var ending: SyncError?
+        var ended = false
+    }
 
     var peer: NodeID { peerKey.nodeID }
 
-    /// Clock differences beyond this are logged (they are always shown in `siding status --json`).
-    static let reportedClockOffsetMilliseconds: Int64 = 60_000
+    init(context: SessionContext, sessionID: UInt64, peerKey: OriginKey, channel: NIOAsyncChannel<Frame, Frame>, clock: C) {
+        self.context = context
+        self.sessionID = sessionID
+        self.peerKey = peerKey
+        self.channel = channel
+        self.clock = clock
+        state = Mutex(State(machine: SessionStateMachine(sessionID: sessionID, timing: context.timing, now: clock.now)))
+    }
 
+    /// Runs the session until either side closes it; throws why it ended, unless in good order.
     func run() async throws {
+        // Subscribed before our summary is read, so no commit falls between the two.
+        let commits = context.commits.subscribe()
+        let shutdown = context.stopping.subscribe()
+        let probes = context.probes.subscribe()
         try await channel.executeThenClose { inbound, outbound in
-            var frames = inbound.makeAsyncIterator()
             let writer = FrameWriter(outbound: outbound)
-            // Hello and Summary must both arrive within the handshake timeout: a peer (or a route) that
-            // goes silent here would otherwise hold the partner's only session slot forever.
-            let underlying = channel.channel
-            let opening = underlying.eventLoop.scheduleTask(in: timing.handshakeAmount) { underlying.close(promise: nil) }
-            var hello = WireHello()
-            hello.protocolVersion = WireLimits.protocolVersion
-            hello.minProtocolVersion = WireLimits.minimumProtocolVersion
-            hello.softwareVersion = SyncEngine.softwareVersion
-            hello.nodeName = String(localName.prefix(WireLimits.maxNameBytes))
-            hello.capabilities = ["deflate", SenderOrigin.capability]
-            hello.wallClockMs = wallClock()
-            try await writer.send(.hello(hello))
-            var machine = SessionStateMachine()
-            let theirs: WireHello
-            switch machine.received(try await nextMessage(&frames, writer)) {
-            case .sendSummary(let hello): theirs = hello
-            case let other: throw await end(other, writer)
-            }
-            let clockOffset = theirs.wallClockMs == 0 ? nil : Int64(bitPattern: theirs.wallClockMs &- wallClock())
-            if let clockOffset, abs(clockOffset) > Self.reportedClockOffsetMilliseconds {
-                logger.warning(
-                    "partner's clock differs from this machine's; its edits are kept, but among concurrent edits the later clock is shown first",
-                    metadata: ["peer": "\(peer)", "offset_seconds": "\(clockOffset / 1_000)"])
-            }
-            let ours = try await store.versionVector()
-            let ourTips = try await tipDigests(ours)
-            try await writer.send(.summary(ours, tips: ourTips))
-            let (peerSummary, peerTips): (VersionVector, [OriginKey: [UInt8]])
-            switch machine.received(try await nextMessage(&frames, writer)) {
-            case .startStreaming(let vector, let tips): (peerSummary, peerTips) = (vector, tips)
-            case let other: throw await end(other, writer)
-            }
-            opening.cancel()
-            let sender = theirs.capabilities.contains(SenderOrigin.capability) ? ownKey : nil
-            // Same seq, different change: the origin signed two versions (a fork). Send ours, so the
-            // peer holds both and records the proof, as we will when it sends its version.
-            let forked = ours.entries.keys.filter { origin in
-                peerSummary[origin] == ours[origin] && peerTips[origin].map { $0 != ourTips[origin] } ?? false
-            }
-            let window = SendWindow(peerSummary: peerSummary)
-            let clock = ActivityClock()
-            book.update(peer, session: sessionID) {
-                $0.connected = true
-                $0.lastConnected = Date()
-                $0.lastError = nil
-                $0.backoffSeconds = nil
-                $0.peerVector = peerSummary
-                $0.acknowledgedVector = peerSummary
-                $0.clockOffsetMilliseconds = clockOffset
-                $0.establishedSession = sessionID
-                // Counters describe the current session.
-                $0.changesSent = 0
-                $0.batchesSent = 0
-                $0.changesReceived = 0
-                $0.batchesReceived = 0
-                if !theirs.nodeName.isEmpty && $0.name.isEmpty { $0.name = theirs.nodeName }
-            }
-            logger.info("session started", metadata: ["peer": "\(peer)", "peer_version": "\(theirs.softwareVersion)"])
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // Our Hello goes out before anything the peer's frames may prompt.
+            let opening = state.withLock { $0.machine.opened(sending: context.hello()) }
+            await perform(opening.filter { if case .scheduleIdleCheck = $0 { false } else { true } }, writer)
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.tick(from: opening.filter { if case .scheduleIdleCheck = $0 { true } else { false } }, writer) }
+                group.addTask { for await notice in commits { await self.handle(writer) { $0.commitNotice(notice) } } }
                 group.addTask {
-                    try await closing(underlying) { try await sendLoop(writer.eliding(sender), window, forkProbes: forked, known: ours) }
+                    // A shutdown announced before this session subscribed still counts.
+                    if self.context.stopping.generation == 0 { for await _ in shutdown { break } }
+                    await self.handle(writer) { $0.shutdown() }
                 }
-                group.addTask { try await closing(underlying) { try await keepalive(writer, clock) } }
-                let pings = probes.subscribe()
-                group.addTask {
-                    try await closing(underlying) {
-                        for await _ in pings { try await writer.send(.ping(0)) }
-                    }
-                }
-                let shutdown = stopping.subscribe()
-                group.addTask {
-                    for await _ in shutdown {
-                        try? await writer.send(.close(.shuttingDown, "the partner node is shutting down"))
-                        underlying.close(promise: nil)
-                        return
-                    }
-                }
-                defer { group.cancelAll() }
-                do {
-                    try await receiveLoop(&frames, &machine, writer, window, clock)
-                } catch {
-                    underlying.close(promise: nil)
-                    throw error
-                }
-                // The peer closed cleanly; surface a child's error if one caused it.
+                group.addTask { for await _ in probes { await self.handle(writer) { $0.probe() } } }
+                await receive(inbound, writer)
                 group.cancelAll()
-                while let _ = try await group.next() {}
             }
         }
+        if let ending = state.withLock({ $0.ending }) { throw ending }
     }
 
-    /// Runs `body`; if it throws, closes the channel so the receive loop ends too.
-    private func closing(_ channel: Channel, _ body: @Sendable () async throws -> Void) async throws {
+    private func receive(_ inbound: NIOAsyncChannelInboundStream<Frame>, _ writer: FrameWriter) async {
         do {
-            try await body()
-        } catch is CancellationError {
-        } catch {
-            channel.close(promise: nil)
-            throw error
-        }
-    }
-
-    private func nextMessage(_ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ writer: FrameWriter) async throws -> WireMessage {
-        let next: Frame?
-        do {
-            next = try await frames.next()
+            for try await frame in inbound {
+                let message: WireMessage
+                do {
+                    message = try WireMessage.decode(frame, sender: peerKey)
+                } catch {
+                    return await handle(writer) { $0.decodingFailed(error) }
+                }
+                let now = clock.now
+                await handle(writer) { $0.frameReceived(message, now: now) }
+                if state.withLock({ $0.ended }) { return }
+            }
         } catch let error as WireError {
             // The frame decoder refused the stream (a length over the limit): say why before closing.
-            throw await fail(writer, error.closeCode, error.description, wire: error)
-        }
-        guard let frame = next else { throw SyncError.connectionClosed }
-        do {
-            return try WireMessage.decode(frame, sender: peerKey)
+            return await handle(writer) { $0.decodingFailed(error) }
         } catch {
-            throw await fail(writer, error.closeCode, error.description, wire: error)
+            // The connection broke; the machine decides below whether that was in good order.
         }
+        await handle(writer) { $0.channelClosed() }
     }
 
-    /// Tells the peer why the session ends (best effort) and returns the error to throw.
-    private func fail(_ writer: FrameWriter, _ code: CloseCode, _ reason: String, wire: WireError? = nil) async -> SyncError {
-        logger.warning("closing session", metadata: ["peer": "\(peer)", "code": "\(code)", "reason": "\(reason)"])
-        try? await writer.send(.close(code, reason))
-        return wire.map(SyncError.wire) ?? .closedLocally(code, reason)
-    }
-
-    // MARK: Receiving
-
-    /// What to throw for an action that ends the session (telling the peer why, when it is our call).
-    private func end(_ action: SessionStateMachine.Action, _ writer: FrameWriter) async -> Error {
-        switch action {
-        case .close(let code, let reason): await fail(writer, code, reason)
-        case .closedByPeer(let code, let reason): SyncError.closedByPeer(code: code, reason: reason)
-        default: await fail(writer, .internalError, "unexpected step \(action)")
-        }
-    }
-
-    private func receiveLoop(
-        _ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ machine: inout SessionStateMachine, _ writer: FrameWriter,
-        _ window: SendWindow, _ clock: ActivityClock
-    ) async throws {
+    /// Sleeps until each idle check the machine schedules and hands it the time.
+    private func tick(from opening: [SessionAction<C.Instant>], _ writer: FrameWriter) async {
+        var actions = opening
         while true {
-            let message: WireMessage
+            var next: C.Instant?
+            actions.removeAll { action in
+                guard case .scheduleIdleCheck(let at) = action else { return false }
+                next = at
+                return true
+            }
+            await perform(actions, writer)
+            guard let next else { return }
             do {
-                message = try await nextMessage(&frames, writer)
-            } catch SyncError.connectionClosed {
+                try await clock.sleep(until: next, tolerance: nil)
+            } catch {
                 return
             }
-            clock.touch()
-            switch machine.received(message) {
-            case .applyBatch(let id, let encoded):
-                try await receive(batch: id, encoded, writer, window)
-            case .recordAck(let ack):
-                guard await window.acked(ack.batchID) else { throw await fail(writer, .protocolError, "ack for unknown batch \(ack.batchID)") }
-                let acknowledged = await window.acknowledged
-                book.update(peer, session: sessionID) {
-                    $0.acknowledgedVector = acknowledged
-                    $0.lastSync = Date()
-                }
-            case .sendPong(let nonce):
-                try await writer.send(.pong(nonce))
-            case .none:
-                break
-            case let other:
-                throw await end(other, writer)
+            let now = clock.now
+            actions = state.withLock { $0.machine.tick(now: now) }
+        }
+    }
+
+    /// Feeds one event to the machine and performs what it returns.
+    private func handle(_ writer: FrameWriter, _ event: (inout SessionStateMachine<C>) -> [SessionAction<C.Instant>]) async {
+        await perform(state.withLock { event(&$0.machine) }, writer)
+    }
+
+    /// Performs actions in order; an action's outcome is an event whose actions run next. Any failure
+    /// ends the session with that failure as its reason.
+    private func perform(_ actions: [SessionAction<C.Instant>], _ writer: FrameWriter) async {
+        var queue = actions[...]
+        while let action = queue.popFirst() {
+            do {
+                queue.append(contentsOf: try await perform(action, writer))
+            } catch let error as SyncError {
+                return end(error)
+            } catch is ChannelError {
+                // Closed under us (by the peer, or by this session's other half ending it).
+                return end(.connectionClosed)
+            } catch {
+                return end(.closedLocally(.internalError, "\(error)"))
             }
         }
     }
 
-    private func receive(batch id: UInt64, _ encoded: [[UInt8]], _ writer: FrameWriter, _ window: SendWindow) async throws {
-        var changes: [Change] = []
+    private func perform(_ action: SessionAction<C.Instant>, _ writer: FrameWriter) async throws -> [SessionAction<C.Instant>] {
+        switch action {
+        case .send(let message):
+            let sender: OriginKey? = if case .batch = message { state.withLock { $0.elidedSender } } else { nil }
+            try await writer.send(message, sender: sender)
+        case .loadSummary:
+            let (vector, tips) = try await context.summary()
+            return state.withLock { $0.machine.summaryLoaded(vector, tips: tips) }
+        case .fetchBatch(let ranges):
+            let changes = try await context.fetch(ranges)
+            return state.withLock { $0.machine.batchFetched(changes) }
+        case .apply(let id, let encoded):
+            return try await apply(id, encoded)
+        case .scheduleIdleCheck:
+            break  // only `tick` schedules, and it takes its own schedule
+        case .report(let report):
+            if case .established(let hello, _, _) = report, hello.capabilities.contains(SenderOrigin.capability) {
+                state.withLock { $0.elidedSender = context.ownKey }
+            }
+            context.record(report, peer: peer, session: sessionID)
+        case .close(let reason):
+            end(reason)
+        }
+        return []
+    }
+
+    private func apply(_ id: UInt64, _ encoded: [[UInt8]]) async throws -> [SessionAction<C.Instant>] {
+        var changes: [VerifiedChange] = []
         changes.reserveCapacity(encoded.count)
         for bytes in encoded {
             do {
-                changes.append(try Change(verifying: bytes))
+                changes.append(try VerifiedChange(verifying: bytes))
             } catch {
-                throw await fail(writer, .invalidChange, error.description)
+                return state.withLock { $0.machine.batchRejected(error.description) }
             }
         }
-        // The peer holds what it sent: known before the commit wakes this session's sender, which
-        // would otherwise send every received change straight back.
-        await window.received(changes)
+        state.withLock { $0.machine.batchVerified(changes) }
         let outcomes: [ApplyOutcome]
         do {
-            outcomes = try await store.apply(changes)
+            outcomes = try await context.store.apply(changes, deliveredBy: sessionID)
         } catch let error as ReceiveError {
-            throw await fail(writer, .gap, error.description)
+            return state.withLock { $0.machine.applyFailed(gap: error.description) }
         } catch {
-            throw await fail(writer, .internalError, "could not store the batch")
+            return state.withLock { $0.machine.applyFailed(gap: nil) }
         }
-        // What arrived is now ours to relay: wake every session's sender (this one skips what the peer sent).
-        if outcomes.contains(.applied) { commits.notify() }
-        var ack = WireAck()
-        ack.batchID = id
-        ack.applied = UInt32(outcomes.filter { $0 == .applied }.count)
-        ack.duplicates = UInt32(outcomes.filter { $0 == .duplicate }.count)
-        ack.equivocations = UInt32(outcomes.filter { $0 == .equivocation }.count)
-        try await writer.send(.ack(ack))
-        // What the peer sent, it holds: both vectors move (status compares them with ours).
-        let (known, acknowledged) = (await window.known, await window.acknowledged)
-        book.update(peer, session: sessionID) { [ack] in
-            $0.peerVector = known
-            $0.acknowledgedVector = acknowledged
-            $0.batchesReceived += 1
-            $0.changesReceived += Int(ack.applied)
-            $0.duplicatesReceived += Int(ack.duplicates)
-            $0.equivocationsReceived += Int(ack.equivocations)
-            $0.lastSync = Date()
-        }
-        if ack.equivocations > 0 {
-            logger.error(
+        if outcomes.contains(.equivocation) {
+            context.logger.error(
                 "equivocation: a partner relayed a second, different change for a seq already held; both kept as evidence",
                 metadata: ["peer": "\(peer)"])
         }
+        return state.withLock { $0.machine.batchCommitted(id, outcomes: outcomes) }
     }
 
-    // MARK: Sending
-
-    private func sendLoop(_ writer: FrameWriter, _ window: SendWindow, forkProbes: [OriginKey], known: VersionVector) async throws {
-        let wakeups = commits.subscribe()
-        if !forkProbes.isEmpty {
-            var tips: [Change] = []
-            for origin in forkProbes.sorted().prefix(WireLimits.maxBatchChanges) {
-                if let bytes = try await store.changes(of: origin, after: known[origin] - 1, limit: 1).first {
-                    tips.append(try Change(decoding: bytes))
-                }
-            }
-            logger.warning(
-                "partner holds a different change at the same seq for some origins: fork, sending ours as proof",
-                metadata: ["peer": "\(peer)", "origins": "\(forkProbes.map(\.nodeID))"])
-            let id = await window.sent(tips)
-            try await writer.send(.batch(id: id, changes: tips.map(\.encoded)))
+    /// Records why the session ended (the first reason counts) and closes the connection.
+    private func end(_ reason: SyncError?) {
+        state.withLock { state in
+            if !state.ended { state.ending = reason }
+            state.ended = true
         }
-        try await sendMissing(writer, window)
-        for await _ in wakeups {
-            try await sendMissing(writer, window)
+        if case .closedLocally(let code, let why) = reason, code != .shuttingDown {
+            context.logger.warning("closing session", metadata: ["peer": "\(peer)", "code": "\(code)", "reason": "\(why)"])
         }
-    }
-
-    /// Streams everything the peer lacks, one bounded batch at a time, never more than the window ahead.
-    private func sendMissing(_ writer: FrameWriter, _ window: SendWindow) async throws {
-        while true {
-            let batch = try await nextBatch(window)
-            if batch.isEmpty { return }
-            while await window.inflightCount >= WireLimits.sendWindow {
-                try await Task.sleep(for: .milliseconds(1))
-            }
-            let id = await window.sent(batch)
-            try await writer.send(.batch(id: id, changes: batch.map(\.encoded)))
-            let (batches, changes) = (await window.batchesSent, await window.changesSent)
-            book.update(peer, session: sessionID) {
-                $0.batchesSent = batches
-                $0.changesSent = changes
-            }
-        }
-    }
-
-    private func nextBatch(_ window: SendWindow) async throws -> [Change] {
-        let missing = await window.known.missing(from: try await store.versionVector())
-        var batch: [Change] = []
-        var bytes = 0
-        for (origin, range) in missing.sorted(by: { $0.key < $1.key }) {
-            let room = WireLimits.maxBatchChanges - batch.count
-            if room <= 0 || bytes >= WireLimits.maxBatchBytes { break }
-            for encoded in try await store.changes(of: origin, after: range.lowerBound - 1, limit: room) {
-                guard bytes + encoded.count <= WireLimits.maxBatchBytes || batch.isEmpty else { return batch }
-                // Our own stored bytes: decoding without re-verifying is safe and keeps sending cheap.
-                batch.append(try Change(decoding: encoded))
-                bytes += encoded.count
-            }
-        }
-        return batch
-    }
-
-    /// For each origin held, the first bytes of SHA-256 of the change at its highest seq.
-    private func tipDigests(_ vector: VersionVector) async throws -> [OriginKey: [UInt8]] {
-        var tips: [OriginKey: [UInt8]] = [:]
-        for (origin, seq) in vector.entries {
-            guard let bytes = try await store.changes(of: origin, after: seq - 1, limit: 1).first else { continue }
-            tips[origin] = Array(SHA256.hash(data: bytes).prefix(WireLimits.tipDigestBytes))
-        }
-        return tips
-    }
-
-    private func keepalive(_ writer: FrameWriter, _ clock: ActivityClock) async throws {
-        var nonce: UInt64 = 0
-        while true {
-            try await Task.sleep(for: min(timing.pingInterval, timing.idleTimeout / 3))
-            if clock.sinceLastActivity > timing.idleTimeout {
-                logger.warning("partner silent past the idle timeout; closing", metadata: ["peer": "\(peer)"])
-                try? await writer.send(.close(.idleTimeout, "no traffic for \(timing.idleTimeout)"))
-                throw SyncError.idleTimeout
-            }
-            nonce += 1
-            try await writer.send(.ping(nonce))
-        }
+        channel.channel.close(promise: nil)
     }
 }
 
-/// Serialises writes from the session's tasks onto the channel.
+/// Writes frames onto the channel; the session's tasks share it.
 struct FrameWriter: Sendable {
     let outbound: NIOAsyncChannelOutboundWriter<Frame>
-    /// This node's key, when the peer restores it in batches (its Hello lists the capability).
-    var sender: OriginKey? = nil
 
-    func send(_ message: WireMessage) async throws {
+    func send(_ message: WireMessage, sender: OriginKey? = nil) async throws {
         try await outbound.write(try message.frame(sender: sender))
     }
-
-    func eliding(_ sender: OriginKey?) -> FrameWriter {
-        FrameWriter(outbound: outbound, sender: sender)
-    }
-}
-
-/// When the peer was last heard from.
-final class ActivityClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last = ContinuousClock.now
-
-    func touch() { lock.withLock { last = .now } }
-
-    var sinceLastActivity: Duration { lock.withLock { ContinuousClock.now - last } }
 }

@@ -1,71 +1,179 @@
 import SidingCore
 import SidingWire
 
-/// The session protocol's rules as a pure value (Protocol/SPEC.md, "State machine"): which message
-/// may come when, and what the session must do about it. No I/O, clock or store: the session feeds it
-/// every received message and carries out the returned action; the fuzzer feeds it anything.
-public struct SessionStateMachine: Sendable {
+/// The session protocol (Protocol/SPEC.md, "State machine") as a pure value: the phase, what the peer
+/// is known to hold, the batches in flight, when the peer was last heard from and the pending fork
+/// probes. Every event returns the actions to perform, in order; `Session` only performs them and
+/// reports their outcomes back as events. No I/O and no clock of its own: instants come with the
+/// events, so tests drive it with a manual clock and no channel, and the fuzzer with any bytes.
+public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Duration {
+    public typealias Instant = C.Instant
+
     public enum Phase: Sendable, Equatable {
         case awaitingHello, awaitingSummary, live, closed
     }
 
-    public enum Action: Sendable, Equatable {
-        /// Their Hello is acceptable: send our Summary.
-        case sendSummary(WireHello)
-        /// Their Summary arrived: start streaming what they lack (and send fork probes).
-        case startStreaming(VersionVector, tips: [OriginKey: [UInt8]])
-        case applyBatch(id: UInt64, changes: [[UInt8]])
-        case recordAck(WireAck)
-        case sendPong(UInt64)
-        case none
-        /// The partner closed the session, saying why.
-        case closedByPeer(code: UInt32, reason: String)
-        /// Close the session with this code (tell the peer first).
-        case close(CloseCode, String)
-    }
-
     public private(set) var phase = Phase.awaitingHello
+    let timing: SessionTiming
+    /// This session's number in the engine: commits it delivered itself need not be looked at.
+    let sessionID: UInt64
+    var openingDeadline: Instant
+    var lastHeard: Instant
+    var lastPing: Instant
+    var pingNonce: UInt64 = 0
+    var peerHello: WireHello?
+    /// What this node holds: its summary, advanced by every commit since.
+    public internal(set) var ours = VersionVector()
+    var summaryLoaded = false
+    /// What the peer holds as far as this node knows: its summary, every batch sent (TCP delivers in
+    /// order) and every change it sent. `acknowledged` grows only with acks and what it sent.
+    public internal(set) var known = VersionVector()
+    public internal(set) var acknowledged = VersionVector()
+    var inflight: [UInt64: [OriginKey: UInt64]] = [:]
+    var nextBatchID: UInt64 = 1
+    var fetching = false
+    /// Origins whose tip differs at the same seq: ours is sent first, as proof of the fork.
+    var forkProbes: [OriginKey] = []
+    public internal(set) var batchesSent = 0
+    public internal(set) var changesSent = 0
 
-    public init() {}
-
-    public mutating func received(_ message: WireMessage) -> Action {
-        let action = Self.action(for: message, in: phase)
-        switch action {
-        case .sendSummary: phase = .awaitingSummary
-        case .startStreaming: phase = .live
-        case .close, .closedByPeer: phase = .closed
-        default: break
-        }
-        return action
+    public init(sessionID: UInt64, timing: SessionTiming, now: Instant) {
+        self.sessionID = sessionID
+        self.timing = timing
+        openingDeadline = now.advanced(by: timing.handshake)
+        lastHeard = now
+        lastPing = now
     }
 
-    private static func action(for message: WireMessage, in phase: Phase) -> Action {
+    /// The session begins: send our Hello and check again when the opening's deadline passes.
+    public mutating func opened(sending hello: WireHello) -> [SessionAction<Instant>] {
+        [.send(.hello(hello)), .scheduleIdleCheck(at: openingDeadline)]
+    }
+
+    public mutating func frameReceived(_ message: WireMessage, now: Instant) -> [SessionAction<Instant>] {
+        guard phase != .closed else { return [] }
+        lastHeard = now
         switch (phase, message) {
         case (.closed, _):
-            return .none
+            return []
         case (_, .close(_, let code, let reason)):
-            return .closedByPeer(code: code, reason: reason)
+            phase = .closed
+            return [.close(.closedByPeer(code: code, reason: reason))]
         case (.awaitingHello, .hello(let hello)):
             guard hello.protocolVersion >= WireLimits.minimumProtocolVersion, hello.minProtocolVersion <= WireLimits.protocolVersion else {
-                return .close(.unsupportedVersion, "versions \(hello.minProtocolVersion)…\(hello.protocolVersion) unsupported")
+                return closing(.unsupportedVersion, "versions \(hello.minProtocolVersion)…\(hello.protocolVersion) unsupported")
             }
-            return .sendSummary(hello)
+            peerHello = hello
+            phase = .awaitingSummary
+            return [.loadSummary]
         case (.awaitingHello, _):
-            return .close(.protocolError, "expected hello first, got \(message.frameType)")
-        case (.awaitingSummary, .summary(let vector, let tips)):
-            return .startStreaming(vector, tips: tips)
+            return closing(.protocolError, "expected hello first, got \(message.frameType)")
+        case (.awaitingSummary, .summary(let vector, let tips)) where summaryLoaded:
+            return established(peerSummary: vector, peerTips: tips)
         case (.awaitingSummary, _):
-            return .close(.protocolError, "expected summary after hello, got \(message.frameType)")
+            return closing(.protocolError, "expected summary after hello, got \(message.frameType)")
         case (.live, .batch(let id, let changes)):
-            return .applyBatch(id: id, changes: changes)
+            return [.apply(batchID: id, changes: changes)]
         case (.live, .ack(let ack)):
-            return .recordAck(ack)
+            guard let highest = inflight.removeValue(forKey: ack.batchID) else {
+                return closing(.protocolError, "ack for unknown batch \(ack.batchID)")
+            }
+            for (origin, seq) in highest { acknowledged.advance(origin, to: seq) }
+            return [.report(.acknowledged(acknowledged))] + sendMore()
         case (.live, .ping(let nonce)):
-            return .sendPong(nonce)
+            return [.send(.pong(nonce))]
         case (.live, .pong):
-            return .none
+            return []
         case (.live, .hello), (.live, .summary):
-            return .close(.protocolError, "unexpected \(message.frameType) during the session")
+            return closing(.protocolError, "unexpected \(message.frameType) during the session")
         }
+    }
+
+    /// A frame could not be decoded: the stream is unusable.
+    public mutating func decodingFailed(_ error: WireError) -> [SessionAction<Instant>] {
+        guard phase != .closed else { return [] }
+        phase = .closed
+        return [.send(.close(error.closeCode, error.description)), .close(.wire(error))]
+    }
+
+    /// The peer's side of the connection ended without a Close.
+    public mutating func channelClosed() -> [SessionAction<Instant>] {
+        defer { phase = .closed }
+        switch phase {
+        case .closed: return []
+        case .live: return [.close(nil)]
+        case .awaitingHello, .awaitingSummary: return [.close(.connectionClosed)]
+        }
+    }
+
+    /// Our summary, read from the store after their Hello: send it.
+    public mutating func summaryLoaded(_ vector: VersionVector, tips: [OriginKey: [UInt8]]) -> [SessionAction<Instant>] {
+        guard phase == .awaitingSummary else { return [] }
+        for (origin, seq) in vector.entries { ours.advance(origin, to: seq) }
+        summaryLoaded = true
+        ourTips = tips
+        return [.send(.summary(vector, tips: tips))]
+    }
+
+    var ourTips: [OriginKey: [UInt8]] = [:]
+
+    private mutating func established(peerSummary: VersionVector, peerTips: [OriginKey: [UInt8]]) -> [SessionAction<Instant>] {
+        phase = .live
+        known = peerSummary
+        acknowledged = peerSummary
+        // Same seq, different change: the origin signed two versions (a fork). Send ours, so the peer
+        // holds both and records the proof, as we will when it sends its version.
+        forkProbes = ours.entries.keys.filter { origin in
+            peerSummary[origin] == ours[origin] && peerTips[origin].map { $0 != ourTips[origin] } ?? false
+        }.sorted()
+        let hello = peerHello ?? WireHello()
+        return [.report(.established(hello: hello, summary: peerSummary, forked: forkProbes))] + sendMore()
+    }
+
+    /// Time passed: close an opening that took too long or a peer silent past the idle timeout, and
+    /// keep the link alive with pings.
+    public mutating func tick(now: Instant) -> [SessionAction<Instant>] {
+        switch phase {
+        case .closed:
+            return []
+        case .awaitingHello, .awaitingSummary:
+            guard now < openingDeadline else {
+                phase = .closed
+                return [.close(.handshakeTimeout)]
+            }
+            return [.scheduleIdleCheck(at: openingDeadline)]
+        case .live:
+            if lastHeard.duration(to: now) > timing.idleTimeout {
+                return closing(.idleTimeout, "no traffic for \(timing.idleTimeout)", ending: .idleTimeout)
+            }
+            var actions: [SessionAction<Instant>] = []
+            let interval = min(timing.pingInterval, timing.idleTimeout / 3)
+            if lastPing.duration(to: now) >= interval {
+                pingNonce += 1
+                lastPing = now
+                actions.append(.send(.ping(pingNonce)))
+            }
+            let idleAt = lastHeard.advanced(by: timing.idleTimeout + .milliseconds(1))
+            actions.append(.scheduleIdleCheck(at: min(lastPing.advanced(by: interval), idleAt)))
+            return actions
+        }
+    }
+
+    /// The node is shutting down: tell the peer and close.
+    public mutating func shutdown() -> [SessionAction<Instant>] {
+        guard phase != .closed else { return [] }
+        phase = .closed
+        return [.send(.close(.shuttingDown, "the partner node is shutting down")), .close(nil)]
+    }
+
+    /// `siding sync`: ping at once, so a connection that died silently is found now.
+    public func probe() -> [SessionAction<Instant>] {
+        phase == .live ? [.send(.ping(0))] : []
+    }
+
+    /// Ends the session with `code`, telling the peer why.
+    mutating func closing(_ code: CloseCode, _ reason: String, ending: SyncError? = nil) -> [SessionAction<Instant>] {
+        phase = .closed
+        return [.send(.close(code, reason)), .close(ending ?? .closedLocally(code, reason))]
     }
 }

@@ -7,34 +7,34 @@ import SidingCore
 import SidingWire
 
 /// Keeps this node in step with its partners: listens for them, dials those with an address (with
-/// backoff), runs one session per partner, and pushes every commit to every live session.
+/// backoff), runs one session per partner, and pushes every commit to every live session. `run()` owns
+/// the listener, the dialers and every session in one task group; `shutdown()` ends it in good order.
 public actor SyncEngine {
     public static let softwareVersion = "0.1.0"
 
-    /// Notified after every commit (local edits or partners' batches): wakes every session's sender.
-    public nonisolated let commits: Feed
+    /// Every commit of the store (local edits or partners' batches): wakes the sessions' senders.
+    public nonisolated let commits: CommitFeed
     public nonisolated let partners: PartnerSet
     let identity: NodeIdentity
-    let localName: String
-    let store: any ChangeStore
     let logger: Logger
     let group: EventLoopGroup
-    /// This machine's clock in ms since 1970, sent in Hello so partners can report skew.
-    let wallClock: @Sendable () -> UInt64
     let timing: SessionTiming
     let gate: ConnectionGate
     let book = PeerStatusBook()
-    private let syncNowFeed = Feed()
-    /// Notified once when the engine stops: every session sends Close and ends.
-    private let stopping = Feed()
+    let context: SessionContext
+    let opening = OpenConnections()
     private let serverContext: NIOSSLContext
     private let clientContext: NIOSSLContext
-    private var listener: Channel?
-    private var listenerTask: Task<Void, Never>?
-    private var dialers: [NodeID: Task<Void, Never>] = [:]
-    private var sessions: [NodeID: ActiveSession] = [:]
-    private var nextSessionID: UInt64 = 0
-    private var stopped = false
+    private var listener: NIOAsyncChannel<PendingConnection, Never>?
+    private var listenerChannel: Channel?
+    private let dialRequests: AsyncStream<NodeID>
+    private let dialRequestSink: AsyncStream<NodeID>.Continuation
+    /// Each partner's dialer; a newer one (the partner was changed) replaces it.
+    var dialers: [NodeID: DialerTicket] = [:]
+    var sessions: [NodeID: ActiveSession] = [:]
+    var nextSessionID: UInt64 = 0
+    private var nextDialerID: UInt64 = 0
+    var stopped = false
 
     struct ActiveSession {
         let id: UInt64
@@ -42,37 +42,44 @@ public actor SyncEngine {
         let dialer: NodeID
     }
 
+    struct DialerTicket {
+        let id: UInt64
+        /// Ends its backoff wait early: a changed partner, its session ended, shutdown (and, for every
+        /// dialer, `siding sync`).
+        let wakeups: Feed
+    }
+
     public init(
         identity: NodeIdentity, localName: String, store: any ChangeStore, partners: PartnerSet, logger: Logger,
-        commits: Feed = Feed(), group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        commits: CommitFeed, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         wallClock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1_000)) },
         timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard
     ) throws {
         gate = ConnectionGate(caps: caps, logger: logger)
         self.timing = timing
-        self.wallClock = wallClock
         self.commits = commits
         self.identity = identity
-        self.localName = localName
-        self.store = store
         self.partners = partners
         self.logger = logger
         self.group = group
+        context = SessionContext(
+            store: store, commits: commits, stopping: Feed(), probes: Feed(), book: book, logger: logger, timing: timing,
+            ownKey: identity.origin, localName: localName, wallClock: wallClock)
         serverContext = try SecureChannel.context(identity, server: true)
         clientContext = try SecureChannel.context(identity, server: false)
+        (dialRequests, dialRequestSink) = AsyncStream<NodeID>.makeStream()
         for partner in partners.all { book.update(partner.nodeID, name: partner.name, address: partner.address) { _ in } }
     }
 
     // MARK: Life cycle
 
-    /// Binds the listener (port 0 picks a free port) and starts dialling partners. Returns the bound port.
+    /// Binds the partner listener (port 0 picks a free port) and returns the bound port. Connections
+    /// wait in the backlog until `run()`.
     @discardableResult
-    public func start(host: String, port: Int) async throws -> Int {
+    public func bind(host: String, port: Int) async throws -> Int {
         let context = serverContext
         let partners = self.partners
-        let logger = self.logger
-        let timing = self.timing
-        let gate = self.gate
+        let (logger, timing, gate, opening) = (self.logger, self.timing, self.gate, self.opening)
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 128)
@@ -85,44 +92,57 @@ public actor SyncEngine {
                         logger: logger)
                     if admitted {
                         handshake.whenComplete { _ in gate.release(address) }
+                        opening.track(channel)
                     } else {
                         channel.close(promise: nil)
                     }
-                    return (try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), handshake)
+                    return PendingConnection(try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), handshake: handshake)
                 }
             }
-        listener = server.channel
+        listener = server
+        listenerChannel = server.channel
         let boundPort = server.channel.localAddress?.port ?? port
-        listenerTask = Task { [weak self] in
-            try? await server.executeThenClose { inbound in
-                try await withThrowingDiscardingTaskGroup { tasks in
-                    for try await (connection, handshake) in inbound {
-                        tasks.addTask { await self?.accept(connection, handshake) }
-                    }
-                }
-            }
-        }
-        for partner in partners.all { startDialer(partner.nodeID) }
         logger.info("listening for partners", metadata: ["address": "\(host):\(boundPort)", "node": "\(identity.nodeID)"])
         return boundPort
     }
 
-    /// Stops dialling and listening, tells every partner the node is shutting down (Close frame), waits
-    /// up to `grace` for the sessions to end (an in-flight batch commits or is abandoned whole), then
-    /// closes what is left.
-    public func stop(grace: Duration = .seconds(2)) async {
-        stopped = true
-        for dialer in dialers.values { dialer.cancel() }
-        dialers.removeAll()
-        try? await listener?.close()
-        stopping.notify()
-        let deadline = ContinuousClock.now + grace
-        while !sessions.isEmpty, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
+    /// Accepts partners, dials them and runs their sessions until `shutdown()` (or cancellation); returns
+    /// once every connection has ended. Call `bind` first.
+    public func run() async {
+        guard let listener else { return }
+        self.listener = nil
+        for partner in partners.all { requestDialer(partner.nodeID) }
+        let listenerChannel = self.listenerChannel
+        await withTaskCancellationHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.runDialers() }
+                do {
+                    // Every accepted connection is taken, until the listener closes and its queue ends.
+                    try await listener.executeThenClose { inbound in
+                        for try await connection in inbound {
+                            group.addTask { await self.accept(connection) }
+                        }
+                    }
+                } catch {
+                    logger.error("the partner listener failed; sync stops", metadata: ["error": "\(error)"])
+                }
+                shutdown()
+            }
+        } onCancel: {
+            listenerChannel?.close(promise: nil)
         }
-        for session in sessions.values { session.channel.close(promise: nil) }
-        sessions.removeAll()
-        listenerTask?.cancel()
+    }
+
+    /// Stops dialling and listening and tells every partner the node is shutting down (Close frame);
+    /// `run()` returns when the sessions have ended (a batch being applied commits or is abandoned whole).
+    public func shutdown() {
+        guard !stopped else { return }
+        stopped = true
+        listenerChannel?.close(promise: nil)
+        dialRequestSink.finish()
+        context.stopping.notify()
+        for dialer in dialers.values { dialer.wakeups.notify() }
+        opening.closeAll()
     }
 
     // MARK: Partners
@@ -133,23 +153,22 @@ public actor SyncEngine {
             $0.name = partner.name
             $0.address = partner.address
         }
-        dialers.removeValue(forKey: partner.nodeID)?.cancel()
-        startDialer(partner.nodeID)
+        requestDialer(partner.nodeID)
     }
 
     /// Forgets a partner: closes its live session at once and refuses it from now on.
     public func removePartner(_ id: NodeID) {
         partners.remove(id)
-        dialers.removeValue(forKey: id)?.cancel()
+        dialers.removeValue(forKey: id)?.wakeups.notify()
         sessions.removeValue(forKey: id)?.channel.close(promise: nil)
         book.remove(id)
     }
 
-    /// Ends every backoff: dialers retry at once.
-    public nonisolated func syncNow() { syncNowFeed.notify() }
+    /// Ends every backoff (dialers retry at once) and has every live session ping its partner.
+    public nonisolated func syncNow() { context.probes.notify() }
 
     public func statuses() async throws -> [PeerStatus] {
-        let mine = try await store.versionVector()
+        let mine = try await context.store.versionVector()
         return partners.all.map { partner in
             var status = book.status(partner.nodeID) ?? PeerStatus(nodeID: partner.nodeID, name: partner.name, address: partner.address)
             status.name = partner.name
@@ -161,127 +180,74 @@ public actor SyncEngine {
         }
     }
 
-    // MARK: Connections
+    // MARK: Dialers
 
-    private func accept(_ connection: NIOAsyncChannel<Frame, Frame>, _ handshake: EventLoopFuture<OriginKey>) async {
-        let peer: OriginKey
-        do {
-            peer = try await handshake.get()
-        } catch SyncError.connectionClosed {
-            // Closed before the handshake ended: refused by the gate, or a port scan. Not worth a line each.
-            await Self.discard(connection)
-            return
-        } catch {
-            logger.notice(
-                "TLS handshake from a would-be partner failed",
-                metadata: ["address": "\(connection.channel.remoteAddress?.description ?? "?")", "error": "\(error)"])
-            await Self.discard(connection)
-            return
-        }
-        try? await runSession(peer, connection, dialer: peer.nodeID)
-    }
-
-    private func startDialer(_ id: NodeID) {
+    /// Starts a dialer for the partner if it has an address; one already running for it stops.
+    private func requestDialer(_ id: NodeID) {
+        dialers.removeValue(forKey: id)?.wakeups.notify()
         guard !stopped, partners.partner(id)?.address != nil else { return }
-        dialers[id] = Task { [weak self] in await self?.dialLoop(id) }
+        nextDialerID += 1
+        dialers[id] = DialerTicket(id: nextDialerID, wakeups: Feed())
+        dialRequestSink.yield(id)
     }
 
-    private func dialLoop(_ id: NodeID) async {
+    private func runDialers() async {
+        await withDiscardingTaskGroup { group in
+            for await id in dialRequests {
+                guard let ticket = dialers[id] else { continue }
+                group.addTask { await self.dialLoop(id, ticket) }
+            }
+        }
+    }
+
+    private func dialLoop(_ id: NodeID, _ ticket: DialerTicket) async {
         var failures = 0
-        while !Task.isCancelled {
+        while true {
+            let wakeups = [ticket.wakeups.subscribe(), context.probes.subscribe()]
+            guard !stopped, !Task.isCancelled, dialers[id]?.id == ticket.id, let address = partners.partner(id)?.address,
+                let (host, port) = Self.split(address)
+            else { return }
             if sessions[id] == nil {
-                guard let address = partners.partner(id)?.address, let (host, port) = Self.split(address) else { return }
                 book.update(id) { $0.dialAttempts += 1 }
                 do {
                     try await dial(id, host: host, port: port)
                     failures = 0
-                } catch is CancellationError {
-                    return
                 } catch {
                     failures += 1
                     book.update(id) { $0.lastError = "\(error)" }
                     logger.debug("dial failed", metadata: ["peer": "\(id)", "error": "\(error)"])
                 }
             }
-            let delay = sessions[id] == nil ? Backoff.delay(afterFailures: max(failures, 1), jitter: Double.random(in: 0...1)) : 1
-            book.update(id) { $0.backoffSeconds = self.sessions[id] == nil && failures > 0 ? delay : nil }
-            await Self.sleep(seconds: delay, orUntil: syncNowFeed)
-            if Task.isCancelled { return }
+            // While a session the partner dialled runs, wait for it to end (it wakes this dialer).
+            let delay = sessions[id] == nil ? Backoff.delay(afterFailures: max(failures, 1), jitter: Double.random(in: 0...1)) : nil
+            book.update(id) { $0.backoffSeconds = delay != nil && failures > 0 ? delay : nil }
+            await Self.wait(seconds: delay, orUntil: wakeups)
         }
     }
 
     private func dial(_ id: NodeID, host: String, port: Int) async throws {
-        let context = clientContext
-        let logger = self.logger
-        let timing = self.timing
-        let (connection, handshake) = try await ClientBootstrap(group: group)
+        let (context, logger, timing, opening) = (clientContext, self.logger, self.timing, self.opening)
+        let connection = try await ClientBootstrap(group: group)
             .connectTimeout(timing.handshakeAmount)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    opening.track(channel)
                     let handshake = try SecureChannel.configure(
                         channel, context: context, accept: { $0 == id }, dialing: true, timing: timing, logger: logger)
-                    return (try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), handshake)
+                    return PendingConnection(try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), handshake: handshake)
                 }
             }
-        let peer: OriginKey
-        do {
-            peer = try await handshake.get()
-        } catch {
-            await Self.discard(connection)
-            throw error
-        }
-        try await runSession(peer, connection, dialer: identity.nodeID)
+        try await runSession(connection, dialer: identity.nodeID)
     }
 
-    /// Registers the connection as the partner's session (one per pair), runs it, and records how it
-    /// ended. Throws only if the session failed before it was established (Hello and Summary
-    /// exchanged): a dialer backs off then, but redials at once after a session that ran and broke.
-    private func runSession(_ peerKey: OriginKey, _ connection: NIOAsyncChannel<Frame, Frame>, dialer: NodeID) async throws {
-        let peer = peerKey.nodeID
-        guard partners.contains(peer), !stopped else {
-            await Self.discard(connection)
-            throw SyncError.notAPartner
+    /// Sleeps for `seconds` (forever if nil), or less if one of `wakeups` yields meanwhile.
+    static func wait(seconds: Double?, orUntil wakeups: [AsyncStream<Void>]) async {
+        await withTaskGroup(of: Void.self) { group in
+            if let seconds { group.addTask { try? await Task.sleep(for: .milliseconds(Int(seconds * 1_000))) } }
+            for wakeup in wakeups { group.addTask { for await _ in wakeup { return } } }
+            await group.next()
+            group.cancelAll()
         }
-        if let existing = sessions[peer] {
-            // Both sides dialled at once: both keep the connection dialled by the smaller node ID.
-            let keepNew = existing.dialer == dialer || dialer < existing.dialer
-            if !keepNew {
-                await Self.discard(connection)
-                return
-            }
-            existing.channel.close(promise: nil)
-        }
-        nextSessionID += 1
-        let sessionID = nextSessionID
-        sessions[peer] = ActiveSession(id: sessionID, channel: connection.channel, dialer: dialer)
-        book.update(peer) { _ in }
-        book.makeCurrent(sessionID, for: peer)
-        let session = Session(
-            sessionID: sessionID, peerKey: peerKey, ownKey: identity.origin, channel: connection, localName: localName, store: store,
-            commits: commits, stopping: stopping,
-            book: book, logger: logger, wallClock: wallClock,
-            timing: timing, probes: syncNowFeed)
-        var failure: Error?
-        do {
-            try await session.run()
-        } catch {
-            failure = error
-        }
-        if sessions[peer]?.id == sessionID { sessions.removeValue(forKey: peer) }
-        // A session replaced by a newer one (both dialled at once) must not mark the partner disconnected.
-        let replaced = sessions[peer] != nil
-        book.update(peer) {
-            if !replaced { $0.connected = false }
-            if let failure, !replaced { $0.lastError = "\(failure)" }
-        }
-        logger.info("session ended", metadata: ["peer": "\(peer)", "reason": "\(failure.map { "\($0)" } ?? "closed")"])
-        if let failure, book.status(peer)?.establishedSession != sessionID { throw failure }
-    }
-
-    /// Closes a connection that will carry no session (NIOAsyncChannel must be finished through
-    /// `executeThenClose`, never dropped).
-    static func discard(_ connection: NIOAsyncChannel<Frame, Frame>) async {
-        try? await connection.executeThenClose { _, _ in }
     }
 
     static func split(_ address: String) -> (String, Int)? {
@@ -289,14 +255,5 @@ public actor SyncEngine {
         var host = String(address[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host, port)
-    }
-
-    /// Sleeps for `seconds`, or less if `feed` is notified (`siding sync`) meanwhile.
-    static func sleep(seconds: Double, orUntil feed: Feed) async {
-        let start = feed.generation
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1_000))
-        while ContinuousClock.now < deadline, feed.generation == start, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
     }
 }

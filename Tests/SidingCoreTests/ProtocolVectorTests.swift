@@ -36,7 +36,7 @@ import Testing
         let vectors = try JSONDecoder().decode([Vector].self, from: data)
         #expect(!vectors.isEmpty)
         for vector in vectors {
-            let change = try Change(verifying: hexBytes(vector.hex))
+            let change = try VerifiedChange(verifying: hexBytes(vector.hex))
             #expect(change.origin.nodeID.description == vector.origin, "\(vector.name)")
             #expect(change.seq == vector.seq && change.hlc == HLC(milliseconds: vector.hlc_ms, counter: vector.hlc_counter), "\(vector.name)")
             #expect(change.operations.map(Self.describe) == vector.operations, "\(vector.name)")
@@ -44,7 +44,7 @@ import Testing
             for position in stride(from: 0, to: change.encoded.count, by: 7) {
                 var tampered = change.encoded
                 tampered[position] ^= 0x01
-                #expect(throws: ChangeError.self) { try Change(verifying: tampered) }
+                #expect(throws: ChangeError.self) { try VerifiedChange(verifying: tampered) }
             }
         }
     }

@@ -57,7 +57,7 @@ import Testing
         for (origin, seq) in try store.versionVector().entries {
             let stored = try store.changes(of: origin, after: 0, limit: Int(seq) + 10)
             #expect(stored.count == Int(seq), "origin has a gap: \(stored.count) changes stored, vector says \(seq)")
-            for bytes in stored { _ = try reference.receive(try Change(verifying: bytes)) }
+            for bytes in stored { _ = try reference.receive(try VerifiedChange(verifying: bytes).change) }
             held += seq
         }
         #expect(try store.mergedView() == reference.view, "the merged view does not match the stored changes")

@@ -110,8 +110,8 @@ import Testing
         #expect(acks.map(\.applied) == [1, 0, 2] && acks.map(\.duplicates) == [0, 1, 0])
         #expect(try a.store.versionVector()[attacker.origin] == 3)
         await attacker.close()
-        await a.engine.stop()
-        await friend.engine.stop()
+        await a.stop()
+        await friend.stop()
     }
 
     @Test func silentTrickledAndFloodingConnectionsAreCut() async throws {
@@ -143,8 +143,8 @@ import Testing
         let ids = try a.write(1)
         #expect(try await eventually(5) { try friend.store.record(ids[0]) != nil }, "the partner was starved by the flood")
         for connection in flood { connection.close() }
-        await a.engine.stop()
-        await friend.engine.stop()
+        await a.stop()
+        await friend.stop()
     }
 
     @Test func aPartnerSendingAtFullRateIsHeldBackNotBuffered() async throws {
@@ -174,8 +174,8 @@ import Testing
         print("firehose: \(sent) changes written in 3 s, \(stored) stored by then")
         #expect(stored > 0 && stored <= UInt64(sent))
         await attacker.close()
-        await a.engine.stop()
-        await friend.engine.stop()
+        await a.stop()
+        await friend.stop()
     }
 }
 

@@ -44,6 +44,6 @@ import Testing
                 try [a, b, c].allSatisfy { node in try written.allSatisfy { try node.store.record($0) != nil } }
                     && Set(try [a, b, c].map { try $0.store.versionVector() }).count == 1
             })
-        for node in [a, b, c] { await node.engine.stop() }
+        for node in [a, b, c] { await node.stop() }
     }
 }

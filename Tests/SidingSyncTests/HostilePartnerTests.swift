@@ -67,7 +67,7 @@ import Testing
         let entity = try #require(good.operations.first?.entity)
         #expect(try a.store.record(entity)?.fields["name"] == "genuine")
         await attacker.close()
-        await a.engine.stop()
-        await friend.engine.stop()
+        await a.stop()
+        await friend.stop()
     }
 }

@@ -24,11 +24,11 @@ import Testing
             // Restored by hand as SPEC.md says: the format byte, the sender's key, the rest.
             let restored = batch.senderChanges.map { [UInt8]($0) }.map { [$0[0]] + a.origin.bytes + $0[1...] }
             let received = try #require((restored + batch.changes.map { [UInt8]($0) }).first)
-            let change = try Change(verifying: received)
+            let change = try VerifiedChange(verifying: received)
             #expect(change.origin == a.origin && change.seq == 1)
             await peer.close()
         }
-        await a.engine.stop()
+        await a.stop()
     }
 
     /// The next batch frame's protobuf message as sent, skipping pings (bounded: a handful of frames).

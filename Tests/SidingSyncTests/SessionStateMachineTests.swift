@@ -1,10 +1,18 @@
+import Crypto
 import SidingCore
 import SidingSync
+import SidingTestKit
 import SidingWire
 import Testing
 
-/// The protocol's ordering rules, without a channel: what each message does in each phase.
+/// The session protocol without a channel: each event's actions, driven by a manual clock.
 @Suite struct SessionStateMachineTests {
+    typealias Machine = SessionStateMachine<ManualClock>
+    typealias Action = SessionAction<ManualClock.Instant>
+
+    static let timing = SessionTiming(handshake: .seconds(10), pingInterval: .seconds(15), idleTimeout: .seconds(45))
+    static let sessionID: UInt64 = 7
+
     static var hello: WireHello {
         var hello = WireHello()
         hello.protocolVersion = 1
@@ -12,15 +20,48 @@ import Testing
         return hello
     }
 
+    /// A machine past Hello and Summary, holding `ours`, whose peer holds `theirs`.
+    static func live(_ clock: ManualClock, ours: VersionVector = VersionVector(), theirs: VersionVector = VersionVector()) -> Machine {
+        var machine = Machine(sessionID: sessionID, timing: timing, now: clock.now)
+        _ = machine.opened(sending: hello)
+        _ = machine.frameReceived(.hello(hello), now: clock.now)
+        _ = machine.summaryLoaded(ours, tips: [:])
+        _ = machine.frameReceived(.summary(theirs), now: clock.now)
+        return machine
+    }
+
+    /// `count` signed changes of one origin, seqs 1…count.
+    static func changes(_ count: Int) throws -> [Change] {
+        let key = Curve25519.Signing.PrivateKey()
+        return try (1...count).map { seq in try Change.sign(by: key, seq: UInt64(seq), hlc: HLC(milliseconds: 1, counter: 0), operations: []) }
+    }
+
+    static func closeCode(_ actions: [Action]) -> CloseCode? {
+        for action in actions {
+            if case .send(.close(let code, _, _)) = action { return code }
+        }
+        return nil
+    }
+
     @Test func theOpeningIsHelloThenSummaryThenLive() {
-        var machine = SessionStateMachine()
-        #expect(machine.received(.hello(Self.hello)) == .sendSummary(Self.hello) && machine.phase == .awaitingSummary)
-        #expect(machine.received(.summary(VersionVector())) == .startStreaming(VersionVector(), tips: [:]) && machine.phase == .live)
-        #expect(machine.received(.ping(7)) == .sendPong(7))
-        #expect(machine.received(.pong(7)) == SessionStateMachine.Action.none)
-        #expect(machine.received(.batch(id: 1, changes: [[1]])) == .applyBatch(id: 1, changes: [[1]]))
-        #expect(machine.received(.close(.shuttingDown, code: 11, reason: "bye")) == .closedByPeer(code: 11, reason: "bye"))
-        #expect(machine.phase == .closed && machine.received(.ping(1)) == SessionStateMachine.Action.none)
+        let clock = ManualClock()
+        var machine = Machine(sessionID: Self.sessionID, timing: Self.timing, now: clock.now)
+        #expect(machine.opened(sending: Self.hello) == [.send(.hello(Self.hello)), .scheduleIdleCheck(at: clock.now.advanced(by: .seconds(10)))])
+        #expect(machine.frameReceived(.hello(Self.hello), now: clock.now) == [.loadSummary] && machine.phase == .awaitingSummary)
+        #expect(machine.summaryLoaded(VersionVector(), tips: [:]) == [.send(.summary(VersionVector()))])
+        #expect(
+            machine.frameReceived(.summary(VersionVector()), now: clock.now) == [
+                .report(.established(hello: Self.hello, summary: VersionVector(), forked: []))
+            ])
+        #expect(machine.phase == .live)
+        #expect(machine.frameReceived(.ping(7), now: clock.now) == [.send(.pong(7))])
+        #expect(machine.frameReceived(.pong(7), now: clock.now) == [])
+        #expect(machine.frameReceived(.batch(id: 1, changes: [[1]]), now: clock.now) == [.apply(batchID: 1, changes: [[1]])])
+        #expect(
+            machine.frameReceived(.close(.shuttingDown, code: 11, reason: "bye"), now: clock.now) == [
+                .close(.closedByPeer(code: 11, reason: "bye"))
+            ])
+        #expect(machine.phase == .closed && machine.frameReceived(.ping(1), now: clock.now) == [])
     }
 
     @Test(arguments: [
@@ -31,26 +72,135 @@ import Testing
         ([.hello(hello), .batch(id: 1, changes: [[1]])], .protocolError),
         ([.hello(hello), .summary(VersionVector()), .summary(VersionVector())], .protocolError),
         ([.hello(hello), .summary(VersionVector()), .hello(hello)], .protocolError),
+        ([.hello(hello), .summary(VersionVector()), .ack(WireAck())], .protocolError),
     ])
     func outOfOrderMessagesClose(_ messages: [WireMessage], _ code: CloseCode) {
-        var machine = SessionStateMachine()
-        var last = SessionStateMachine.Action.none
-        for message in messages { last = machine.received(message) }
-        guard case .close(let actual, _) = last else {
-            Issue.record("not closed: \(last)")
+        let clock = ManualClock()
+        var machine = Machine(sessionID: Self.sessionID, timing: Self.timing, now: clock.now)
+        var last: [Action] = []
+        for message in messages {
+            last = machine.frameReceived(message, now: clock.now)
+            if last == [.loadSummary] { last = machine.summaryLoaded(VersionVector(), tips: [:]) }
+        }
+        #expect(Self.closeCode(last) == code && machine.phase == .closed, "\(last)")
+        guard case .close(.closedLocally(code, _)) = last.last else {
+            Issue.record("the session did not end: \(last)")
             return
         }
-        #expect(actual == code && machine.phase == .closed)
     }
 
     @Test func versionsMustOverlap() {
         var future = Self.hello
         future.protocolVersion = 9
         future.minProtocolVersion = 5
-        var machine = SessionStateMachine()
-        guard case .close(.unsupportedVersion, _) = machine.received(.hello(future)) else {
-            Issue.record("a hello with no common version was accepted")
-            return
+        let clock = ManualClock()
+        var machine = Machine(sessionID: Self.sessionID, timing: Self.timing, now: clock.now)
+        #expect(Self.closeCode(machine.frameReceived(.hello(future), now: clock.now)) == .unsupportedVersion)
+    }
+
+    @Test func helloAndSummaryMustArriveBeforeTheDeadline() {
+        let clock = ManualClock()
+        var machine = Machine(sessionID: Self.sessionID, timing: Self.timing, now: clock.now)
+        _ = machine.opened(sending: Self.hello)
+        _ = machine.frameReceived(.hello(Self.hello), now: clock.now)
+        clock.advance(by: .seconds(9))
+        #expect(machine.tick(now: clock.now) == [.scheduleIdleCheck(at: ManualClock.Instant(offset: .seconds(10)))])
+        clock.advance(by: .seconds(1))
+        #expect(machine.tick(now: clock.now) == [.close(.handshakeTimeout)] && machine.phase == .closed)
+    }
+
+    @Test func aSilentPeerIsPingedThenClosedAtTheIdleTimeout() {
+        let clock = ManualClock()
+        var machine = Self.live(clock)
+        clock.advance(by: .seconds(15))
+        #expect(machine.tick(now: clock.now) == [.send(.ping(1)), .scheduleIdleCheck(at: ManualClock.Instant(offset: .seconds(30)))])
+        clock.advance(by: .seconds(15))
+        #expect(machine.tick(now: clock.now).first == .send(.ping(2)))
+        clock.advance(by: .seconds(10))
+        _ = machine.frameReceived(.pong(2), now: clock.now)  // heard from at 40 s
+        clock.advance(by: .seconds(45))
+        #expect(machine.tick(now: clock.now).first == .send(.ping(3)), "45 s since the pong is not yet past the timeout")
+        clock.advance(by: .milliseconds(1))
+        let actions = machine.tick(now: clock.now)
+        #expect(Self.closeCode(actions) == .idleTimeout && actions.last == .close(.idleTimeout))
+    }
+
+    @Test func aFullWindowWaitsForAnAckBeforeTheNextBatch() throws {
+        let clock = ManualClock()
+        let changes = try Self.changes(10)
+        let origin = changes[0].origin
+        var machine = Self.live(clock)
+        #expect(
+            machine.commitNotice(CommitNotice([.init(origin: origin, seq: 10, deliveredBy: nil)])) == [
+                .fetchBatch([FetchRange(origin: origin, after: 0, limit: 10)])
+            ])
+        // The store returns two changes per read: four batches fill the window.
+        for batch in 0..<WireLimits.sendWindow {
+            let actions = machine.batchFetched(Array(changes[(batch * 2)..<(batch * 2 + 2)]))
+            #expect(actions.first == .send(.batch(id: UInt64(batch + 1), changes: changes[(batch * 2)..<(batch * 2 + 2)].map(\.encoded))))
+            let wantsMore = actions.contains { if case .fetchBatch = $0 { true } else { false } }
+            #expect(wantsMore == (batch + 1 < WireLimits.sendWindow), "batch \(batch + 1)")
         }
+        #expect(machine.commitNotice(CommitNotice([.init(origin: origin, seq: 10, deliveredBy: nil)])) == [], "window full")
+        var ack = WireAck()
+        ack.batchID = 1
+        let acknowledged = VersionVector([origin: 2])
+        #expect(
+            machine.frameReceived(.ack(ack), now: clock.now) == [
+                .report(.acknowledged(acknowledged)), .fetchBatch([FetchRange(origin: origin, after: 8, limit: 2)]),
+            ])
+    }
+
+    @Test func commitsThePeerDeliveredWakeNothing() throws {
+        let clock = ManualClock()
+        let origin = try Self.changes(1)[0].origin
+        var machine = Self.live(clock)
+        let received = try Self.changes(1).map { try VerifiedChange(verifying: $0.encoded) }
+        machine.batchVerified(received)
+        let notice = CommitNotice(applied: received, outcomes: [.applied], deliveredBy: Self.sessionID)
+        #expect(machine.commitNotice(notice) == [] && machine.ours[received[0].origin] == 1)
+        // The same log advanced by another session's delivery: the peer lacks it.
+        let other = CommitNotice([.init(origin: origin, seq: 1, deliveredBy: Self.sessionID + 1)])
+        #expect(machine.commitNotice(other) == [.fetchBatch([FetchRange(origin: origin, after: 0, limit: 1)])])
+    }
+
+    @Test func aForkIsProbedWithOurTipFirst() throws {
+        let clock = ManualClock()
+        let origin = try Self.changes(1)[0].origin
+        var machine = Machine(sessionID: Self.sessionID, timing: Self.timing, now: clock.now)
+        _ = machine.opened(sending: Self.hello)
+        _ = machine.frameReceived(.hello(Self.hello), now: clock.now)
+        _ = machine.summaryLoaded(VersionVector([origin: 5]), tips: [origin: [1, 1]])
+        let actions = machine.frameReceived(.summary(VersionVector([origin: 5]), tips: [origin: [2, 2]]), now: clock.now)
+        #expect(
+            actions == [
+                .report(.established(hello: Self.hello, summary: VersionVector([origin: 5]), forked: [origin])),
+                .fetchBatch([FetchRange(origin: origin, after: 4, limit: 1)]),
+            ])
+    }
+
+    @Test func shutdownTellsThePeerAndEndsInGoodOrder() {
+        let clock = ManualClock()
+        var machine = Self.live(clock)
+        let actions = machine.shutdown()
+        #expect(Self.closeCode(actions) == .shuttingDown && actions.last == .close(nil))
+        #expect(machine.shutdown() == [] && machine.tick(now: clock.now) == [] && machine.probe() == [])
+    }
+
+    @Test func storeAndDecodingFailuresCloseWithTheirCodes() {
+        let clock = ManualClock()
+        var rejected = Self.live(clock)
+        #expect(Self.closeCode(rejected.batchRejected("bad signature")) == .invalidChange)
+        var gap = Self.live(clock)
+        #expect(Self.closeCode(gap.applyFailed(gap: "expected seq 3, got 5")) == .gap)
+        var failed = Self.live(clock)
+        #expect(Self.closeCode(failed.applyFailed(gap: nil)) == .internalError)
+        var garbled = Self.live(clock)
+        let error = WireError.frameTooLarge(9 << 20, limit: 8 << 20)
+        #expect(Self.closeCode(garbled.decodingFailed(error)) == error.closeCode)
+        var dropped = Machine(sessionID: Self.sessionID, timing: Self.timing, now: clock.now)
+        #expect(dropped.channelClosed() == [.close(.connectionClosed)], "a connection lost while opening is a failure")
+        var finished = Self.live(clock)
+        #expect(finished.channelClosed() == [.close(nil)], "a live connection that ends is not")
     }
 }

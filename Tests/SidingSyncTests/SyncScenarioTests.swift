@@ -24,10 +24,8 @@ import Testing
             let change = try node.sign([
                 Operation(entity: shared, field: "role", action: .write(value: value, replaces: current.registers["role"]?.map(\.dot) ?? []))
             ])
-            _ = try node.store.apply([change])
+            try node.commit([change])
         }
-        a.engine.commits.notify()
-        c.engine.commits.notify()
         #expect(
             try await eventually {
                 let views = try [a, b, c].map { try $0.store.mergedView() }
@@ -49,7 +47,7 @@ import Testing
                 return inStep
             })
         _ = fromC
-        for node in [a, b, c] { await node.engine.stop() }
+        for node in [a, b, c] { await node.stop() }
     }
 
     @Test func aLinkCutMidBatchResumesWithoutResendingMoreThanABatch() async throws {
@@ -69,8 +67,8 @@ import Testing
         #expect(status.duplicatesReceived <= WireLimits.maxBatchChanges, "re-sent \(status.duplicatesReceived) changes after resume")
         #expect(try b.store.mergedView() == a.store.mergedView())
         await proxy.stop()
-        await a.engine.stop()
-        await b.engine.stop()
+        await a.stop()
+        await b.stop()
     }
 
     @Test func whenBothDialAtOnceOneSessionSurvives() async throws {
@@ -86,8 +84,8 @@ import Testing
         let ids = try a.write(1)
         let back = try b.write(1)
         #expect(try await eventually(5) { try b.store.record(ids[0]) != nil && a.store.record(back[0]) != nil })
-        await a.engine.stop()
-        await b.engine.stop()
+        await a.stop()
+        await b.stop()
     }
 
     @Test func removingAPartnerClosesItsSessionAndRefusesIt() async throws {
@@ -103,8 +101,8 @@ import Testing
         try await Task.sleep(for: .seconds(2))
         #expect(try b.store.record(ids[0]) == nil)
         #expect(try await b.engine.statuses().first?.connected == false)
-        await a.engine.stop()
-        await b.engine.stop()
+        await a.stop()
+        await b.stop()
     }
 
     @Test func aNodeNotOnThePartnerListGetsNothingIn() async throws {
@@ -117,7 +115,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(500))
         #expect(try a.store.versionVector().entries.isEmpty)
         #expect(try await stranger.engine.statuses().first?.connected == false)
-        await a.engine.stop()
-        await stranger.engine.stop()
+        await a.stop()
+        await stranger.stop()
     }
 }

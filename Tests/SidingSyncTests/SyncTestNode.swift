@@ -11,9 +11,11 @@ final class SyncTestNode: @unchecked Sendable {
     let directory = TemporaryDirectory("sync")
     let key = Curve25519.Signing.PrivateKey()
     let store: SQLiteStore
+    let commits = CommitFeed()
     let engine: SyncEngine
     var port = 0
     private var seq: UInt64 = 0
+    private var running: Task<Void, Never>?
     private let lock = NSLock()
 
     var nodeID: NodeID { OriginKey(key.publicKey).nodeID }
@@ -24,16 +26,35 @@ final class SyncTestNode: @unchecked Sendable {
         var logger = Logger(label: "sync-test.\(name)")
         logger.logLevel = .warning
         engine = try SyncEngine(
-            identity: try NodeIdentity(key: key, name: name, now: Date()), localName: name, store: store, partners: PartnerSet(),
-            logger: logger, timing: timing, caps: caps)
+            identity: try NodeIdentity(key: key, name: name, now: Date()), localName: name,
+            store: AnnouncingStore(store: store, commits: commits), partners: PartnerSet(), logger: logger, commits: commits,
+            timing: timing, caps: caps)
     }
 
-    func start() async throws { port = try await engine.start(host: "127.0.0.1", port: 0) }
+    func start() async throws {
+        port = try await engine.bind(host: "127.0.0.1", port: 0)
+        let engine = self.engine
+        running = Task { await engine.run() }
+    }
+
+    /// Shuts the engine down and waits until every session and dialer has ended.
+    func stop() async {
+        await engine.shutdown()
+        await running?.value
+    }
 
     /// Makes partners of `self` and `other`; `self` dials `other` when `dial` is set.
     func pair(with other: SyncTestNode, dial: Bool = true, otherDials: Bool = false) async {
         await engine.addPartner(Partner(nodeID: other.nodeID, name: "other", address: dial ? "127.0.0.1:\(other.port)" : nil))
         await other.engine.addPartner(Partner(nodeID: nodeID, name: "this", address: otherDials ? "127.0.0.1:\(port)" : nil))
+    }
+
+    /// Applies changes as this node's own writer would, and announces the commit.
+    @discardableResult
+    func commit(_ changes: [Change]) throws -> [ApplyOutcome] {
+        let outcomes = try store.apply(changes)
+        commits.publish(CommitNotice(applied: changes.map(VerifiedChange.init(signedHere:)), outcomes: outcomes, deliveredBy: nil))
+        return outcomes
     }
 
     /// Writes `count` local changes (one contact each, several fields) and tells the engine.
@@ -54,8 +75,7 @@ final class SyncTestNode: @unchecked Sendable {
                 return try Change.sign(by: key, seq: seq, hlc: HLC(milliseconds: 1_800_000_000_000 + seq, counter: 0), operations: operations)
             }
         }
-        _ = try store.apply(changes)
-        engine.commits.notify()
+        try commit(changes)
         return ids
     }
 
@@ -65,6 +85,24 @@ final class SyncTestNode: @unchecked Sendable {
             seq += 1
             return try Change.sign(by: key, seq: seq, hlc: HLC(milliseconds: 1_800_000_000_000 + seq, counter: 0), operations: operations)
         }
+    }
+}
+
+/// The SQLite store as sync sees it in these tests: each applied batch is one commit, announced once.
+struct AnnouncingStore: ChangeStore {
+    let store: SQLiteStore
+    let commits: CommitFeed
+
+    func versionVector() async throws -> VersionVector { try store.versionVector() }
+
+    func changes(of origin: OriginKey, after: UInt64, limit: Int) async throws -> [[UInt8]] {
+        try store.changes(of: origin, after: after, limit: limit)
+    }
+
+    func apply(_ changes: [VerifiedChange], deliveredBy session: UInt64) async throws -> [ApplyOutcome] {
+        let outcomes = try store.apply(changes.map(\.change))
+        commits.publish(CommitNotice(applied: changes, outcomes: outcomes, deliveredBy: session))
+        return outcomes
     }
 }
 typealias Operation = SidingCore.Operation

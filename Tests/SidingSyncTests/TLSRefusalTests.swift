@@ -36,7 +36,7 @@ import Testing
         let oldTLS = try sClient(a.port, "-tls1_2 -cert \(certificateFile) -key \(keyFile)")
         #expect(oldTLS.status != 0 && oldTLS.stdout.contains("alert protocol version"), "\(oldTLS.stdout.suffix(300))")
         #expect(try a.store.versionVector().entries.isEmpty)
-        await a.engine.stop()
+        await a.stop()
     }
 
     @Test func aDiallerRefusesAServerWithTheWrongNodeID() async throws {
@@ -50,7 +50,7 @@ import Testing
         #expect(try await eventually { try await b.engine.statuses().first?.lastError != nil })
         #expect(try await b.engine.statuses().first?.connected == false)
         #expect(try b.store.versionVector().entries.isEmpty)
-        await impostor.engine.stop()
-        await b.engine.stop()
+        await impostor.stop()
+        await b.stop()
     }
 }

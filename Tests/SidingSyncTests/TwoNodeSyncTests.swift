@@ -18,7 +18,7 @@ import Testing
         #expect(try await eventually(5) { try b.store.record(ids[0]) != nil })
         let statuses = try await b.engine.statuses()
         #expect(statuses.first?.connected == true && statuses.first?.missingHere == 0)
-        await a.engine.stop()
-        await b.engine.stop()
+        await a.stop()
+        await b.stop()
     }
 }

@@ -36,7 +36,7 @@ import Testing
         let decoded = try WireMessage.decode(try message.frame(sender: senderKey), sender: senderKey)
         guard case .batch(5, let received) = decoded else { Issue.record("decoded \(decoded)"); return }
         #expect(received == [changes[1], changes[3], changes[0], changes[2]])
-        for bytes in received { _ = try Change(verifying: bytes) }
+        for bytes in received { _ = try VerifiedChange(verifying: bytes) }
         // A sender that is not the changes' author leaves them whole.
         #expect(try message.protobufBytes(sender: OriginKey(try Self.key(3).publicKey)) == plain)
     }
@@ -49,7 +49,7 @@ import Testing
         // Restored with another key, the bytes are not what was signed.
         let stranger = OriginKey(try Self.key(9).publicKey)
         guard case .batch(_, let restored) = try WireMessage.decode(frame, sender: stranger) else { Issue.record("not a batch"); return }
-        #expect(throws: ChangeError.self) { try Change(verifying: restored[0]) }
+        #expect(throws: ChangeError.self) { try VerifiedChange(verifying: restored[0]) }
     }
 
     @Test func emptyAndOverfullSenderChangesAreRefused() throws {

@@ -78,7 +78,7 @@ import Testing
             let stated = expected["changes"]?.array ?? []
             #expect(changes.count == stated.count)
             for (bytes, entry) in zip(changes, stated) {
-                let change = try? Change(verifying: bytes)
+                let change = try? VerifiedChange(verifying: bytes)
                 #expect(change?.origin.nodeID.description == entry.object?["origin_node_id"]?.string)
                 #expect(change?.seq == entry.object?["seq"]?.uint64)
             }

@@ -25,7 +25,7 @@ public struct Replica: Sendable {
         return log[Int(seq - 1)]
     }
 
-    /// Receives a change whose signature was already checked (`Change(verifying:)`).
+    /// Receives a change whose signature was already checked (`VerifiedChange(verifying:)`).
     public mutating func receive(_ change: Change) throws(ReceiveError) -> ApplyOutcome {
         let heldSeq = versionVector[change.origin]
         switch Admission.decide(

@@ -37,12 +37,6 @@ public struct Change: Hashable, Sendable {
         return Change(origin: origin, seq: seq, hlc: hlc, operations: operations, encoded: body)
     }
 
-    /// Decodes a change received from elsewhere and checks its signature.
-    public init(verifying bytes: [UInt8]) throws(ChangeError) {
-        self = try Change(decoding: bytes)
-        guard hasValidSignature else { throw .badSignature(origin: origin.nodeID, seq: seq) }
-    }
-
     /// Decodes without checking the signature: for bytes this node already verified and stored.
     public init(decoding bytes: [UInt8]) throws(ChangeError) {
         do {
@@ -60,7 +54,7 @@ public struct Change: Hashable, Sendable {
         self.encoded = encoded
     }
 
-    public var hasValidSignature: Bool {
+    var hasValidSignature: Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: origin.bytes) else { return false }
         let split = encoded.count - Self.signatureByteCount
         return key.isValidSignature(encoded[split...], for: Self.signingContext + encoded[..<split])

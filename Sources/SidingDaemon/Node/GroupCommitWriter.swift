@@ -1,4 +1,5 @@
 import Foundation
+import SidingCore
 import SidingStore
 
 /// Serialises every write of the node (local edits and batches from partners) onto one thread and
@@ -12,17 +13,19 @@ final class GroupCommitWriter: @unchecked Sendable {
         let run: (StoreWriter) -> Bool
         /// Resumes the caller: with the job's result, or with the commit's error.
         let finish: (Error?) -> Void
+        /// The session whose changes the job applies (nil: this node's own writes).
+        let deliveredBy: UInt64?
     }
 
     private let store: SQLiteStore
-    private let onCommit: @Sendable () -> Void
+    private let onCommit: @Sendable (CommitNotice) -> Void
     private let condition = NSCondition()
     private var pending: [Pending] = []
     private var stopping = false
     private var finished = false
 
-    /// `onCommit` runs after every transaction that committed at least one successful job.
-    init(store: SQLiteStore, onCommit: @escaping @Sendable () -> Void = {}) {
+    /// `onCommit` runs once after every transaction that added changes, with what they were.
+    init(store: SQLiteStore, onCommit: @escaping @Sendable (CommitNotice) -> Void = { _ in }) {
         self.store = store
         self.onCommit = onCommit
         let thread = Thread { [self] in loop() }
@@ -30,7 +33,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         thread.start()
     }
 
-    func submit<T: Sendable>(_ job: @escaping (StoreWriter) throws -> T) async throws -> T {
+    func submit<T: Sendable>(deliveredBy session: UInt64? = nil, _ job: @escaping (StoreWriter) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             let box = ResultBox<T>()
             let item = Pending(
@@ -42,7 +45,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                 finish: { commitError in
                     if let commitError { return continuation.resume(throwing: commitError) }
                     continuation.resume(with: box.result ?? .failure(NodeError.storage("the write was not run")))
-                })
+                }, deliveredBy: session)
             condition.lock()
             defer { condition.unlock() }
             guard !stopping else { return continuation.resume(throwing: NodeError.shuttingDown) }
@@ -78,17 +81,21 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
-        var anySucceeded = false
+        let notice: CommitNotice
         do {
-            try store.write { transaction in
-                for item in batch where item.run(transaction) { anySucceeded = true }
+            notice = try store.write { transaction in
+                for item in batch {
+                    transaction.deliveredBy = item.deliveredBy
+                    _ = item.run(transaction)
+                }
+                return transaction.notice
             }
         } catch {
             let failure = NodeError.storage(String(describing: error))
             for item in batch { item.finish(failure) }
             return
         }
-        if anySucceeded { onCommit() }
+        if !notice.isEmpty { onCommit(notice) }
         for item in batch { item.finish(nil) }
     }
 }

@@ -21,10 +21,10 @@ struct NodeChangeStore: ChangeStore {
         try await NIOThreadPool.singleton.runIfActive { [store] in try store.changes(of: origin, after: after, limit: limit) }
     }
 
-    func apply(_ changes: [Change]) async throws -> [ApplyOutcome] {
-        let (outcomes, skew) = try await writer.submit { [author] transaction in
-            let outcomes = try changes.map { try transaction.apply($0) }
-            return (outcomes, author.observe(changes))
+    func apply(_ changes: [VerifiedChange], deliveredBy session: UInt64) async throws -> [ApplyOutcome] {
+        let (outcomes, skew) = try await writer.submit(deliveredBy: session) { [author] transaction in
+            let outcomes = try changes.map { try transaction.apply($0.change) }
+            return (outcomes, author.observe(changes.map(\.change)))
         }
         if skew > Self.reportedSkewMilliseconds {
             logger.warning(

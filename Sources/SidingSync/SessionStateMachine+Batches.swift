@@ -1,0 +1,89 @@
+import SidingCore
+import SidingWire
+
+/// Batches both ways: what to fetch and send while the window has room, and what to acknowledge.
+extension SessionStateMachine {
+    /// A commit on this node: what may now be sent. Logs advanced only by this session's own peer
+    /// are already known to it, so they wake nothing.
+    public mutating func commitNotice(_ notice: CommitNotice) -> [SessionAction<Instant>] {
+        for advance in notice.advances { ours.advance(advance.origin, to: advance.seq) }
+        guard notice.advances.contains(where: { $0.deliveredBy != sessionID }) else { return [] }
+        return sendMore()
+    }
+
+    /// The changes read for the last `fetchBatch`, in order: send them as the next batch.
+    public mutating func batchFetched(_ changes: [Change]) -> [SessionAction<Instant>] {
+        fetching = false
+        // Nothing to read (the store had less than a commit notice said): wait for the next commit
+        // rather than ask again at once.
+        guard phase == .live, !changes.isEmpty else { return [] }
+        var highest: [OriginKey: UInt64] = [:]
+        for change in changes {
+            highest[change.origin] = max(highest[change.origin] ?? 0, change.seq)
+            known.advance(change.origin, to: change.seq)
+        }
+        let id = nextBatchID
+        nextBatchID += 1
+        inflight[id] = highest
+        batchesSent += 1
+        changesSent += changes.count
+        let sent: [SessionAction<Instant>] = [
+            .send(.batch(id: id, changes: changes.map(\.encoded))), .report(.sent(batches: batchesSent, changes: changesSent)),
+        ]
+        return sent + sendMore()
+    }
+
+    /// A received batch's signatures checked out: the peer holds these changes, known before their
+    /// commit is announced, so they are not sent back.
+    public mutating func batchVerified(_ changes: [VerifiedChange]) {
+        for change in changes {
+            known.advance(change.origin, to: change.seq)
+            acknowledged.advance(change.origin, to: change.seq)
+        }
+    }
+
+    public mutating func batchRejected(_ reason: String) -> [SessionAction<Instant>] {
+        guard phase != .closed else { return [] }
+        return closing(.invalidChange, reason)
+    }
+
+    /// The batch is stored: acknowledge it.
+    public mutating func batchCommitted(_ id: UInt64, outcomes: [ApplyOutcome]) -> [SessionAction<Instant>] {
+        guard phase != .closed else { return [] }
+        var ack = WireAck()
+        ack.batchID = id
+        ack.applied = UInt32(outcomes.filter { $0 == .applied }.count)
+        ack.duplicates = UInt32(outcomes.filter { $0 == .duplicate }.count)
+        ack.equivocations = UInt32(outcomes.filter { $0 == .equivocation }.count)
+        return [.send(.ack(ack)), .report(.received(ack, known: known, acknowledged: acknowledged))]
+    }
+
+    /// The batch could not be stored: a gap in an origin's log (the peer's error), or this node's.
+    public mutating func applyFailed(gap: String?) -> [SessionAction<Instant>] {
+        guard phase != .closed else { return [] }
+        if let gap { return closing(.gap, gap) }
+        return closing(.internalError, "could not store the batch")
+    }
+
+    /// Asks for the next batch if the window has room and the peer lacks something: fork probes
+    /// first, then every origin's missing changes in origin order, up to one batch's worth.
+    mutating func sendMore() -> [SessionAction<Instant>] {
+        guard phase == .live, !fetching, inflight.count < WireLimits.sendWindow else { return [] }
+        if !forkProbes.isEmpty {
+            let probes = forkProbes.prefix(WireLimits.maxBatchChanges)
+            forkProbes.removeFirst(probes.count)
+            fetching = true
+            return [.fetchBatch(probes.map { FetchRange(origin: $0, after: ours[$0] - 1, limit: 1) })]
+        }
+        var ranges: [FetchRange] = []
+        var room = WireLimits.maxBatchChanges
+        for (origin, range) in known.missing(from: ours).sorted(by: { $0.key < $1.key }) where room > 0 {
+            let limit = min(room, range.count)
+            ranges.append(FetchRange(origin: origin, after: range.lowerBound - 1, limit: limit))
+            room -= limit
+        }
+        guard !ranges.isEmpty else { return [] }
+        fetching = true
+        return [.fetchBatch(ranges)]
+    }
+}
