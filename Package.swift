@@ -48,10 +48,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        // Types and typed client of the daemon's local API, shared by the daemon and the CLI.
+        // Types and typed client of the daemon's local API, shared by the daemon and the CLI; its record
+        // resources are derived from the schema declared in SidingCore.
         .target(
             name: "SidingAPI",
             dependencies: [
+                "SidingCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -72,7 +74,8 @@ let package = Package(
         .target(
             name: "SidingCLI",
             dependencies: [
-                "SidingAPI",
+                // SidingCore for the record schema only: records are read and written through the daemon's API.
+                "SidingAPI", "SidingCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "sidingd", dependencies: ["SidingDaemon"]),

@@ -1,53 +1,5 @@
 /// JSON shapes of the local API. Additive only: scripts depend on these keys.
 
-/// A contact as `siding contact show --json` prints it. Unset text fields are "".
-public struct ContactResource: Codable, Hashable, Sendable {
-    public var id: String
-    public var name: String
-    public var organization: String
-    public var role: String
-    public var country: String
-    public var emails: [String]
-    public var phones: [String]
-    public var tags: [String]
-    public var bio: String
-    public var deleted: Bool
-    /// Fields holding concurrent values (`siding conflicts` shows them all).
-    public var conflicts: [String]
-
-    public init(
-        id: String, name: String, organization: String, role: String, country: String, emails: [String],
-        phones: [String], tags: [String], bio: String, deleted: Bool, conflicts: [String]
-    ) {
-        self.id = id; self.name = name; self.organization = organization; self.role = role; self.country = country
-        self.emails = emails; self.phones = phones; self.tags = tags; self.bio = bio; self.deleted = deleted
-        self.conflicts = conflicts
-    }
-}
-
-/// A dialogue note as `siding note show --json` prints it. Unset text fields are "".
-public struct NoteResource: Codable, Hashable, Sendable {
-    public var id: String
-    public var title: String
-    public var date: String
-    public var conflict: String
-    public var location: String
-    public var participants: [String]
-    public var tags: [String]
-    public var body: String
-    public var deleted: Bool
-    public var conflicts: [String]
-
-    public init(
-        id: String, title: String, date: String, conflict: String, location: String, participants: [String],
-        tags: [String], body: String, deleted: Bool, conflicts: [String]
-    ) {
-        self.id = id; self.title = title; self.date = date; self.conflict = conflict; self.location = location
-        self.participants = participants; self.tags = tags; self.body = body; self.deleted = deleted
-        self.conflicts = conflicts
-    }
-}
-
 /// Creates an entity: register values and initial set members.
 public struct CreateRequest: Codable, Hashable, Sendable {
     public var set: [String: String]

@@ -3,9 +3,9 @@ import SidingCore
 /// The FTS5 index over the merged view: one row per live entity (rowid = entities.rowid), its name or
 /// title in one column and every other shown text in the other.
 enum SearchIndex {
-    /// Fields that hold IDs or flags, not words anyone searches for.
-    static let unindexedFields: Set<String> = [EntityState.deletedField, "participants", "date"]
-    static let titleFields: Set<String> = ["name", "title"]
+    /// Fields that hold IDs, dates or flags, not words anyone searches for.
+    static let unindexedFields = Schema.unsearchedFieldNames.union([EntityState.deletedField])
+    static let titleFields = Set(Schema.titleFieldNames)
 
     static func refresh(entity: String, in connection: SQLiteConnection) throws {
         let row = try connection.statement("SELECT rowid, deleted FROM entities WHERE entity = ?")

@@ -1,5 +1,6 @@
 import Foundation
 import SidingAPI
+import SidingCore
 import SidingTestKit
 
 /// Sync against real `sidingd` processes on loopback mutual TLS: a fresh node B pulls N contact-field
@@ -102,7 +103,7 @@ enum CatchUpBench {
     static func seen(_ role: String, _ contact: String, _ client: LocalAPIClient, since: ContinuousClock.Instant) async throws -> Double {
         let deadline = since + .seconds(10)
         while ContinuousClock.now < deadline {
-            if (try? await client.contact(contact))?.role == role { return Measure.milliseconds(ContinuousClock.now - since) }
+            if (try? await client.contact(contact))?.text(ContactSchema.role) == role { return Measure.milliseconds(ContinuousClock.now - since) }
         }
         throw BenchError("\(role) did not arrive within 10 s")
     }

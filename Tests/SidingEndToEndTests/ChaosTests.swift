@@ -1,5 +1,6 @@
 import Foundation
 import SidingAPI
+import SidingCore
 import SidingTestKit
 import Testing
 
@@ -154,7 +155,8 @@ import Testing
         var reports: [SetFullReport] = []
         for (index, node) in cluster.nodes.enumerated() {
             let contacts = try await node.client.contacts()
-            reports.append(log.check(node: "node \(index)", observed: contacts.flatMap { [$0.name] + $0.tags }))
+            reports.append(
+                log.check(node: "node \(index)", observed: contacts.flatMap { [$0.text(ContactSchema.name)] + $0.members(ContactSchema.tags) }))
         }
         return reports
     }

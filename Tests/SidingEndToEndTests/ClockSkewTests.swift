@@ -1,5 +1,6 @@
 import Foundation
 import SidingAPI
+import SidingCore
 import SidingTestKit
 import Testing
 
@@ -87,9 +88,12 @@ import Testing
         var view: [String: [String: Set<String>]] = [:]
         let conflicts = try await clients[0].conflicts()
         for contact in try await clients[0].contacts() {
-            var fields: [String: Set<String>] = ["role": [contact.role], "organization": [contact.organization], "tags": Set(contact.tags)]
+            var fields: [String: Set<String>] = [
+                "role": [contact.text(ContactSchema.role)], "organization": [contact.text(ContactSchema.organization)],
+                "tags": Set(contact.members(ContactSchema.tags)),
+            ]
             for conflict in conflicts where conflict.id == contact.id { fields[conflict.field] = Set(conflict.values.map(\.value)) }
-            view[contact.name] = fields
+            view[contact.text(ContactSchema.name)] = fields
         }
         _ = try await eventually(20) { try await clients[0].status().peers.allSatisfy(\.connected) }
         let status = try await clients[0].status()

@@ -1,5 +1,6 @@
 import Foundation
 import SidingAPI
+import SidingCore
 import SidingTestKit
 import Testing
 
@@ -30,8 +31,8 @@ import Testing
         #expect(syncedC.status == 0, "\(syncedC.stderr) \(statusC) \(c.logText.suffix(1500))")
 
         // A's contact reaches C through B, and C's note reaches A.
-        #expect(try await eventually { (try? await c.client.contact(contact))?.name == "Li Wei" })
-        #expect(try await eventually { (try? await a.client.note(note))?.title == "Round 4" })
+        #expect(try await eventually { (try? await c.client.contact(contact))?.text(ContactSchema.name) == "Li Wei" })
+        #expect(try await eventually { (try? await a.client.note(note))?.text(NoteSchema.title) == "Round 4" })
 
         let status = try JSONSerialization.jsonObject(with: Data(try b.siding("status", "--json").stdout.utf8)) as? [String: Any]
         #expect(status?["node_id"] as? String == b.nodeID)

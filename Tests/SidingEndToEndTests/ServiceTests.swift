@@ -1,5 +1,6 @@
 import Foundation
 import SidingAPI
+import SidingCore
 import SidingTestKit
 import Testing
 
@@ -142,7 +143,7 @@ import Testing
         _ = try await a.client.search(canary)
         var synced = false
         for _ in 0..<200 where !synced {
-            synced = (try? await b.client.contact(contact.id))?.role == canary
+            synced = (try? await b.client.contact(contact.id))?.text(ContactSchema.role) == canary
             try await Task.sleep(for: .milliseconds(25))
         }
         #expect(synced)

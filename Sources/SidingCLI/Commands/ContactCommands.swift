@@ -1,5 +1,6 @@
 import ArgumentParser
 import SidingAPI
+import SidingCore
 
 struct ContactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,12 +22,14 @@ struct ContactCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CLIRun.run(global) { client in
-                var fields = ["name": name]
-                fields["organization"] = org
-                fields["role"] = role
-                fields["country"] = country
-                fields["bio"] = bio
-                let request = CreateRequest(set: fields, add: ["emails": email, "phones": phone, "tags": tag].filter { !$0.value.isEmpty })
+                typealias Field = ContactSchema
+                var fields = [Field.name.name: name]
+                fields[Field.organization.name] = org
+                fields[Field.role.name] = role
+                fields[Field.country.name] = country
+                fields[Field.bio.name] = bio
+                let sets = [Field.emails.name: email, Field.phones.name: phone, Field.tags.name: tag]
+                let request = CreateRequest(set: fields, add: sets.filter { !$0.value.isEmpty })
                 let result = try await client.create(.contacts, request)
                 output.json ? try Printer.json(["id": result.id]) : Printer.line(result.id)
             }
@@ -35,7 +38,7 @@ struct ContactCommand: AsyncParsableCommand {
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change fields: FIELD=VALUE (name, organization/org, role, country, bio); tags+=T, emails-=E for sets.")
+            abstract: "Change fields: FIELD=VALUE (\(FieldAssignments.registerNames(ContactSchema.schema))); tags+=T, emails-=E for sets.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: JSONFlag
         @Argument(help: "Contact ID.") var id: String

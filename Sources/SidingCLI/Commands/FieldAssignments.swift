@@ -1,10 +1,9 @@
 import SidingAPI
+import SidingCore
 
 /// Parses `FIELD=VALUE`, `FIELD+=ELEMENT` and `FIELD-=ELEMENT` words into one edit request.
 enum FieldAssignments {
-    /// Short names people type for fields.
-    static let aliases = ["org": "organization", "email": "emails", "phone": "phones", "tag": "tags", "participant": "participants"]
-
+    /// `FIELD` is a field's name or alias (`org`); the daemon refuses fields its kind does not declare.
     static func parse(_ words: [String]) throws -> EditRequest {
         var set: [String: String] = [:]
         var add: [String: [String]] = [:]
@@ -20,7 +19,7 @@ enum FieldAssignments {
                 mode = last
                 field.removeLast()
             }
-            field = aliases[field] ?? field
+            field = Schema.fieldName(for: field)
             guard !field.isEmpty else { throw CLIError("'\(word)' has no field name before '='") }
             switch mode {
             case "+": add[field, default: []].append(value)
@@ -32,5 +31,10 @@ enum FieldAssignments {
         }
         guard !set.isEmpty || !add.isEmpty || !remove.isEmpty else { throw CLIError("give at least one FIELD=VALUE to change") }
         return EditRequest(set: set, add: add, remove: remove)
+    }
+
+    /// A kind's registers as `set` help lists them, each with its aliases: `name, organization/org, …`.
+    static func registerNames(_ schema: RecordSchema) -> String {
+        schema.registers.map { ([$0.name] + $0.aliases).joined(separator: "/") }.joined(separator: ", ")
     }
 }

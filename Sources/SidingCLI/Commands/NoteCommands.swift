@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SidingAPI
+import SidingCore
 
 struct NoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,12 +28,14 @@ struct NoteCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CLIRun.run(global) { client in
-                var fields = ["title": title]
-                fields["date"] = date
-                fields["conflict"] = conflict
-                fields["location"] = location
-                fields["body"] = try body ?? BodyFile.read(bodyFile ?? "-")
-                let request = CreateRequest(set: fields, add: ["participants": participant, "tags": tag].filter { !$0.value.isEmpty })
+                typealias Field = NoteSchema
+                var fields = [Field.title.name: title]
+                fields[Field.date.name] = date
+                fields[Field.conflict.name] = conflict
+                fields[Field.location.name] = location
+                fields[Field.body.name] = try body ?? BodyFile.read(bodyFile ?? "-")
+                let sets = [Field.participants.name: participant, Field.tags.name: tag]
+                let request = CreateRequest(set: fields, add: sets.filter { !$0.value.isEmpty })
                 let result = try await client.create(.notes, request)
                 output.json ? try Printer.json(["id": result.id]) : Printer.line(result.id)
             }
@@ -41,7 +44,7 @@ struct NoteCommand: AsyncParsableCommand {
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change fields: FIELD=VALUE (title, date, conflict, location, body); participants+=ID, tags-=T for sets.")
+            abstract: "Change fields: FIELD=VALUE (\(FieldAssignments.registerNames(NoteSchema.schema))); participants+=ID, tags-=T for sets.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: JSONFlag
         @Argument(help: "Note ID.") var id: String
@@ -51,7 +54,7 @@ struct NoteCommand: AsyncParsableCommand {
         func run() async throws {
             try await CLIRun.run(global) { client in
                 var request = assignments.isEmpty && bodyFile != nil ? EditRequest() : try FieldAssignments.parse(assignments)
-                if let bodyFile { request.set["body"] = try BodyFile.read(bodyFile) }
+                if let bodyFile { request.set[NoteSchema.body.name] = try BodyFile.read(bodyFile) }
                 let result = try await client.edit(.notes, id: id, request)
                 try WriteReport.print(result, json: output.json)
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SidingAPI
+import SidingCore
 
 /// What differs between the contact and note versions of a command: which records it addresses.
 protocol RecordKind {
@@ -29,7 +30,8 @@ struct TagCommand<Records: RecordKind>: AsyncParsableCommand {
     func run() async throws {
         try await CLIRun.run(global) { client in
             guard !add.isEmpty || !remove.isEmpty else { throw CLIError("give --add TAG or --remove TAG") }
-            let result = try await client.edit(Records.resource, id: id, EditRequest(add: ["tags": add], remove: ["tags": remove]))
+            let result = try await client.edit(
+                Records.resource, id: id, EditRequest(add: [Schema.tags.name: add], remove: [Schema.tags.name: remove]))
             try WriteReport.print(result, json: output.json)
         }
     }

@@ -1,40 +1,42 @@
 import SidingAPI
+import SidingCore
 
 /// How each resource looks in a terminal.
 enum Views {
-    static func contactRecord(_ contact: ContactResource) -> [(String, String)] {
-        var pairs: [(String, String)] = [
-            ("id", contact.id), ("name", contact.name), ("organization", contact.organization),
-            ("role", contact.role), ("country", contact.country),
-            ("emails", contact.emails.joined(separator: ", ")), ("phones", contact.phones.joined(separator: ", ")),
-            ("tags", contact.tags.joined(separator: ", ")), ("bio", contact.bio),
-        ]
-        if contact.deleted { pairs.append(("deleted", "yes")) }
-        if !contact.conflicts.isEmpty { pairs.append(("conflicts", contact.conflicts.joined(separator: ", ") + " (see `siding conflicts`)")) }
-        return pairs
-    }
+    static func contactRecord(_ contact: ContactResource) -> [(String, String)] { record(contact) }
 
-    static func noteRecord(_ note: NoteResource) -> [(String, String)] {
-        var pairs: [(String, String)] = [
-            ("id", note.id), ("title", note.title), ("date", note.date), ("conflict", note.conflict),
-            ("location", note.location), ("participants", note.participants.joined(separator: ", ")),
-            ("tags", note.tags.joined(separator: ", ")),
-        ]
-        if note.deleted { pairs.append(("deleted", "yes")) }
-        if !note.conflicts.isEmpty { pairs.append(("conflicts", note.conflicts.joined(separator: ", ") + " (see `siding conflicts`)")) }
-        pairs.append(("body", note.body))
+    /// A note's text comes last, below its status, as it may run to pages.
+    static func noteRecord(_ note: NoteResource) -> [(String, String)] { record(note, shownLast: NoteSchema.body) }
+
+    /// Every declared field in schema order, then whether the record is deleted or in conflict, then `shownLast`.
+    static func record<Kind>(_ record: RecordResource<Kind>, shownLast: FieldSpec? = nil) -> [(String, String)] {
+        func pair(_ field: FieldSpec) -> (String, String) {
+            (field.name, field.isSet ? record.members(field).joined(separator: ", ") : record.text(field))
+        }
+        var pairs = [("id", record.id)] + Kind.schema.fields.filter { $0 != shownLast }.map(pair)
+        if record.deleted { pairs.append(("deleted", "yes")) }
+        if !record.conflicts.isEmpty { pairs.append(("conflicts", record.conflicts.joined(separator: ", ") + " (see `siding conflicts`)")) }
+        if let shownLast { pairs.append(pair(shownLast)) }
         return pairs
     }
 
     static func contactTable(_ contacts: [ContactResource]) -> String {
+        typealias Field = ContactSchema
         var table = Table("ID", "NAME", "ORGANIZATION", "ROLE", "COUNTRY", "TAGS")
-        for c in contacts { table.add(c.id, c.name, c.organization, c.role, c.country, c.tags.joined(separator: ",")) }
+        for c in contacts {
+            table.add(
+                c.id, c.text(Field.name), c.text(Field.organization), c.text(Field.role), c.text(Field.country),
+                c.members(Field.tags).joined(separator: ","))
+        }
         return table.render()
     }
 
     static func noteTable(_ notes: [NoteResource]) -> String {
+        typealias Field = NoteSchema
         var table = Table("ID", "DATE", "TITLE", "CONFLICT", "PARTICIPANTS")
-        for n in notes { table.add(n.id, n.date, n.title, n.conflict, String(n.participants.count)) }
+        for n in notes {
+            table.add(n.id, n.text(Field.date), n.text(Field.title), n.text(Field.conflict), String(n.members(Field.participants).count))
+        }
         return table.render()
     }
 

@@ -84,11 +84,17 @@ public enum EditError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownField(let field, let kind):
-            "\(kind) has no field '\(field)'; fields are: \(Schema.fields(of: kind).map(\.name).joined(separator: ", "))"
+            "\(kind) has no field '\(field)'; fields are: \(Self.fieldList(of: kind))"
         case .empty(let field): "\(field) must not be empty"
         case .tooLong(let field, let limit): "\(field) is longer than its limit of \(limit) bytes; shorten it"
         case .invalid(let field, let why): "\(field) \(why)"
         }
+    }
+
+    /// Registers first, then sets: the order people pick fields in.
+    private static func fieldList(of kind: EntityKind) -> String {
+        guard let schema = Schema.record(of: kind) else { return "" }
+        return (schema.registers + schema.sets).map(\.name).joined(separator: ", ")
     }
 }
 

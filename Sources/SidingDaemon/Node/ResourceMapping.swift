@@ -5,27 +5,22 @@ import SidingStore
 
 /// Maps merged-view records to the local API's JSON shapes.
 enum ResourceMapping {
-    static func contact(_ record: EntityRecord) -> ContactResource {
-        ContactResource(
-            id: record.id.description, name: record.fields["name"] ?? "", organization: record.fields["organization"] ?? "",
-            role: record.fields["role"] ?? "", country: record.fields["country"] ?? "", emails: record.sets["emails"] ?? [],
-            phones: record.sets["phones"] ?? [], tags: record.sets["tags"] ?? [], bio: record.fields["bio"] ?? "",
-            deleted: record.deleted, conflicts: record.conflictedFields)
-    }
+    static func contact(_ record: EntityRecord) -> ContactResource { resource(record) }
 
-    static func note(_ record: EntityRecord) -> NoteResource {
-        NoteResource(
-            id: record.id.description, title: record.fields["title"] ?? "", date: record.fields["date"] ?? "",
-            conflict: record.fields["conflict"] ?? "", location: record.fields["location"] ?? "",
-            participants: record.sets["participants"] ?? [], tags: record.sets["tags"] ?? [], body: record.fields["body"] ?? "",
-            deleted: record.deleted, conflicts: record.conflictedFields)
+    static func note(_ record: EntityRecord) -> NoteResource { resource(record) }
+
+    /// The record's declared fields (undeclared ones, e.g. from a newer partner, are left out).
+    static func resource<Kind>(_ record: EntityRecord) -> RecordResource<Kind> {
+        RecordResource(
+            id: record.id.description, texts: record.fields, sets: record.sets, deleted: record.deleted,
+            conflicts: record.conflictedFields)
     }
 
     static func searchResult(_ hit: SearchHit) -> SearchResult {
         let record = hit.record
         return SearchResult(
             id: record.id.description, kind: record.id.kind.description,
-            title: record.fields["name"] ?? record.fields["title"] ?? "", snippet: hit.snippet)
+            title: Schema.titleFieldNames.lazy.compactMap { record.fields[$0] }.first ?? "", snippet: hit.snippet)
     }
 
     static func history(_ entry: HistoryEntry) -> HistoryItem {

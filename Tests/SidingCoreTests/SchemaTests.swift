@@ -1,0 +1,58 @@
+import SidingCore
+import SidingTestKit
+import Testing
+
+/// The record schema is declared once; these check the declaration itself and that validation and
+/// limits follow it for every declared field.
+@Suite struct SchemaTests {
+    static let contact = "c_aaaaaaaaaaaaaaaa"
+    /// Keys every resource has besides its declared fields.
+    static let resourceKeys: Set<String> = ["id", "deleted", "conflicts"]
+
+    @Test(arguments: Schema.records.map(\.kind)) func namesAndKeysAreUniqueAndFitTheLimits(_ kind: EntityKind) throws {
+        let schema = try #require(Schema.record(of: kind))
+        #expect(Set(schema.fields.map(\.name)).count == schema.fields.count)
+        #expect(Set(schema.fields.map(\.jsonKey)).count == schema.fields.count)
+        #expect(Self.resourceKeys.isDisjoint(with: schema.fields.map(\.jsonKey)))
+        #expect(schema.fields.contains(schema.titleField) && !schema.titleField.isSet)
+        for field in schema.fields {
+            #expect(!field.name.isEmpty && field.name.utf8.count <= ChangeLimits.maxFieldNameBytes, "\(field.name)")
+            #expect(field.maxBytes > 0 && field.maxBytes <= ChangeLimits.maxValueBytes, "\(field.name)")
+        }
+    }
+
+    @Test func everyAliasNamesOneFieldInEveryKind() {
+        let fields = Schema.records.flatMap(\.fields)
+        for field in fields {
+            #expect(Schema.fieldName(for: field.name) == field.name)
+            for alias in field.aliases {
+                #expect(Schema.fieldName(for: alias) == field.name, "\(alias)")
+                #expect(!fields.contains { $0.name == alias }, "alias \(alias) is also a field name")
+                #expect(Set(fields.filter { $0.aliases.contains(alias) }.map(\.name)) == [field.name], "\(alias)")
+            }
+        }
+    }
+
+    @Test(arguments: Schema.records.map(\.kind)) func everyFieldIsValidatedAndLimitedAsDeclared(_ kind: EntityKind) throws {
+        let schema = try #require(Schema.record(of: kind))
+        let title = schema.titleField
+        for field in schema.fields {
+            let value = SampleFieldValue.valid(for: field, contact: Self.contact)
+            var edit = Edit(writes: [title.name: "t"])
+            if field.isSet { edit.additions[field.name] = [value] } else { edit.writes[field.name] = value }
+            let accepted = try EditValidation.validate(edit, kind: schema.kind, creating: true)
+            #expect(field.isSet ? accepted.additions[field.name] == [value] : accepted.writes[field.name] == value, "\(field.name)")
+
+            let wrongStorage = field.isSet ? Edit(writes: [field.name: value]) : Edit(additions: [field.name: [value]])
+            #expect(throws: EditError.unknownField(field.name, kind: schema.kind), "\(field.name)") {
+                try EditValidation.validate(wrongStorage, kind: schema.kind, creating: false)
+            }
+            guard field.shape != .countryCode else { continue }
+            let long = String(repeating: "a", count: field.maxBytes + 1)
+            let tooLong = field.isSet ? Edit(additions: [field.name: [long]]) : Edit(writes: [field.name: long])
+            #expect(throws: EditError.tooLong(field.name, limit: field.maxBytes), "\(field.name)") {
+                try EditValidation.validate(tooLong, kind: schema.kind, creating: false)
+            }
+        }
+    }
+}
