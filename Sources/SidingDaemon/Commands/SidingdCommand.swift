@@ -75,14 +75,14 @@ enum DaemonExit {
         do {
             try await body()
         } catch let error as DaemonError {
-            FileHandle.standardError.write(Data("sidingd: \(error)\n".utf8))
+            try? StandardStream.error.write("sidingd: \(error)\n")
             throw ExitCode(error.exitStatus)
         } catch let error as ValidationError {
             throw error
         } catch let error as ExitCode {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("sidingd: \(error)\n".utf8))
+            try? StandardStream.error.write("sidingd: \(error)\n")
             throw ExitCode(1)
         }
     }
