@@ -17,10 +17,13 @@ public enum Daemon {
     public struct Overrides: Sendable {
         public var socketPath: String?
         public var groupAccess: Bool?
+        /// Shortened only by tests.
+        public var apiTimeouts: LocalAPITimeouts
 
-        public init(socketPath: String? = nil, groupAccess: Bool? = nil) {
+        public init(socketPath: String? = nil, groupAccess: Bool? = nil, apiTimeouts: LocalAPITimeouts = .standard) {
             self.socketPath = socketPath
             self.groupAccess = groupAccess
+            self.apiTimeouts = apiTimeouts
         }
     }
 
@@ -70,8 +73,8 @@ public enum Daemon {
             partnerService = PartnerService(store: store, engine: engine, configuration: running, ownID: origin.nodeID)
             let router = LocalAPIRouter(service: service, partners: partnerService, version: version)
             server = try await LocalAPIServer.start(
-                socketPath: socketPath, groupAccess: configuration.groupAccess, router: router, group: MultiThreadedEventLoopGroup.singleton,
-                logger: logger)
+                socketPath: socketPath, groupAccess: configuration.groupAccess, timeouts: overrides.apiTimeouts, router: router,
+                group: MultiThreadedEventLoopGroup.singleton, logger: logger)
         } catch {
             await engine.stop()
             writer.stop()
