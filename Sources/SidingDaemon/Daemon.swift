@@ -53,11 +53,12 @@ public enum Daemon {
         let origin = OriginKey(key.publicKey)
         let author = LocalAuthor(key: key, wallClock: wallClock, lastHLC: try store.latestHLC(of: origin))
         let commits = Feed()
-        let writer = GroupCommitWriter(store: store, onCommit: { commits.notify() })
-        let partners = PartnerSet(try store.peers().map { Partner(nodeID: $0.nodeID, name: $0.name, address: $0.address) })
+        let writer = GroupCommitWriter(store: store, author: author, onCommit: { commits.notify() })
+        let database = NodeDatabase(store: store, writer: writer)
+        let partners = PartnerSet(try await database.read { try $0.peers() }.map { Partner(nodeID: $0.nodeID, name: $0.name, address: $0.address) })
         let engine = try SyncEngine(
             identity: try NodeIdentity(key: key, name: configuration.name, now: Date()), localName: configuration.name,
-            store: NodeChangeStore(store: store, writer: writer, author: author, logger: logger), partners: partners, logger: logger,
+            store: NodeChangeStore(database: database, logger: logger), partners: partners, logger: logger,
             commits: commits, wallClock: { wallClock.nowMilliseconds() })
         let socketPath = home.socketPath(configuration)
         var running = configuration
@@ -68,9 +69,9 @@ public enum Daemon {
             let port = try await engine.start(host: configuration.listen.host, port: configuration.listen.port)
             running.listen = ListenAddress(host: configuration.listen.host, port: port)
             let service = NodeService(
-                store: store, configuration: running, author: author, writer: writer, engine: engine,
-                restoreGuard: try RestoreGuard(store: store, origin: origin))
-            partnerService = PartnerService(store: store, engine: engine, configuration: running, ownID: origin.nodeID)
+                database: database, configuration: running, nodeID: origin.nodeID, engine: engine,
+                restoreGuard: RestoreGuard(database: database, origin: origin))
+            partnerService = PartnerService(database: database, engine: engine, configuration: running, ownID: origin.nodeID)
             let router = LocalAPIRouter(service: service, partners: partnerService, version: version)
             server = try await LocalAPIServer.start(
                 socketPath: socketPath, groupAccess: configuration.groupAccess, timeouts: overrides.apiTimeouts, router: router,

@@ -6,36 +6,43 @@ import SidingStore
 /// transaction: one fsync for many writes (group commit). Each job runs in its own savepoint and sees
 /// the effects of the jobs before it: a job that throws fails alone and wrote nothing; if the commit
 /// itself fails, every job of the batch fails. Nothing is acknowledged before the commit returned.
+/// The writer owns the node's clock (`LocalAuthor`) and lends it to each job in turn, on its thread.
 final class GroupCommitWriter: @unchecked Sendable {
+    /// A job as the writer thread runs it: with the transaction and the node's author.
+    typealias Job<T> = (StoreWriter, inout LocalAuthor) throws -> T
+
     private struct Pending {
         /// Runs the job inside the transaction; true if it succeeded.
-        let run: (StoreWriter) -> Bool
+        let run: (StoreWriter, inout LocalAuthor) -> Bool
         /// Resumes the caller: with the job's result, or with the commit's error.
         let finish: (Error?) -> Void
     }
 
     private let store: SQLiteStore
     private let onCommit: @Sendable () -> Void
+    /// Touched only on the writer thread, inside `commit(_:)`.
+    private var author: LocalAuthor
     private let condition = NSCondition()
     private var pending: [Pending] = []
     private var stopping = false
     private var finished = false
 
     /// `onCommit` runs after every transaction that committed at least one successful job.
-    init(store: SQLiteStore, onCommit: @escaping @Sendable () -> Void = {}) {
+    init(store: SQLiteStore, author: consuming LocalAuthor, onCommit: @escaping @Sendable () -> Void = {}) {
         self.store = store
+        self.author = author
         self.onCommit = onCommit
         let thread = Thread { [self] in loop() }
         thread.name = "siding-writer"
         thread.start()
     }
 
-    func submit<T: Sendable>(_ job: @escaping (StoreWriter) throws -> T) async throws -> T {
+    func submit<T: Sendable>(_ job: @escaping Job<T>) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             let box = ResultBox<T>()
             let item = Pending(
-                run: { transaction in
-                    box.result = Result { try transaction.savepoint { try job(transaction) } }
+                run: { transaction, author in
+                    box.result = Result { try transaction.savepoint { try job(transaction, &author) } }
                     if case .success = box.result { return true }
                     return false
                 },
@@ -81,7 +88,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         var anySucceeded = false
         do {
             try store.write { transaction in
-                for item in batch where item.run(transaction) { anySucceeded = true }
+                for item in batch where item.run(transaction, &author) { anySucceeded = true }
             }
         } catch {
             let failure = NodeError.storage(String(describing: error))
