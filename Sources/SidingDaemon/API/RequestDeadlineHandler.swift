@@ -6,14 +6,15 @@ import NIOCore
 /// while a request is answered. First in the pipeline, because only there is a request's first byte
 /// seen (the HTTP decoder speaks once a whole head is in); `APIChannelHandler` reports where requests
 /// and responses end with `Progress` events.
-final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+/// Public for the fuzzers, which drive the same pipeline.
+public final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias InboundOut = ByteBuffer
+    public typealias OutboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
 
     /// Sent by `APIChannelHandler` as outbound user events.
-    enum Progress: Sendable {
+    public enum Progress: Sendable {
         /// A whole request arrived (or was refused as too large): answering is not timed.
         case requestComplete
         /// The response is being finished: the connection waits for the next request.
@@ -30,25 +31,25 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var state = State.waitingForRequest
     private var timer: Scheduled<Void>?
 
-    init(timeouts: LocalAPITimeouts) { self.timeouts = timeouts }
+    public init(timeouts: LocalAPITimeouts) { self.timeouts = timeouts }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    public func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { waitForRequest(context) }
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    public func channelActive(context: ChannelHandlerContext) {
         if timer == nil { waitForRequest(context) }
         context.fireChannelActive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    public func channelInactive(context: ChannelHandlerContext) {
         stopTimer()
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { stopTimer() }
+    public func handlerRemoved(context: ChannelHandlerContext) { stopTimer() }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch state {
         case .waitingForRequest: receiveRequest(context)
         case .receivingRequest: break
@@ -57,7 +58,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.fireChannelRead(data)
     }
 
-    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+    public func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         guard let progress = event as? Progress else { return context.triggerUserOutboundEvent(event, promise: promise) }
         switch (progress, state) {
         case (.requestComplete, _):
