@@ -4,7 +4,9 @@ import SidingTestKit
 import Testing
 
 /// A local API connection cannot hold the daemon without sending a whole request; answering a request
-/// (however long it takes) is not cut. The daemon runs with shortened timeouts (hidden options).
+/// (however long it takes) is not cut. The daemon runs with shortened timeouts (hidden options). The
+/// upper bounds are loose, for a loaded machine; what matters is that the daemon, not the 30 s test
+/// bound, ended the connection.
 @Suite(.serialized) struct LocalAPITimeoutTests {
     @Test func halfARequestIsAnswered408AndClosedAtTheDeadline() async throws {
         let node = try TestNode()
@@ -13,7 +15,7 @@ import Testing
         let halfRequest = Array("GET /v1/node HTTP/1.1\r\nHost: x\r\n".utf8)
 
         let started = ContinuousClock.now
-        let exchange = Task { try await rawExchange(unixSocket: node.home + "/siding.sock", halfRequest, seconds: 10) }
+        let exchange = Task { try await rawExchange(unixSocket: node.home + "/siding.sock", halfRequest, seconds: 30) }
         // Meanwhile another connection is served as usual.
         #expect(try await node.client.node().id == node.nodeID)
         let answer = String(decoding: try await exchange.value, as: UTF8.self)
@@ -21,7 +23,7 @@ import Testing
 
         #expect(answer.hasPrefix("HTTP/1.1 408"), "answered: \(answer.prefix(200))")
         #expect(answer.contains(#""code":"request_timeout""#), "answered: \(answer)")
-        #expect(took >= .milliseconds(900) && took < .seconds(5), "closed after \(took), deadline 1 s")
+        #expect(took >= .milliseconds(900) && took < .seconds(15), "closed after \(took), deadline 1 s")
     }
 
     @Test func connectionsThatSendNothingAreClosedAfterTheIdleTimeout() async throws {
@@ -32,17 +34,17 @@ import Testing
 
         // Connects and sends nothing: closed without an answer.
         var started = ContinuousClock.now
-        let silent = try await rawExchange(unixSocket: socket, [], seconds: 10)
+        let silent = try await rawExchange(unixSocket: socket, [], seconds: 30)
         var took = ContinuousClock.now - started
         #expect(silent.isEmpty, "answered: \(String(decoding: silent, as: UTF8.self).prefix(200))")
-        #expect(took >= .milliseconds(900) && took < .seconds(5), "closed after \(took), idle timeout 1 s")
+        #expect(took >= .milliseconds(900) && took < .seconds(15), "closed after \(took), idle timeout 1 s")
 
         // Keep-alive: answered, then closed once idle.
         started = ContinuousClock.now
-        let kept = try await rawExchange(unixSocket: socket, Array("GET /v1/node HTTP/1.1\r\nHost: x\r\n\r\n".utf8), seconds: 10)
+        let kept = try await rawExchange(unixSocket: socket, Array("GET /v1/node HTTP/1.1\r\nHost: x\r\n\r\n".utf8), seconds: 30)
         took = ContinuousClock.now - started
         #expect(String(decoding: kept, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
-        #expect(took >= .milliseconds(900) && took < .seconds(5), "closed after \(took), idle timeout 1 s")
+        #expect(took >= .milliseconds(900) && took < .seconds(15), "closed after \(took), idle timeout 1 s")
     }
 
     @Test func aBackupTakingLongerThanTheTimeoutsIsNotCut() async throws {
