@@ -18,10 +18,13 @@ public enum Daemon {
     public struct Overrides: Sendable {
         public var socketPath: String?
         public var groupAccess: Bool?
+        /// Shortened only by tests.
+        public var apiTimeouts: LocalAPITimeouts
 
-        public init(socketPath: String? = nil, groupAccess: Bool? = nil) {
+        public init(socketPath: String? = nil, groupAccess: Bool? = nil, apiTimeouts: LocalAPITimeouts = .standard) {
             self.socketPath = socketPath
             self.groupAccess = groupAccess
+            self.apiTimeouts = apiTimeouts
         }
     }
 
@@ -49,11 +52,12 @@ public enum Daemon {
         let origin = OriginKey(key.publicKey)
         let author = LocalAuthor(key: key, wallClock: wallClock, lastHLC: try store.latestHLC(of: origin))
         let commits = CommitFeed()
-        let writer = GroupCommitWriter(store: store, onCommit: commits.publish)
-        let partners = PartnerSet(try store.peers().map { Partner(nodeID: $0.nodeID, name: $0.name, address: $0.address) })
+        let writer = GroupCommitWriter(store: store, author: author, onCommit: commits.publish)
+        let database = NodeDatabase(store: store, writer: writer)
+        let partners = PartnerSet(try await database.read { try $0.peers() }.map { Partner(nodeID: $0.nodeID, name: $0.name, address: $0.address) })
         let engine = try SyncEngine(
             identity: try NodeIdentity(key: key, name: configuration.name, now: Date()), localName: configuration.name,
-            store: NodeChangeStore(store: store, writer: writer, author: author, logger: logger), partners: partners, logger: logger,
+            store: NodeChangeStore(database: database, logger: logger), partners: partners, logger: logger,
             commits: commits, wallClock: { wallClock.nowMilliseconds() })
         let socketPath = home.socketPath(configuration)
         var running = configuration
@@ -64,13 +68,13 @@ public enum Daemon {
             let port = try await engine.bind(host: configuration.listen.host, port: configuration.listen.port)
             running.listen = ListenAddress(host: configuration.listen.host, port: port)
             let service = NodeService(
-                store: store, configuration: running, author: author, writer: writer, engine: engine,
-                restoreGuard: try RestoreGuard(store: store, origin: origin))
-            partnerService = PartnerService(store: store, engine: engine, configuration: running, ownID: origin.nodeID)
+                database: database, configuration: running, nodeID: origin.nodeID, engine: engine,
+                restoreGuard: RestoreGuard(database: database, origin: origin))
+            partnerService = PartnerService(database: database, engine: engine, configuration: running, ownID: origin.nodeID)
             let router = LocalAPIRouter(service: service, partners: partnerService, version: version)
             server = try await LocalAPIServer.start(
-                socketPath: socketPath, groupAccess: configuration.groupAccess, router: router, group: MultiThreadedEventLoopGroup.singleton,
-                logger: logger)
+                socketPath: socketPath, groupAccess: configuration.groupAccess, timeouts: overrides.apiTimeouts, router: router,
+                group: MultiThreadedEventLoopGroup.singleton, logger: logger)
         } catch {
             await engine.shutdown()
             await engine.run()
@@ -85,7 +89,7 @@ public enum Daemon {
         let services: [any Service] = [
             WriterService(writer: writer), SyncService(engine: engine), LocalAPIService(server: server),
             SystemdService(notifier: SystemdNotifier(), partners: partnerService, logger: logger, readyMetadata: ready, stopping: stopping),
-            IntegrityCheckService(store: store, logger: logger),
+            IntegrityCheckService(database: database, logger: logger),
             ReloadService(hangups: hangups, home: home, running: configuration, levelBox: levelBox, logger: logger),
         ]
         var group = ServiceGroupConfiguration(
@@ -100,7 +104,7 @@ public enum Daemon {
         group.maximumGracefulShutdownDuration = shutdownGrace
         try await ServiceGroup(configuration: group).run()
         do {
-            try store.checkpoint()
+            try await database.read { try $0.checkpoint() }
         } catch {
             logger.warning("WAL checkpoint failed; the next start recovers it", metadata: ["error": "\(error)"])
         }

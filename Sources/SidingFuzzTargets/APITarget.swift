@@ -18,6 +18,7 @@ extension FuzzTargets {
         let channel = EmbeddedChannel()
         do {
             // The pipeline LocalAPIServer configures, with the collector where APIChannelHandler sits.
+            try channel.pipeline.syncOperations.addHandler(RequestDeadlineHandler(timeouts: .standard))
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
             try channel.pipeline.syncOperations.addHandler(APIHarnessHandler(maxBodyBytes: maxBodyBytes))
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
@@ -32,6 +33,9 @@ extension FuzzTargets {
             }
             while (try? channel.readOutbound(as: ByteBuffer.self)) != nil {}
         }
+        // Whatever the input left pending (half a request, an idle connection) now times out.
+        channel.embeddedEventLoop.advanceTime(by: LocalAPITimeouts.idleTimeout)
+        while (try? channel.readOutbound(as: ByteBuffer.self)) != nil {}
         // Runs the loop even if the pipeline closed the channel itself; otherwise channel and loop leak.
         _ = try? channel.finish(acceptAlreadyClosed: true)
     }
@@ -52,8 +56,10 @@ private final class APIHarnessHandler: ChannelInboundHandler {
         case .nothing:
             return
         case .refuseTooLarge:
+            context.triggerUserOutboundEvent(RequestDeadlineHandler.Progress.requestComplete, promise: nil)
             answer(.payloadTooLarge, keepAlive: false, context: context)
         case .handle(let request, let keepAlive):
+            context.triggerUserOutboundEvent(RequestDeadlineHandler.Progress.requestComplete, promise: nil)
             APIRequestChecks.run(request)
             answer(.ok, keepAlive: keepAlive, context: context)
         }
@@ -64,6 +70,7 @@ private final class APIHarnessHandler: ChannelInboundHandler {
         headers.add(name: "Content-Length", value: "0")
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.triggerUserOutboundEvent(RequestDeadlineHandler.Progress.answered, promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         if !keepAlive { context.close(promise: nil) }
     }

@@ -27,10 +27,11 @@ extension SQLiteStore {
         }
     }
 
+}
+
+extension StoreWriter {
     /// The node learned its latest changes from a partner: local writes are safe again.
     public func clearRestoredBackup() throws {
-        try write { transaction in
-            try transaction.connection.statement("DELETE FROM node_state WHERE key = ?").bind(.text(Self.restoredBackupKey)).run()
-        }
+        try connection.statement("DELETE FROM node_state WHERE key = ?").bind(.text(SQLiteStore.restoredBackupKey)).run()
     }
 }

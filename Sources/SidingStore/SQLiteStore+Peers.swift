@@ -22,23 +22,22 @@ extension SQLiteStore {
             }.compactMap { $0 }
         }
     }
+}
 
+extension StoreWriter {
+    /// Adds a partner, or updates its name and address.
     public func savePeer(_ peer: PeerRecord) throws {
-        try write { transaction in
-            try transaction.connection.statement(
-                """
-                INSERT INTO peers(node_id, name, address) VALUES (?, ?, ?)
-                ON CONFLICT(node_id) DO UPDATE SET name = excluded.name, address = excluded.address
-                """
-            ).bind(.text(peer.nodeID.description), .text(peer.name), peer.address.map(SQLValue.text) ?? .null).run()
-        }
+        try connection.statement(
+            """
+            INSERT INTO peers(node_id, name, address) VALUES (?, ?, ?)
+            ON CONFLICT(node_id) DO UPDATE SET name = excluded.name, address = excluded.address
+            """
+        ).bind(.text(peer.nodeID.description), .text(peer.name), peer.address.map(SQLValue.text) ?? .null).run()
     }
 
     /// Removes a partner; false if it was not one.
     public func removePeer(_ id: NodeID) throws -> Bool {
-        try write { transaction in
-            try transaction.connection.statement("DELETE FROM peers WHERE node_id = ?").bind(.text(id.description)).run()
-            return transaction.connection.changesCount > 0
-        }
+        try connection.statement("DELETE FROM peers WHERE node_id = ?").bind(.text(id.description)).run()
+        return connection.changesCount > 0
     }
 }

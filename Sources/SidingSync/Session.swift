@@ -17,7 +17,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
     let peerKey: OriginKey
     let clock: C
     private let channel: NIOAsyncChannel<Frame, Frame>
-    private let state: Mutex<State>
+    let state: Mutex<State>
 
     struct State {
         var machine: SessionStateMachine<C>
@@ -158,33 +158,6 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         return []
     }
 
-    private func apply(_ id: UInt64, _ encoded: [[UInt8]]) async throws -> [SessionAction<C.Instant>] {
-        var changes: [VerifiedChange] = []
-        changes.reserveCapacity(encoded.count)
-        for bytes in encoded {
-            do {
-                changes.append(try VerifiedChange(verifying: bytes))
-            } catch {
-                return state.withLock { $0.machine.batchRejected(error.description) }
-            }
-        }
-        state.withLock { $0.machine.batchVerified(changes) }
-        let outcomes: [ApplyOutcome]
-        do {
-            outcomes = try await context.store.apply(changes, deliveredBy: sessionID)
-        } catch let error as ReceiveError {
-            return state.withLock { $0.machine.applyFailed(gap: error.description) }
-        } catch {
-            return state.withLock { $0.machine.applyFailed(gap: nil) }
-        }
-        if outcomes.contains(.equivocation) {
-            context.logger.error(
-                "equivocation: a partner relayed a second, different change for a seq already held; both kept as evidence",
-                metadata: ["peer": "\(peer)"])
-        }
-        return state.withLock { $0.machine.batchCommitted(id, outcomes: outcomes) }
-    }
-
     /// Records why the session ended (the first reason counts) and closes the connection.
     private func end(_ reason: SyncError?) {
         state.withLock { state in
@@ -195,14 +168,5 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
             context.logger.warning("closing session", metadata: ["peer": "\(peer)", "code": "\(code)", "reason": "\(why)"])
         }
         channel.channel.close(promise: nil)
-    }
-}
-
-/// Writes frames onto the channel; the session's tasks share it.
-struct FrameWriter: Sendable {
-    let outbound: NIOAsyncChannelOutboundWriter<Frame>
-
-    func send(_ message: WireMessage, sender: OriginKey? = nil) async throws {
-        try await outbound.write(try message.frame(sender: sender))
     }
 }

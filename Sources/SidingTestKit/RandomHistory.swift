@@ -9,13 +9,16 @@ public struct RandomHistory: Sendable {
     public let changes: [Change]
     public let replicaCount: Int
 
-    public static func make(seed: UInt64, replicas replicaCount: Int = 3, steps: Int = 24) -> RandomHistory {
+    public static func make(seed: UInt64, replicas replicaCount: Int = 3, steps: Int = 24) throws -> RandomHistory {
         var random = SeededGenerator(seed: seed)
         let keys = (0..<replicaCount).map { _ in
             (try? Curve25519.Signing.PrivateKey(rawRepresentation: random.bytes(32))) ?? Curve25519.Signing.PrivateKey()
         }
-        let entities = (0..<4).map { n -> EntityID in
-            EntityID(kind: n % 2 == 0 ? .contact : .note, bytes: random.bytes(EntityID.randomByteCount))!
+        let entities = try (0..<4).map { n -> EntityID in
+            guard let id = EntityID(kind: n % 2 == 0 ? .contact : .note, bytes: random.bytes(EntityID.randomByteCount)) else {
+                throw RandomHistoryError.invalidEntityID
+            }
+            return id
         }
         var replicas = Array(repeating: Replica(), count: replicaCount)
         var clocks = Array(repeating: HLC.zero, count: replicaCount)
@@ -32,14 +35,14 @@ public struct RandomHistory: Sendable {
                 _ = Delivery.deliver(offered + all.filter { $0.origin == OriginKey(keys[source].publicKey) }, to: &replicas[actor])
                 continue
             }
-            let entity = entities.randomElement(using: &random)!
+            let entity = pick(entities, &random)
             let edit = randomEdit(for: entity.kind, using: &random)
             let operations = EditPlanner.operations(for: edit, on: entity, current: replicas[actor].entity(entity))
             guard !operations.isEmpty else { continue }
             clocks[actor] = clocks[actor].tick(now: now - UInt64.random(in: 0...2, using: &random))
             let seq = replicas[actor].versionVector[OriginKey(keys[actor].publicKey)] + 1
-            let change = try! Change.sign(by: keys[actor], seq: seq, hlc: clocks[actor], operations: operations)
-            _ = try! replicas[actor].receive(change)
+            let change = try Change.sign(by: keys[actor], seq: seq, hlc: clocks[actor], operations: operations)
+            _ = try replicas[actor].receive(change)
             all.append(change)
         }
         return RandomHistory(changes: all, replicaCount: replicaCount)
@@ -49,12 +52,23 @@ public struct RandomHistory: Sendable {
         let words = ["water", "frontier", "talks", "Li", "Wei", "Sharma", "ceasefire", "", "Delhi"]
         let registers = kind == .contact ? ["name", "role", "country", "org"] : ["title", "body", "date"]
         switch Int.random(in: 0..<10, using: &random) {
-        case 0..<5: return Edit(writes: [registers.randomElement(using: &random)!: words.randomElement(using: &random)!])
-        case 5..<7: return Edit(additions: ["tags": [words.randomElement(using: &random)!]])
-        case 7..<9: return Edit(removals: ["tags": [words.randomElement(using: &random)!]])
+        case 0..<5:
+            let register = pick(registers, &random)
+            return Edit(writes: [register: pick(words, &random)])
+        case 5..<7: return Edit(additions: ["tags": [pick(words, &random)]])
+        case 7..<9: return Edit(removals: ["tags": [pick(words, &random)]])
         default: return Bool.random(using: &random) ? .delete : Edit(writes: [EntityState.deletedField: "false"])
         }
     }
+
+    /// One element of a non-empty array, drawing what `randomElement(using:)` draws (seeds keep their histories).
+    private static func pick<Element>(_ elements: [Element], _ random: inout SeededGenerator) -> Element {
+        elements[Int.random(in: 0..<elements.count, using: &random)]
+    }
+}
+
+enum RandomHistoryError: Error {
+    case invalidEntityID
 }
 
 /// Delivers changes the way a network would: in any order, duplicates included, retrying those that

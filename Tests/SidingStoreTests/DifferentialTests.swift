@@ -11,7 +11,7 @@ import Testing
         let directory = TemporaryDirectory("differential")
         for seed in UInt64(1)...150 {
             var random = SeededGenerator(seed: seed)
-            let history = RandomHistory.make(seed: seed &* 7919, replicas: 3, steps: 30)
+            let history = try RandomHistory.make(seed: seed &* 7919, replicas: 3, steps: 30)
             let reference = Delivery.replica(holding: history.changes).view
             let store = try SQLiteStore(path: directory.file("\(seed).db"))
             var pending = (history.changes + history.changes.filter { _ in Int.random(in: 0..<4, using: &random) == 0 })

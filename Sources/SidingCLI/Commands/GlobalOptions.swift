@@ -49,7 +49,19 @@ enum CLIRun {
     }
 
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("siding: \(message)\n".utf8))
+        // If stderr's reader is gone too, there is nobody left to tell.
+        try? StandardStream.error.write("siding: \(message)\n")
         exit(1)
+    }
+
+    /// Stdout's reader went away (`siding … | head -1`, `grep -q`, a pager quit early). Ends the way
+    /// `git`, `ls` and `sqlite3` end there: killed by SIGPIPE, which shells do not report (status 141
+    /// under `set -o pipefail`), so a pipeline behaves the same whichever of these tools is in it.
+    /// NIO set SIGPIPE to be ignored, so the default action is restored first.
+    static func readerGone() -> Never {
+        signal(SIGPIPE, SIG_DFL)
+        raise(SIGPIPE)
+        // Reached only if this thread blocks SIGPIPE: the status a shell shows for it.
+        exit(128 + SIGPIPE)
     }
 }

@@ -43,7 +43,7 @@ struct SyncCommand: AsyncParsableCommand {
                 if behind.isEmpty {
                     progress.finish()
                     for peer in unreachable {
-                        FileHandle.standardError.write(Data("siding: \(peer.name) is unreachable: \(peer.lastError ?? "not connected")\n".utf8))
+                        try? StandardStream.error.write("siding: \(peer.name) is unreachable: \(peer.lastError ?? "not connected")\n")
                     }
                     return Printer.line("in step with \(status.peers.count - unreachable.count) of \(status.peers.count) partners")
                 }
@@ -78,13 +78,13 @@ final class SyncProgress {
         guard line != last else { return }
         last = line
         if terminal {
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(TerminalText.escape(line))".utf8))
+            try? StandardStream.error.write("\r\u{1B}[K\(TerminalText.escape(line))")
         } else {
-            FileHandle.standardError.write(Data("\(TerminalText.escape(line))\n".utf8))
+            try? StandardStream.error.write("\(TerminalText.escape(line))\n")
         }
     }
 
     func finish() {
-        if terminal && !last.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+        if terminal && !last.isEmpty { try? StandardStream.error.write("\n") }
     }
 }

@@ -29,7 +29,9 @@ struct DemoCommand: AsyncParsableCommand {
         for node in [a, b, c] { addresses[node.id] = try await network.start(node) }
         let bAddress = addresses[b.id] ?? ""
         heading("Three nodes on loopback, in a line: A – B – C (A and C never talk directly)")
-        for (label, node) in [("A", a), ("B", b), ("C", c)] { print("  \(label)  \(node.name)  node ID \(node.id)  \(addresses[node.id] ?? "")") }
+        for (label, node) in [("A", a), ("B", b), ("C", c)] {
+            Printer.line("  \(label)  \(node.name)  node ID \(node.id)  \(addresses[node.id] ?? "")")
+        }
 
         heading("$ siding peer add …   (IDs exchanged out of band; A and C dial B)")
         _ = try await a.client.addPeer(PeerResource(nodeID: b.id, name: b.name, address: bAddress))
@@ -49,7 +51,7 @@ struct DemoCommand: AsyncParsableCommand {
                     set: ["title": round.title, "date": round.date, "conflict": DemoData.conflict, "location": round.location, "body": round.body],
                     add: ["participants": round.participants.compactMap { knownOnA[$0] }, "tags": ["china-india"]]))
         }
-        print("A added 4 contacts and 3 dialogue notes; C added 2 contacts. Each edit is one signed change.")
+        Printer.line("A added 4 contacts and 3 dialogue notes; C added 2 contacts. Each edit is one signed change.")
         try await waitInStep([a, b, c])
 
         let li = ids["li"] ?? ""
@@ -57,7 +59,7 @@ struct DemoCommand: AsyncParsableCommand {
         network.stop(b)
         _ = try await a.client.edit(.contacts, id: li, EditRequest(set: ["role": "Senior Fellow"]))
         _ = try await c.client.edit(.contacts, id: li, EditRequest(set: ["role": "Visiting Professor"]))
-        print("  on A: role = Senior Fellow      on C: role = Visiting Professor")
+        Printer.line("  on A: role = Senior Fellow      on C: role = Visiting Professor")
         heading("B comes back; the nodes catch up from what each acknowledged:")
         // B comes back on a new free port, so A and C update its address (`siding peer add` again).
         let newAddress = try await network.start(b)
@@ -66,16 +68,16 @@ struct DemoCommand: AsyncParsableCommand {
         try await waitInStep([a, b, c])
 
         heading("$ siding contact list   (on C: A's contacts arrived through B, signatures checked against A's key)")
-        print(Views.contactTable(try await c.client.contacts()))
+        Printer.line(Views.contactTable(try await c.client.contacts()))
         heading("$ siding conflicts   (the same on every node: nothing either side typed was lost)")
-        print(Views.conflictTable(try await c.client.conflicts()))
+        Printer.line(Views.conflictTable(try await c.client.conflicts()))
         let views = try await [a, b, c].asyncMap { node in try await MergedSnapshot(node.client) }
         heading(
             "Merged views: "
                 + (views.allSatisfy { $0 == views[0] }
                     ? "identical on A, B and C (\(views[0].contacts.count) contacts, \(views[0].notes.count) notes)" : "DIFFERENT"))
         heading("$ siding history \(li)   (on B)")
-        print(Views.historyTable(try await b.client.history(li)))
+        Printer.line(Views.historyTable(try await b.client.history(li)))
         heading(
             "Done: the three demo nodes are stopped and their homes removed. Start your own with:\n  siding init --home ~/aw --name \"Your organisation\" --listen 0.0.0.0:7400\n  sidingd --home ~/aw &"
         )
@@ -105,7 +107,7 @@ struct DemoCommand: AsyncParsableCommand {
         throw CLIError("the demo nodes did not get in step within 30 s: " + report.joined(separator: " | "))
     }
 
-    private func heading(_ text: String) { print("\n\(text)") }
+    private func heading(_ text: String) { Printer.line("\n\(text)") }
 }
 
 /// Everything a node shows, for comparing nodes.

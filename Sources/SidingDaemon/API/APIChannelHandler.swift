@@ -3,6 +3,7 @@ import NIOHTTP1
 
 /// Collects one HTTP request with `APIRequestCollector` (which refuses bodies over the limit before
 /// buffering them), hands it to the router, and writes the JSON response back on the channel's event loop.
+/// Tells `RequestDeadlineHandler` where each request and response ends.
 final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -20,9 +21,11 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .nothing:
             return
         case .refuseTooLarge:
+            report(.requestComplete, context: context)
             let error = NodeError.badRequest("the request body is larger than \(collector.maxBodyBytes) bytes; send less at a time")
             write(APIResponse.json(ErrorBodyFactory.make(error), status: .payloadTooLarge), keepAlive: false, context: context)
         case .handle(let request, let keepAlive):
+            report(.requestComplete, context: context)
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let promise = context.eventLoop.makePromise(of: APIResponse.self)
             promise.completeWithTask { [router] in await router.handle(request) }
@@ -40,11 +43,17 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
+        // Before the end: writing it may at once deliver a pipelined request, whose `.requestComplete` must come after.
+        report(.answered, context: context)
         let done = context.writeAndFlushPromise(wrapOutboundOut(.end(nil)))
         if !keepAlive {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    private func report(_ progress: RequestDeadlineHandler.Progress, context: ChannelHandlerContext) {
+        context.triggerUserOutboundEvent(progress, promise: nil)
     }
 }
 

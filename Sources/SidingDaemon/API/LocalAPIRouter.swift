@@ -1,6 +1,5 @@
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import SidingAPI
 import SidingCore
 
@@ -48,42 +47,35 @@ struct LocalAPIRouter: Sendable {
             let outcome = try await service.delete(kind ?? .contact, id: id)
             return .json(WriteResult(id: outcome.id, changed: outcome.changed))
         case (.GET, "contacts", nil):
-            return try await read {
-                .json(
-                    try service.contacts(
-                        tag: request.query["tag"], country: request.query["country"]?.uppercased(),
-                        organization: request.query["org"]))
-            }
+            return .json(
+                try await service.contacts(
+                    tag: request.query["tag"], country: request.query["country"]?.uppercased(), organization: request.query["org"]))
         case (.GET, "notes", nil):
-            return try await read {
-                .json(
-                    try service.notes(
-                        conflict: request.query["conflict"], participant: request.query["participant"],
-                        since: request.query["since"]))
-            }
+            return .json(
+                try await service.notes(
+                    conflict: request.query["conflict"], participant: request.query["participant"], since: request.query["since"]))
         case (.GET, "contacts", .some(let id)):
-            return try await read { .json(ResourceMapping.contact(try service.record(.contact, id: id))) }
+            return .json(ResourceMapping.contact(try await service.record(.contact, id: id)))
         case (.GET, "notes", .some(let id)):
-            return try await read { .json(ResourceMapping.note(try service.record(.note, id: id))) }
+            return .json(ResourceMapping.note(try await service.record(.note, id: id)))
         case (.GET, "search", nil):
             let limit = Int(request.query["limit"] ?? "") ?? 50
             guard (1...1_000).contains(limit) else { throw NodeError.badRequest("limit must be between 1 and 1000") }
-            return try await read { .json(try service.search(request.query["q"] ?? "", limit: limit)) }
+            return .json(try await service.search(request.query["q"] ?? "", limit: limit))
         case (.GET, "history", .some(let id)):
-            return try await read { .json(try service.history(id)) }
+            return .json(try await service.history(id))
         case (.GET, "conflicts", nil):
-            return try await read { .json(try service.conflicts()) }
+            return .json(try await service.conflicts())
         case (.GET, "digest", nil):
-            return try await read { .json(try service.digest()) }
+            return .json(try await service.digest())
         case (.GET, "peers", nil):
-            return try await read { .json(try partners.list()) }
+            return .json(try await partners.list())
         case (.POST, "peers", nil):
             return .json(try await partners.add(try request.decode(PeerResource.self)), status: .created)
         case (.DELETE, "peers", .some(let id)):
             return .json(try await partners.remove(id))
         case (.POST, "backup", nil):
-            let request = try request.decode(BackupRequest.self)
-            return try await read { .json(try service.backup(request)) }
+            return .json(try await service.backup(try request.decode(BackupRequest.self)))
         case (.GET, "status", nil):
             return .json(try await partners.status())
         case (.POST, "sync", nil):
@@ -92,11 +84,6 @@ struct LocalAPIRouter: Sendable {
         default:
             throw notFound(request)
         }
-    }
-
-    /// Runs a blocking store read on NIO's thread pool, off the event loops and the task pool.
-    private func read(_ body: @escaping @Sendable () throws -> APIResponse) async throws -> APIResponse {
-        try await NIOThreadPool.singleton.runIfActive(body)
     }
 
     private func notFound(_ request: APIRequest) -> NodeError {

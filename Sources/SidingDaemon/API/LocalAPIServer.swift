@@ -11,7 +11,8 @@ struct LocalAPIServer {
     let socketPath: String
 
     static func start(
-        socketPath: String, groupAccess: Bool, router: LocalAPIRouter, group: EventLoopGroup, logger: Logger
+        socketPath: String, groupAccess: Bool, timeouts: LocalAPITimeouts = .standard, router: LocalAPIRouter, group: EventLoopGroup,
+        logger: Logger
     ) async throws -> LocalAPIServer {
         let policy = LocalAccessPolicy(groupAccess: groupAccess)
         try await removeStaleSocket(socketPath)
@@ -28,6 +29,8 @@ struct LocalAPIServer {
                         return channel.close()
                     }
                     return channel.eventLoop.makeCompletedFuture {
+                        // First, before the HTTP handlers: it must see a request's first byte.
+                        try channel.pipeline.syncOperations.addHandler(RequestDeadlineHandler(timeouts: timeouts))
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                         try channel.pipeline.syncOperations.addHandler(
                             APIChannelHandler(router: router, maxBodyBytes: APIRequestCollector.defaultMaxBodyBytes))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 import SidingAPI
 
 /// `sidingd`: the Siding node daemon.
@@ -38,10 +39,19 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Milliseconds added to the system clock (tests of clock skew).", visibility: .hidden))
     var clockOffsetMs: Int64 = 0
 
+    @Option(help: ArgumentHelp("Milliseconds a local API request may take to arrive (tests of the deadline).", visibility: .hidden))
+    var apiRequestDeadlineMs: Int64 = LocalAPITimeouts.requestDeadline.nanoseconds / 1_000_000
+
+    @Option(help: ArgumentHelp("Milliseconds a local API connection may sit idle (tests of the idle timeout).", visibility: .hidden))
+    var apiIdleTimeoutMs: Int64 = LocalAPITimeouts.idleTimeout.nanoseconds / 1_000_000
+
     func run() async throws {
         try await DaemonExit.reporting {
             try await Daemon.run(
-                home: try home.resolved(), overrides: Daemon.Overrides(socketPath: socket, groupAccess: groupAccess ? true : nil),
+                home: try home.resolved(),
+                overrides: Daemon.Overrides(
+                    socketPath: socket, groupAccess: groupAccess ? true : nil,
+                    apiTimeouts: LocalAPITimeouts(requestDeadline: .milliseconds(apiRequestDeadlineMs), idle: .milliseconds(apiIdleTimeoutMs))),
                 wallClock: WallClock(offsetMilliseconds: clockOffsetMs))
         }
     }
@@ -75,14 +85,14 @@ enum DaemonExit {
         do {
             try await body()
         } catch let error as DaemonError {
-            FileHandle.standardError.write(Data("sidingd: \(error)\n".utf8))
+            try? StandardStream.error.write("sidingd: \(error)\n")
             throw ExitCode(error.exitStatus)
         } catch let error as ValidationError {
             throw error
         } catch let error as ExitCode {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("sidingd: \(error)\n".utf8))
+            try? StandardStream.error.write("sidingd: \(error)\n")
             throw ExitCode(1)
         }
     }

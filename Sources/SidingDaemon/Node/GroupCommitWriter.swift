@@ -7,10 +7,14 @@ import SidingStore
 /// transaction: one fsync for many writes (group commit). Each job runs in its own savepoint and sees
 /// the effects of the jobs before it: a job that throws fails alone and wrote nothing; if the commit
 /// itself fails, every job of the batch fails. Nothing is acknowledged before the commit returned.
+/// The writer owns the node's clock (`LocalAuthor`) and lends it to each job in turn, on its thread.
 final class GroupCommitWriter: @unchecked Sendable {
+    /// A job as the writer thread runs it: with the transaction and the node's author.
+    typealias Job<T> = (StoreWriter, inout LocalAuthor) throws -> T
+
     private struct Pending {
-        /// Runs the job inside the transaction; true if it succeeded.
-        let run: (StoreWriter) -> Bool
+        /// Runs the job inside the transaction, leaving its result for `finish`.
+        let run: (StoreWriter, inout LocalAuthor) -> Void
         /// Resumes the caller: with the job's result, or with the commit's error.
         let finish: (Error?) -> Void
         /// The session whose changes the job applies (nil: this node's own writes).
@@ -19,28 +23,29 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     private let store: SQLiteStore
     private let onCommit: @Sendable (CommitNotice) -> Void
+    /// Touched only on the writer thread, inside `commit(_:)`.
+    private var author: LocalAuthor
     private let condition = NSCondition()
     private var pending: [Pending] = []
     private var stopping = false
     private var finished = false
 
     /// `onCommit` runs once after every transaction that added changes, with what they were.
-    init(store: SQLiteStore, onCommit: @escaping @Sendable (CommitNotice) -> Void = { _ in }) {
+    init(store: SQLiteStore, author: consuming LocalAuthor, onCommit: @escaping @Sendable (CommitNotice) -> Void = { _ in }) {
         self.store = store
+        self.author = author
         self.onCommit = onCommit
         let thread = Thread { [self] in loop() }
         thread.name = "siding-writer"
         thread.start()
     }
 
-    func submit<T: Sendable>(deliveredBy session: UInt64? = nil, _ job: @escaping (StoreWriter) throws -> T) async throws -> T {
+    func submit<T: Sendable>(deliveredBy session: UInt64? = nil, _ job: @escaping Job<T>) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             let box = ResultBox<T>()
             let item = Pending(
-                run: { transaction in
-                    box.result = Result { try transaction.savepoint { try job(transaction) } }
-                    if case .success = box.result { return true }
-                    return false
+                run: { transaction, author in
+                    box.result = Result { try transaction.savepoint { try job(transaction, &author) } }
                 },
                 finish: { commitError in
                     if let commitError { return continuation.resume(throwing: commitError) }
@@ -86,7 +91,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             notice = try store.write { transaction in
                 for item in batch {
                     transaction.deliveredBy = item.deliveredBy
-                    _ = item.run(transaction)
+                    item.run(transaction, &author)
                 }
                 return transaction.notice
             }

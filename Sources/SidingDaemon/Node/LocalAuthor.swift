@@ -3,8 +3,9 @@ import SidingCore
 import SidingStore
 
 /// Turns this node's planned operations into signed changes with the next seq and a fresh HLC.
-/// Used only on the writer thread, which is what makes the clock state safe to mutate.
-final class LocalAuthor: @unchecked Sendable {
+/// Noncopyable, and held by `GroupCommitWriter`, which lends it to one job at a time on its thread:
+/// the node's clock has a single owner, and no other code can reach it.
+struct LocalAuthor: ~Copyable {
     let key: Curve25519.Signing.PrivateKey
     let origin: OriginKey
     private let wallClock: WallClock
@@ -23,7 +24,7 @@ final class LocalAuthor: @unchecked Sendable {
 
     /// Moves the clock past received changes (bounded) and returns how far ahead of our wall clock the
     /// furthest one was, in milliseconds (0 if none was ahead).
-    func observe(_ changes: [Change]) -> UInt64 {
+    mutating func observe(_ changes: [Change]) -> UInt64 {
         let now = wallClock.nowMilliseconds()
         var skew: UInt64 = 0
         for change in changes {
@@ -35,7 +36,7 @@ final class LocalAuthor: @unchecked Sendable {
     }
 
     /// Signs `operations` as this node's next change and applies it inside `transaction`.
-    func commit(_ operations: [Operation], in transaction: StoreWriter) throws {
+    mutating func commit(_ operations: [Operation], in transaction: StoreWriter) throws {
         let seq = try transaction.heldSeq(of: origin) + 1
         clock = clock.tick(now: wallClock.nowMilliseconds())
         let change = try Change.sign(by: key, seq: seq, hlc: clock, operations: operations)

@@ -7,6 +7,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case deleted(String)
     case invalidEdit(EditError)
     case badRequest(String)
+    case requestTimedOut(milliseconds: Int64)
     case shuttingDown
     case restoredFromBackup
     case storage(String)
@@ -16,6 +17,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownID: 404
         case .wrongKind, .invalidEdit, .badRequest: 400
         case .deleted: 409
+        case .requestTimedOut: 408
         case .shuttingDown, .restoredFromBackup: 503
         case .storage: 500
         }
@@ -28,6 +30,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .deleted: "deleted"
         case .invalidEdit: "invalid_field"
         case .badRequest: "bad_request"
+        case .requestTimedOut: "request_timeout"
         case .shuttingDown: "shutting_down"
         case .restoredFromBackup: "restored_from_backup"
         case .storage: "storage_error"
@@ -43,6 +46,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .deleted(let id): "\(id) is deleted; deleted records cannot be edited"
         case .invalidEdit(let error): error.description
         case .badRequest(let why): why
+        case .requestTimedOut(let milliseconds):
+            "the request did not arrive whole within \(milliseconds % 1_000 == 0 ? "\(milliseconds / 1_000) s" : "\(milliseconds) ms") of its first byte; send each request at once"
         case .shuttingDown: "sidingd is shutting down; try again when it is back"
         case .restoredFromBackup:
             "this node was restored from a backup and must first learn its own latest changes from a partner; run `siding sync --wait`, then retry"

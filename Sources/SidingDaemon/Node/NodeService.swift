@@ -5,28 +5,22 @@ import SidingStore
 import SidingSync
 
 /// The node's behaviour behind the local API: validated edits become signed changes through the
-/// group-commit writer; reads come from the merged view, never from replaying the log.
+/// group-commit writer; reads come from the merged view, never from replaying the log. Reaches the
+/// database only through `NodeDatabase`.
 final class NodeService: Sendable {
-    let store: SQLiteStore
     let configuration: Configuration
-    private let writer: GroupCommitWriter
-    private let author: LocalAuthor
+    let nodeID: NodeID
+    private let database: NodeDatabase
     private let engine: SyncEngine
     private let restoreGuard: RestoreGuard
 
-    init(
-        store: SQLiteStore, configuration: Configuration, author: LocalAuthor, writer: GroupCommitWriter, engine: SyncEngine,
-        restoreGuard: RestoreGuard
-    ) {
-        self.store = store
+    init(database: NodeDatabase, configuration: Configuration, nodeID: NodeID, engine: SyncEngine, restoreGuard: RestoreGuard) {
+        self.database = database
         self.configuration = configuration
-        self.author = author
-        self.writer = writer
+        self.nodeID = nodeID
         self.engine = engine
         self.restoreGuard = restoreGuard
     }
-
-    var nodeID: NodeID { author.origin.nodeID }
 
     // MARK: Writes
 
@@ -37,7 +31,7 @@ final class NodeService: Sendable {
         guard let id = EntityID(kind: kind, bytes: (0..<EntityID.randomByteCount).map { _ in UInt8.random(in: 0...255, using: &random) }) else {
             throw NodeError.badRequest("cannot make an ID")
         }
-        return try await writer.submit { [author] transaction in
+        return try await database.write { transaction, author in
             try Self.checkParticipants(edit, in: transaction)
             let operations = EditPlanner.operations(for: edit, on: id, current: nil)
             try author.commit(operations, in: transaction)
@@ -57,7 +51,7 @@ final class NodeService: Sendable {
 
     private func change(_ id: EntityID, _ edit: Edit) async throws -> WriteOutcome {
         try await restoreGuard.checkWritable(engine)
-        return try await writer.submit { [author] transaction in
+        return try await database.write { transaction, author in
             guard let current = try transaction.entity(id) else { throw NodeError.unknownID(id.description) }
             guard !current.isDeleted else {
                 if edit == .delete { return WriteOutcome(id: id.description, changed: false) }
@@ -98,37 +92,39 @@ final class NodeService: Sendable {
     }
 
     /// A consistent online copy at `path` (absolute, not yet existing), checked with integrity_check.
-    func backup(_ request: BackupRequest) throws -> BackupResult {
+    func backup(_ request: BackupRequest) async throws -> BackupResult {
         guard request.path.hasPrefix("/") else { throw NodeError.badRequest("give the backup path as an absolute path") }
-        guard !FileManager.default.fileExists(atPath: request.path) else {
-            throw NodeError.badRequest("\(request.path) already exists; choose a new file name (backups are never overwritten)")
-        }
-        do {
-            let integrity = try store.backup(to: request.path)
-            let size = (try? FileManager.default.attributesOfItem(atPath: request.path)[.size] as? Int) ?? 0
-            return BackupResult(path: request.path, integrityCheck: integrity, bytes: size)
-        } catch {
-            throw NodeError.badRequest("cannot write the backup to \(request.path): \(error); the daemon's user must be able to write there")
+        return try await database.read { store in
+            guard !FileManager.default.fileExists(atPath: request.path) else {
+                throw NodeError.badRequest("\(request.path) already exists; choose a new file name (backups are never overwritten)")
+            }
+            do {
+                let integrity = try store.backup(to: request.path)
+                let size = (try? FileManager.default.attributesOfItem(atPath: request.path)[.size] as? Int) ?? 0
+                return BackupResult(path: request.path, integrityCheck: integrity, bytes: size)
+            } catch {
+                throw NodeError.badRequest("cannot write the backup to \(request.path): \(error); the daemon's user must be able to write there")
+            }
         }
     }
 
     // MARK: Reads
 
-    func record(_ kind: EntityKind, id text: String) throws -> EntityRecord {
+    func record(_ kind: EntityKind, id text: String) async throws -> EntityRecord {
         let id = try entityID(text, kind: kind)
-        guard let record = try store.record(id) else { throw NodeError.unknownID(text) }
+        guard let record = try await database.read({ try $0.record(id) }) else { throw NodeError.unknownID(text) }
         return record
     }
 
-    func contacts(tag: String?, country: String?, organization: String?) throws -> [ContactResource] {
+    func contacts(tag: String?, country: String?, organization: String?) async throws -> [ContactResource] {
         var filters: [ListFilter] = []
         if let tag { filters.append(.member(field: "tags", element: tag)) }
         if let country { filters.append(.equals(field: "country", value: country)) }
         if let organization { filters.append(.equals(field: "organization", value: organization)) }
-        return try store.list(kind: .contact, filters: filters, sortField: "name").map(ResourceMapping.contact)
+        return try await database.read { [filters] in try $0.list(kind: .contact, filters: filters, sortField: "name") }.map(ResourceMapping.contact)
     }
 
-    func notes(conflict: String?, participant: String?, since: String?) throws -> [NoteResource] {
+    func notes(conflict: String?, participant: String?, since: String?) async throws -> [NoteResource] {
         var filters: [ListFilter] = []
         if let conflict { filters.append(.equals(field: "conflict", value: conflict)) }
         if let participant { filters.append(.member(field: "participants", element: participant)) }
@@ -136,25 +132,26 @@ final class NodeService: Sendable {
             guard CalendarDate(since) != nil else { throw NodeError.badRequest("--since must be a date as YYYY-MM-DD") }
             filters.append(.atLeast(field: "date", value: since))
         }
-        return try store.list(kind: .note, filters: filters, sortField: "date", descending: true).map(ResourceMapping.note)
+        return try await database.read { [filters] in try $0.list(kind: .note, filters: filters, sortField: "date", descending: true) }
+            .map(ResourceMapping.note)
     }
 
-    func search(_ text: String, limit: Int) throws -> [SearchResult] {
+    func search(_ text: String, limit: Int) async throws -> [SearchResult] {
         guard !text.trimmingWhitespace.isEmpty else { throw NodeError.badRequest("the search query is empty; give one or more words") }
-        return try store.search(text, limit: limit).map(ResourceMapping.searchResult)
+        return try await database.read { try $0.search(text, limit: limit) }.map(ResourceMapping.searchResult)
     }
 
-    func history(_ text: String) throws -> [HistoryItem] {
+    func history(_ text: String) async throws -> [HistoryItem] {
         guard let id = EntityID(text) else { throw NodeError.badRequest("'\(text)' is not an ID") }
-        let entries = try store.history(id)
+        let entries = try await database.read { try $0.history(id) }
         guard !entries.isEmpty else { throw NodeError.unknownID(text) }
         return entries.map(ResourceMapping.history)
     }
 
-    func conflicts() throws -> [ConflictItem] { try store.conflicts().map(ResourceMapping.conflict) }
+    func conflicts() async throws -> [ConflictItem] { try await database.read { try $0.conflicts() }.map(ResourceMapping.conflict) }
 
-    func digest() throws -> DigestResource {
-        let digest = try store.digest()
+    func digest() async throws -> DigestResource {
+        let digest = try await database.read { try $0.digest() }
         return DigestResource(
             viewDigest: ViewDigest.hex(digest.view), vectorDigest: ViewDigest.hex(digest.vector), entities: digest.entities,
             origins: digest.origins, changes: digest.changes)

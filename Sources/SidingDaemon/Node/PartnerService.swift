@@ -6,13 +6,13 @@ import SidingSync
 
 /// The partner list (kept in the database, applied to the sync engine at once) and sync status.
 struct PartnerService: Sendable {
-    let store: SQLiteStore
+    let database: NodeDatabase
     let engine: SyncEngine
     let configuration: Configuration
     let ownID: NodeID
 
-    func list() throws -> [PeerResource] {
-        try store.peers().map { PeerResource(nodeID: $0.nodeID.description, name: $0.name, address: $0.address) }
+    func list() async throws -> [PeerResource] {
+        try await database.read { try $0.peers() }.map { PeerResource(nodeID: $0.nodeID.description, name: $0.name, address: $0.address) }
     }
 
     func add(_ request: PeerResource) async throws -> PeerResource {
@@ -28,17 +28,17 @@ struct PartnerService: Sendable {
             }
         }
         let record = PeerRecord(nodeID: id, name: name, address: request.address)
-        try store.savePeer(record)
+        try await database.write { transaction, _ in try transaction.savePeer(record) }
         await engine.addPartner(Partner(nodeID: id, name: name, address: request.address))
         return PeerResource(nodeID: id.description, name: name, address: request.address)
     }
 
     func remove(_ text: String) async throws -> PeerResource {
         guard let id = NodeID(text) else { throw NodeError.badRequest("'\(text)' is not a node ID") }
-        guard let existing = try store.peers().first(where: { $0.nodeID == id }) else {
+        guard let existing = try await database.read({ try $0.peers() }).first(where: { $0.nodeID == id }) else {
             throw NodeError.unknownID("\(text) is not a partner; see `siding peer list`")
         }
-        _ = try store.removePeer(id)
+        _ = try await database.write { transaction, _ in try transaction.removePeer(id) }
         await engine.removePartner(id)
         return PeerResource(nodeID: id.description, name: existing.name, address: existing.address)
     }
@@ -52,8 +52,8 @@ struct PartnerService: Sendable {
                 missingThere: status.missingThere, changesSent: status.changesSent, changesReceived: status.changesReceived,
                 dialAttempts: status.dialAttempts, clockOffsetSeconds: status.clockOffsetMilliseconds.map { Double($0) / 1_000 })
         }
-        let vector = try store.versionVector()
-        let equivocations = try store.equivocations().map { EquivocationResource(origin: $0.origin.nodeID.description, seq: $0.seq) }
+        let (vector, evidence) = try await database.read { store in (try store.versionVector(), try store.equivocations()) }
+        let equivocations = evidence.map { EquivocationResource(origin: $0.origin.nodeID.description, seq: $0.seq) }
         return StatusResource(
             nodeID: ownID.description, name: configuration.name, listen: configuration.listen.description,
             changes: vector.entries.values.reduce(0, +), peers: peers, equivocations: equivocations)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SidingAPI
 
 /// Logs to stderr, one line per event. Under systemd (`JOURNAL_STREAM` set) each line starts with its
 /// syslog priority (`<3>` … `<7>`) and carries no timestamp, since journald adds its own; otherwise
@@ -38,7 +39,7 @@ struct DaemonLogHandler: LogHandler {
         // One event, one line: a newline in a value must not start a fake log line.
         let oneLine = text.replacingOccurrences(of: "\n", with: "\\n")
         let line = journal ? "<\(Self.priority(event.level))>\(oneLine)\n" : "\(Self.timestamp()) \(label) \(oneLine)\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        try? StandardStream.error.write(line)
     }
 
     static func priority(_ level: Logger.Level) -> Int {

@@ -1,18 +1,17 @@
 import Logging
-import NIOPosix
 import ServiceLifecycle
 import SidingStore
 
 /// A damaged page deep in the file is found only by reading it all: seconds on a large node, so this
 /// runs after READY. If the database is damaged the node stops (exit 65) and leaves the file untouched.
 struct IntegrityCheckService: Service {
-    let store: SQLiteStore
+    let database: NodeDatabase
     let logger: Logger
 
     func run() async throws {
         let result: String
         do {
-            result = try await NIOThreadPool.singleton.runIfActive { try store.quickCheck() }
+            result = try await database.read { try $0.quickCheck() }
         } catch StoreError.damaged(_, let reason) {
             result = reason
         } catch {
@@ -21,7 +20,7 @@ struct IntegrityCheckService: Service {
         }
         guard result == "ok" else {
             logger.critical("database damaged; stopping", metadata: ["quick_check": "\(result.prefix(500))"])
-            throw StoreError.damaged(path: store.path, reason: String(result.prefix(300)))
+            throw StoreError.damaged(path: database.path, reason: String(result.prefix(300)))
         }
     }
 }

@@ -1,0 +1,31 @@
+import NIOPosix
+import SidingStore
+
+/// The daemon's one way to its database from async code, so that no query or fsync blocks Swift's
+/// cooperative threads or an event loop: reads run on NIO's thread pool for blocking work; writes run
+/// as jobs of the group-commit writer, on its thread, with the node's author (and clock) that only
+/// that thread holds.
+struct NodeDatabase: Sendable {
+    private let store: SQLiteStore
+    private let writer: GroupCommitWriter
+
+    /// The database file, for messages.
+    var path: String { store.path }
+
+    init(store: SQLiteStore, writer: GroupCommitWriter) {
+        self.store = store
+        self.writer = writer
+    }
+
+    /// Runs `body` on NIO's thread pool. For reads, and the online backup; never for writes, which
+    /// must go through `write` to be group-committed.
+    func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteStore) throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive { [store] in try body(store) }
+    }
+
+    /// Runs `job` in the writer's next transaction (see `GroupCommitWriter`); `session` names the sync
+    /// session whose changes it applies, for the commit's announcement.
+    func write<T: Sendable>(deliveredBy session: UInt64? = nil, _ job: @escaping GroupCommitWriter.Job<T>) async throws -> T {
+        try await writer.submit(deliveredBy: session, job)
+    }
+}

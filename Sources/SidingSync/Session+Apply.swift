@@ -1,0 +1,32 @@
+import SidingCore
+import SidingWire
+
+extension Session {
+    /// Verifies a received batch, stores it, and returns what the machine says to do about it.
+    func apply(_ id: UInt64, _ encoded: [[UInt8]]) async throws -> [SessionAction<C.Instant>] {
+        var changes: [VerifiedChange] = []
+        changes.reserveCapacity(encoded.count)
+        for bytes in encoded {
+            do {
+                changes.append(try VerifiedChange(verifying: bytes))
+            } catch {
+                return state.withLock { $0.machine.batchRejected(error.description) }
+            }
+        }
+        state.withLock { $0.machine.batchVerified(changes) }
+        let outcomes: [ApplyOutcome]
+        do {
+            outcomes = try await context.store.apply(changes, deliveredBy: sessionID)
+        } catch let error as ReceiveError {
+            return state.withLock { $0.machine.applyFailed(gap: error.description) }
+        } catch {
+            return state.withLock { $0.machine.applyFailed(gap: nil) }
+        }
+        if outcomes.contains(.equivocation) {
+            context.logger.error(
+                "equivocation: a partner relayed a second, different change for a seq already held; both kept as evidence",
+                metadata: ["peer": "\(peer)"])
+        }
+        return state.withLock { $0.machine.batchCommitted(id, outcomes: outcomes) }
+    }
+}
