@@ -49,9 +49,11 @@ import Testing
 
     @Test func aBackupTakingLongerThanTheTimeoutsIsNotCut() async throws {
         let node = try TestNode()
-        try Population.fill(node, fieldOperations: 80_000)
-        let timeouts = Duration.milliseconds(50)
-        try await node.start(extraArguments: ["--api-request-deadline-ms=50", "--api-idle-timeout-ms=50"])
+        try Population.fill(node, fieldOperations: 120_000)
+        // Short, but not so short that a loaded machine's delay between connecting and writing the
+        // request trips them (50 ms did under the full parallel suite).
+        let timeouts = Duration.milliseconds(250)
+        try await node.start(extraArguments: ["--api-request-deadline-ms=250", "--api-idle-timeout-ms=250"])
         defer { node.stop() }
 
         let path = node.directory.file("backup.db")
