@@ -48,9 +48,9 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
             let writer = FrameWriter(outbound: outbound)
             // Our Hello goes out before anything the peer's frames may prompt.
             let opening = state.withLock { $0.machine.opened(sending: context.hello()) }
-            await perform(opening.filter { if case .scheduleIdleCheck = $0 { false } else { true } }, writer)
+            await perform(opening.filter { $0.scheduledCheck == nil }, writer)
             await withDiscardingTaskGroup { group in
-                group.addTask { await self.tick(from: opening.filter { if case .scheduleIdleCheck = $0 { true } else { false } }, writer) }
+                group.addTask { await self.tick(from: opening.filter { $0.scheduledCheck != nil }, writer) }
                 group.addTask { for await notice in commits { await self.handle(writer) { $0.commitNotice(notice) } } }
                 group.addTask {
                     // A shutdown announced before this session subscribed still counts.
@@ -91,14 +91,8 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
     private func tick(from opening: [SessionAction<C.Instant>], _ writer: FrameWriter) async {
         var actions = opening
         while true {
-            var next: C.Instant?
-            actions.removeAll { action in
-                guard case .scheduleIdleCheck(let at) = action else { return false }
-                next = at
-                return true
-            }
-            await perform(actions, writer)
-            guard let next else { return }
+            await perform(actions.filter { $0.scheduledCheck == nil }, writer)
+            guard let next = actions.compactMap(\.scheduledCheck).last else { return }
             do {
                 try await clock.sleep(until: next, tolerance: nil)
             } catch {

@@ -18,6 +18,11 @@ public enum SessionAction<Instant: InstantProtocol & Sendable>: Sendable, Equata
     case report(SessionReport)
     /// Close the connection; the session ended for this reason (nil: in good order).
     case close(SyncError?)
+
+    /// When to call `tick` next, if this is that instruction.
+    public var scheduledCheck: Instant? {
+        if case .scheduleIdleCheck(let at) = self { at } else { nil }
+    }
 }
 
 /// Up to `limit` changes of `origin` with seq > `after`.
