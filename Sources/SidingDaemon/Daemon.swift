@@ -40,6 +40,10 @@ public enum Daemon {
         // Everything the daemon creates (database, WAL, socket) is private to its user from the start.
         umask(0o077)
         signal(SIGPIPE, SIG_IGN)
+        // Trapped before anything serves: a SIGTERM the moment the local API answers must still stop the
+        // node in order (the service group runs a few lines later); SIGHUP likewise must not kill it.
+        let terminations = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         try FilePermissions.requirePrivate([home.keyFile, home.configFile])
         var (configuration, key) = try home.load()
         configuration.socketPath = overrides.socketPath ?? configuration.socketPath
@@ -81,14 +85,15 @@ public enum Daemon {
             writer.stop()
             throw error
         }
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
-        let stopping = ShutdownStopwatch()
-        let ready: Logger.Metadata = ["node": "\(origin.nodeID)", "socket": "\(socketPath)", "version": "\(version)"]
+        let notifier = SystemdNotifier()
+        // READY only now: the database is open, the partner listener bound and the local API serving.
+        notifier.notify("READY=1\nSTATUS=" + (await SystemdService.statusLine(partnerService)))
+        logger.info("sidingd ready", metadata: ["node": "\(origin.nodeID)", "socket": "\(socketPath)", "version": "\(version)"])
         // Started in this order, stopped in the reverse: SIGHUP and the checks first, then the API stops
         // accepting, partners get Close, and the writer commits what is queued.
         let services: [any Service] = [
             WriterService(writer: writer), SyncService(engine: engine), LocalAPIService(server: server),
-            SystemdService(notifier: SystemdNotifier(), partners: partnerService, logger: logger, readyMetadata: ready, stopping: stopping),
+            SystemdService(notifier: notifier, partners: partnerService),
             IntegrityCheckService(database: database, logger: logger),
             ReloadService(hangups: hangups, home: home, running: configuration, levelBox: levelBox, logger: logger),
         ]
@@ -100,14 +105,29 @@ public enum Daemon {
                     service: service, successTerminationBehavior: service is IntegrityCheckService ? .ignore : .gracefullyShutdownGroup,
                     failureTerminationBehavior: .gracefullyShutdownGroup)
             },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            logger: logger)
         group.maximumGracefulShutdownDuration = shutdownGrace
-        try await ServiceGroup(configuration: group).run()
+        let serviceGroup = ServiceGroup(configuration: group)
+        var stoppingSince: ContinuousClock.Instant?
+        try await withThrowingTaskGroup(of: ContinuousClock.Instant?.self) { tasks in
+            tasks.addTask {
+                for await signal in terminations {
+                    logger.info("stopping", metadata: ["signal": "\(signal)"])
+                    await serviceGroup.triggerGracefulShutdown()
+                    return .now
+                }
+                return nil
+            }
+            try await serviceGroup.run()
+            tasks.cancelAll()
+            stoppingSince = try await tasks.next() ?? nil
+        }
         do {
             try await database.read { try $0.checkpoint() }
         } catch {
             logger.warning("WAL checkpoint failed; the next start recovers it", metadata: ["error": "\(error)"])
         }
-        logger.info("stopped", metadata: ["shutdown_ms": "\(stopping.elapsedMilliseconds)"])
+        let took = stoppingSince.map { ContinuousClock.now - $0 } ?? .zero
+        logger.info("stopped", metadata: ["shutdown_ms": "\(took.components.seconds * 1_000 + took.components.attoseconds / 1_000_000_000_000_000)"])
     }
 }
