@@ -118,8 +118,11 @@ public struct LocalAPIClient: Sendable {
             } catch let error as LocalAPIError {
                 throw error
             } catch {
+                if status == 0 { throw LocalAPIError.closedWithoutAnswer(socket: socketPath) }
                 throw writeError ?? error
             }
+            // Nothing at all came back: the daemon refused this user (or was stopping), not a version mismatch.
+            if status == 0 { throw LocalAPIError.closedWithoutAnswer(socket: socketPath) }
             throw writeError ?? LocalAPIError.badResponse("connection closed before the response ended")
         }
     }

@@ -18,43 +18,86 @@ public struct PeerResource: Codable, Hashable, Sendable {
     }
 }
 
-/// One partner's sync state.
+/// One partner's sync state. Every key is always present; what is not known is null.
 public struct PeerStatusResource: Codable, Hashable, Sendable {
     public var nodeID: String
     public var name: String
     public var address: String?
     public var connected: Bool
     public var lastConnected: String?
+    /// When the last exchange of changes happened (an idle, healthy link keeps an old time here).
     public var lastSync: String?
+    /// When anything (changes, acknowledgements, keepalives) last arrived from the partner.
+    public var lastHeard: String?
     public var lastError: String?
     public var backoffSeconds: Double?
-    /// Changes the partner holds that this node lacks, and the reverse.
-    public var missingHere: Int
-    public var missingThere: Int
+    /// Changes the partner holds that this node lacks, and the reverse; nil until the partner's summary
+    /// has been seen (a partner that never connected is unknown, not in step).
+    public var missingHere: Int?
+    public var missingThere: Int?
     /// Changes sent to and newly received from the partner in the current (or last) session.
     public var changesSent: Int
     public var changesReceived: Int
     public var dialAttempts: Int
+    /// Dial attempts that failed (`siding sync --wait` tells unreachable partners from slow ones by it).
+    public var failedDials: Int
     /// The partner's clock minus ours at the last handshake, in seconds (nil: never connected).
     public var clockOffsetSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case nodeID = "node_id", name, address, connected, lastConnected = "last_connected", lastSync = "last_sync"
-        case lastError = "last_error", backoffSeconds = "backoff_seconds", missingHere = "missing_here"
+        case lastHeard = "last_heard", lastError = "last_error", backoffSeconds = "backoff_seconds", missingHere = "missing_here"
         case missingThere = "missing_there", changesSent = "changes_sent", changesReceived = "changes_received"
-        case dialAttempts = "dial_attempts", clockOffsetSeconds = "clock_offset_seconds"
+        case dialAttempts = "dial_attempts", failedDials = "failed_dials", clockOffsetSeconds = "clock_offset_seconds"
     }
 
     public init(
-        nodeID: String, name: String, address: String?, connected: Bool, lastConnected: String?, lastSync: String?, lastError: String?,
-        backoffSeconds: Double?, missingHere: Int, missingThere: Int, changesSent: Int, changesReceived: Int, dialAttempts: Int,
-        clockOffsetSeconds: Double? = nil
+        nodeID: String, name: String, address: String?, connected: Bool, lastConnected: String?, lastSync: String?, lastHeard: String? = nil,
+        lastError: String?, backoffSeconds: Double?, missingHere: Int?, missingThere: Int?, changesSent: Int, changesReceived: Int,
+        dialAttempts: Int, failedDials: Int = 0, clockOffsetSeconds: Double? = nil
     ) {
         self.clockOffsetSeconds = clockOffsetSeconds
         self.nodeID = nodeID; self.name = name; self.address = address; self.connected = connected
-        self.lastConnected = lastConnected; self.lastSync = lastSync; self.lastError = lastError; self.backoffSeconds = backoffSeconds
-        self.missingHere = missingHere; self.missingThere = missingThere; self.changesSent = changesSent
-        self.changesReceived = changesReceived; self.dialAttempts = dialAttempts
+        self.lastConnected = lastConnected; self.lastSync = lastSync; self.lastHeard = lastHeard; self.lastError = lastError
+        self.backoffSeconds = backoffSeconds; self.missingHere = missingHere; self.missingThere = missingThere
+        self.changesSent = changesSent; self.changesReceived = changesReceived; self.dialAttempts = dialAttempts
+        self.failedDials = failedDials
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            nodeID: try c.decode(String.self, forKey: .nodeID), name: try c.decode(String.self, forKey: .name),
+            address: try c.decodeIfPresent(String.self, forKey: .address), connected: try c.decode(Bool.self, forKey: .connected),
+            lastConnected: try c.decodeIfPresent(String.self, forKey: .lastConnected),
+            lastSync: try c.decodeIfPresent(String.self, forKey: .lastSync), lastHeard: try c.decodeIfPresent(String.self, forKey: .lastHeard),
+            lastError: try c.decodeIfPresent(String.self, forKey: .lastError),
+            backoffSeconds: try c.decodeIfPresent(Double.self, forKey: .backoffSeconds),
+            missingHere: try c.decodeIfPresent(Int.self, forKey: .missingHere), missingThere: try c.decodeIfPresent(Int.self, forKey: .missingThere),
+            changesSent: try c.decode(Int.self, forKey: .changesSent), changesReceived: try c.decode(Int.self, forKey: .changesReceived),
+            dialAttempts: try c.decode(Int.self, forKey: .dialAttempts), failedDials: try c.decodeIfPresent(Int.self, forKey: .failedDials) ?? 0,
+            clockOffsetSeconds: try c.decodeIfPresent(Double.self, forKey: .clockOffsetSeconds))
+    }
+
+    /// Written by hand so that unknown values are null rather than missing keys.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(nodeID, forKey: .nodeID)
+        try c.encode(name, forKey: .name)
+        try c.encode(address, forKey: .address)
+        try c.encode(connected, forKey: .connected)
+        try c.encode(lastConnected, forKey: .lastConnected)
+        try c.encode(lastSync, forKey: .lastSync)
+        try c.encode(lastHeard, forKey: .lastHeard)
+        try c.encode(lastError, forKey: .lastError)
+        try c.encode(backoffSeconds, forKey: .backoffSeconds)
+        try c.encode(missingHere, forKey: .missingHere)
+        try c.encode(missingThere, forKey: .missingThere)
+        try c.encode(changesSent, forKey: .changesSent)
+        try c.encode(changesReceived, forKey: .changesReceived)
+        try c.encode(dialAttempts, forKey: .dialAttempts)
+        try c.encode(failedDials, forKey: .failedDials)
+        try c.encode(clockOffsetSeconds, forKey: .clockOffsetSeconds)
     }
 
     /// Connected and nothing missing either way.
@@ -78,16 +121,41 @@ public struct StatusResource: Codable, Hashable, Sendable {
     public var name: String
     public var listen: String
     public var changes: UInt64
+    /// Why local edits are refused now (a restored backup, a lost database), null when they are not.
+    public var editsLocked: String?
     public var peers: [PeerStatusResource]
     public var equivocations: [EquivocationResource]
 
     enum CodingKeys: String, CodingKey {
-        case nodeID = "node_id", name, listen, changes, peers, equivocations
+        case nodeID = "node_id", name, listen, changes, editsLocked = "edits_locked", peers, equivocations
     }
 
-    public init(nodeID: String, name: String, listen: String, changes: UInt64, peers: [PeerStatusResource], equivocations: [EquivocationResource]) {
-        self.nodeID = nodeID; self.name = name; self.listen = listen; self.changes = changes; self.peers = peers
-        self.equivocations = equivocations
+    public init(
+        nodeID: String, name: String, listen: String, changes: UInt64, editsLocked: String? = nil, peers: [PeerStatusResource],
+        equivocations: [EquivocationResource]
+    ) {
+        self.nodeID = nodeID; self.name = name; self.listen = listen; self.changes = changes; self.editsLocked = editsLocked
+        self.peers = peers; self.equivocations = equivocations
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            nodeID: try c.decode(String.self, forKey: .nodeID), name: try c.decode(String.self, forKey: .name),
+            listen: try c.decode(String.self, forKey: .listen), changes: try c.decode(UInt64.self, forKey: .changes),
+            editsLocked: try c.decodeIfPresent(String.self, forKey: .editsLocked), peers: try c.decode([PeerStatusResource].self, forKey: .peers),
+            equivocations: try c.decode([EquivocationResource].self, forKey: .equivocations))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(nodeID, forKey: .nodeID)
+        try c.encode(name, forKey: .name)
+        try c.encode(listen, forKey: .listen)
+        try c.encode(changes, forKey: .changes)
+        try c.encode(editsLocked, forKey: .editsLocked)
+        try c.encode(peers, forKey: .peers)
+        try c.encode(equivocations, forKey: .equivocations)
     }
 }
 

@@ -17,7 +17,7 @@ public struct TOMLDocument: Sendable {
 
     public init(parsing text: String, file: String) throws(TOMLError) {
         var section = ""
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, rawLine) in text.textLines.enumerated() {
             let number = offset + 1
             let line = Self.strippingComment(String(rawLine)).trimmingWhitespace
             if line.isEmpty { continue }
@@ -106,6 +106,12 @@ public struct TOMLDocument: Sendable {
 }
 
 extension String {
+    /// The lines of a text file written on any system: "\r\n" is one Character in Swift, so splitting
+    /// on "\n" alone leaves a Windows-saved file as one long line.
+    public var textLines: [Substring] {
+        split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    }
+
     public var trimmingWhitespace: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),

@@ -48,6 +48,9 @@ extension SidingCommand {
         guard !global.isEmpty else { return arguments }
         // The subcommand path is the leading words that are not options (e.g. `contact add`).
         let path = rest.prefix { !$0.hasPrefix("-") && isCommandWord($0) }
+        // No command, or one that does not exist: the parser's own answer for that is the useful one, and
+        // "--home" left at the root would only be reported as an unknown option.
+        guard !path.isEmpty else { return Array(rest) }
         return Array(path) + global + Array(rest.dropFirst(path.count))
     }
 

@@ -44,7 +44,8 @@ public enum Daemon {
         // node in order (the service group runs a few lines later); SIGHUP likewise must not kill it.
         let terminations = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        try FilePermissions.requirePrivate([home.keyFile, home.configFile])
+        try FilePermissions.requireClosedToOthers(home.path)
+        try FilePermissions.requirePrivate([home.keyFile, home.configFile, home.databaseFile])
         var (configuration, key) = try home.load()
         configuration.socketPath = overrides.socketPath ?? configuration.socketPath
         configuration.groupAccess = overrides.groupAccess ?? configuration.groupAccess
@@ -52,7 +53,13 @@ public enum Daemon {
         let journal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
         let logger = Logger(label: "sidingd") { label in DaemonLogHandler(label: label, journal: journal, levelBox: levelBox) }
 
+        // `init` makes the database with the key: a key without one has signed changes this node lost.
+        let databaseLost = !FileManager.default.fileExists(atPath: home.databaseFile)
         let store = try SQLiteStore(path: home.databaseFile)
+        if databaseLost {
+            try store.markLostDatabase()
+            logger.warning("siding.db was missing and has been made anew; edits stay locked until a partner sends back this node's own changes")
+        }
         let origin = OriginKey(key.publicKey)
         let author = LocalAuthor(key: key, wallClock: wallClock, lastHLC: try store.latestHLC(of: origin))
         let commits = CommitFeed()
@@ -64,21 +71,31 @@ public enum Daemon {
             store: NodeChangeStore(database: database, logger: logger), partners: partners, logger: logger,
             commits: commits, wallClock: { wallClock.nowMilliseconds() })
         let socketPath = home.socketPath(configuration)
+        try StartupFailure.checkSocketPath(socketPath)
         var running = configuration
         let server: LocalAPIServer
         let partnerService: PartnerService
         do {
             // Port 0 in the configuration means any free port; what is shown is the port actually bound.
-            let port = try await engine.bind(host: configuration.listen.host, port: configuration.listen.port)
+            let port: Int
+            do {
+                port = try await engine.bind(host: configuration.listen.host, port: configuration.listen.port)
+            } catch {
+                throw StartupFailure.listening(error, address: configuration.listen.description)
+            }
             running.listen = ListenAddress(host: configuration.listen.host, port: port)
-            let service = NodeService(
-                database: database, configuration: running, nodeID: origin.nodeID, engine: engine,
-                restoreGuard: RestoreGuard(database: database, origin: origin))
-            partnerService = PartnerService(database: database, engine: engine, configuration: running, ownID: origin.nodeID)
+            let restoreGuard = RestoreGuard(database: database, origin: origin)
+            let service = NodeService(database: database, configuration: running, nodeID: origin.nodeID, engine: engine, restoreGuard: restoreGuard)
+            partnerService = PartnerService(
+                database: database, engine: engine, configuration: running, ownID: origin.nodeID, restoreGuard: restoreGuard)
             let router = LocalAPIRouter(service: service, partners: partnerService, version: version)
-            server = try await LocalAPIServer.start(
-                socketPath: socketPath, groupAccess: configuration.groupAccess, timeouts: overrides.apiTimeouts, router: router,
-                group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            do {
+                server = try await LocalAPIServer.start(
+                    socketPath: socketPath, groupAccess: configuration.groupAccess, timeouts: overrides.apiTimeouts, router: router,
+                    group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            } catch {
+                throw StartupFailure.serving(error, socketPath: socketPath)
+            }
         } catch {
             await engine.shutdown()
             await engine.run()

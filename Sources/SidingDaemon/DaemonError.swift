@@ -10,6 +10,10 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
     case key(file: String, reason: String)
     case io(path: String, reason: String)
     case socketInUse(path: String)
+    /// The partner listener could not be opened; `advice` says what to change.
+    case cannotListen(address: String, advice: String)
+    /// The local API socket could not be created; `advice` says what to change.
+    case cannotServeSocket(path: String, advice: String)
     case unsafePermissions(path: String, mode: mode_t)
     case damagedDatabase(String)
 
@@ -18,7 +22,7 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
     public var exitStatus: Int32 {
         switch self {
         case .unsafePermissions: 77
-        case .nodeExists, .notANode, .config, .invalidListenAddress, .key, .socketInUse: 78
+        case .nodeExists, .notANode, .config, .invalidListenAddress, .key, .socketInUse, .cannotListen, .cannotServeSocket: 78
         case .io: 74
         // EX_DATAERR: the data, not the configuration or the program, is wrong; restarting will not help.
         case .damagedDatabase: 65
@@ -40,9 +44,13 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
         case .io(let path, let reason):
             "\(path): \(reason)"
         case .unsafePermissions(let path, let mode):
-            "\(path) is readable by other users (mode \(String(mode, radix: 8))); run `chmod 600 \(path)` and start again"
+            "\(path) is readable by other users (mode \(String(mode, radix: 8))); run `chmod \(mode & 0o111 != 0 ? "700" : "600") \(path)` and start again"
         case .damagedDatabase(let description):
             description
+        case .cannotListen(let address, let advice):
+            "cannot listen for partners on \(address): \(advice)"
+        case .cannotServeSocket(let path, let advice):
+            "cannot create the local API socket \(path): \(advice)"
         case .socketInUse(let path):
             "another sidingd is already serving \(path); stop it first (or give this node its own --home)"
         }

@@ -20,13 +20,38 @@ extension SQLiteStore {
         return integrity
     }
 
+    /// Value of the mark on a database made anew for a key that had signed before (the old one was lost).
+    static let lostDatabaseValue = "lost"
+
     /// Whether this database is a restored backup whose node has not yet caught up with its own history.
-    public func isRestoredBackup() throws -> Bool {
-        try read {
-            try $0.statement("SELECT 1 FROM node_state WHERE key = ?").bind(.text(Self.restoredBackupKey)).exists()
+    public func isRestoredBackup() throws -> Bool { try ownHistoryGap() != nil }
+
+    /// Why this node may lack changes it signed itself, until a partner has shown what it holds of them.
+    public func ownHistoryGap() throws -> OwnHistoryGap? {
+        let values = try read {
+            try $0.statement("SELECT value FROM node_state WHERE key = ?").bind(.text(Self.restoredBackupKey)).rows { $0.text(0) ?? "" }
+        }
+        guard let value = values.first else { return nil }
+        return value == Self.lostDatabaseValue ? .lostDatabase : .restoredBackup
+    }
+
+    /// Marks a database just created for a node whose key already had a database: whatever that one
+    /// held (its own signed changes first of all) is only known to partners now.
+    public func markLostDatabase() throws {
+        try write { transaction in
+            try transaction.connection.statement("INSERT OR REPLACE INTO node_state(key, value) VALUES (?, ?)")
+                .bind(.text(Self.restoredBackupKey), .text(Self.lostDatabaseValue)).run()
         }
     }
 
+}
+
+/// Why a node may be behind its own history.
+public enum OwnHistoryGap: Sendable, Equatable {
+    /// Started from a backup copy: changes signed after the backup may exist at partners.
+    case restoredBackup
+    /// The database was lost and made anew while the key was kept: partners may hold any of its changes.
+    case lostDatabase
 }
 
 extension StoreWriter {

@@ -22,15 +22,21 @@ public struct PeerStatus: Sendable, Equatable {
     public var duplicatesReceived = 0
     public var equivocationsReceived = 0
     public var lastSync: Date?
+    /// When any frame last arrived from the partner.
+    public var lastHeard: Date?
     /// Changes the partner holds that this node lacks, and the reverse (from the version vectors).
     public var missingHere = 0
     public var missingThere = 0
     /// Dial attempts so far (`siding sync --wait` uses it to tell unreachable partners from slow ones).
     public var dialAttempts = 0
+    public var failedDials = 0
     /// How far the partner's clock was ahead of ours (negative: behind) when the session began.
     public var clockOffsetMilliseconds: Int64?
     /// The last session that got past Hello and Summary: the partner was reachable and well-behaved.
     var establishedSession: UInt64?
+
+    /// Whether a session ever got as far as the partner's summary: until then what it holds is unknown.
+    public var summarySeen: Bool { establishedSession != nil }
 
     public init(nodeID: NodeID, name: String, address: String?) {
         self.nodeID = nodeID

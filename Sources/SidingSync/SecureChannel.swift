@@ -44,6 +44,7 @@ enum SecureChannel {
                 promise.succeed(.certificateVerified)
             } else {
                 if dialing {
+                    identified.refuse(id?.description ?? "(none: no Ed25519 key)")
                     logger.warning(
                         "refused server: not the node we dialled",
                         metadata: ["peer": "\(id?.description ?? "no Ed25519 key")", "address": "\(remote)"])
@@ -72,13 +73,17 @@ enum SecureChannel {
     }
 }
 
-/// The peer's key as the verification callback found it (set on the event loop, read once after).
+/// The peer's key as the verification callback found it (set on the event loop, read once after), or
+/// the ID a dialled node presented instead of the expected one.
 final class PeerIdentity: @unchecked Sendable {
     private var origin: OriginKey?
+    private var refusedID: String?
     private let lock = NSLock()
 
     func set(_ value: OriginKey) { lock.withLock { origin = value } }
+    func refuse(_ presented: String) { lock.withLock { refusedID = presented } }
     var value: OriginKey? { lock.withLock { origin } }
+    var refused: String? { lock.withLock { refusedID } }
 }
 
 /// Closes a connection whose TLS handshake has not completed within the deadline (NIOSSL has none of
@@ -117,13 +122,13 @@ final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         deadline?.cancel()
-        promise.fail(error)
+        promise.fail(identity.refused.map { SyncError.wrongPartner(presented: $0) } ?? error)
         context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         deadline?.cancel()
-        promise.fail(SyncError.connectionClosed)
+        promise.fail(identity.refused.map { SyncError.wrongPartner(presented: $0) } ?? SyncError.connectionClosed)
         context.fireChannelInactive()
     }
 }

@@ -75,6 +75,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
                     return await handle(writer) { $0.decodingFailed(error) }
                 }
                 let now = clock.now
+                context.book.update(peer, session: sessionID) { $0.lastHeard = Date() }
                 await handle(writer) { $0.frameReceived(message, now: now) }
                 if state.withLock({ $0.ended }) { return }
             }

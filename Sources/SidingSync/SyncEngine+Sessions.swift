@@ -57,6 +57,10 @@ extension SyncEngine {
         book.makeCurrent(sessionID, for: peer)
         opening.forget(connection.channel)
         let session = Session(context: context, sessionID: sessionID, peerKey: peerKey, channel: connection, clock: ContinuousClock())
+        let name = partners.partner(peer)?.name ?? "the partner"
+        let problem = { [identity, partners] (failure: any Error) in
+            PartnerProblem.sentence(failure, partner: name, address: partners.partner(peer)?.address, localID: identity.nodeID)
+        }
         var failure: Error?
         do {
             try await session.run()
@@ -70,9 +74,9 @@ extension SyncEngine {
         book.update(peer) {
             // A session replaced by a newer one (both dialled at once) must not mark the partner disconnected.
             if !replaced { $0.connected = false }
-            if let failure, !replaced { $0.lastError = "\(failure)" }
+            if let failure, !replaced { $0.lastError = problem(failure) }
         }
-        logger.info("session ended", metadata: ["peer": "\(peer)", "reason": "\(failure.map { "\($0)" } ?? "closed")"])
+        logger.info("session ended", metadata: ["peer": "\(peer)", "partner": "\(name)", "reason": "\(failure.map(problem) ?? "closed")"])
         if let failure, book.status(peer)?.establishedSession != sessionID { throw failure }
     }
 }

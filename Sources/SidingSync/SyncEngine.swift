@@ -202,9 +202,11 @@ public actor SyncEngine {
 
     private func dialLoop(_ id: NodeID, _ ticket: DialerTicket) async {
         var failures = 0
+        // Logged once per change: a partner down for a day must not fill the journal with one line per retry.
+        var lastProblem: String?
         while true {
             let wakeups = [ticket.wakeups.subscribe(), context.probes.subscribe()]
-            guard !stopped, !Task.isCancelled, dialers[id]?.id == ticket.id, let address = partners.partner(id)?.address,
+            guard !stopped, !Task.isCancelled, dialers[id]?.id == ticket.id, let partner = partners.partner(id), let address = partner.address,
                 let (host, port) = Self.split(address)
             else { return }
             if sessions[id] == nil {
@@ -212,10 +214,18 @@ public actor SyncEngine {
                 do {
                     try await dial(id, host: host, port: port)
                     failures = 0
+                    lastProblem = nil
                 } catch {
                     failures += 1
-                    book.update(id) { $0.lastError = "\(error)" }
-                    logger.debug("dial failed", metadata: ["peer": "\(id)", "error": "\(error)"])
+                    let problem = PartnerProblem.sentence(error, partner: partner.name, address: address, localID: identity.nodeID)
+                    book.update(id) {
+                        $0.lastError = problem
+                        $0.failedDials += 1
+                    }
+                    if problem != lastProblem {
+                        logger.warning("cannot reach partner \(partner.name)", metadata: ["peer": "\(id)", "problem": "\(problem)"])
+                        lastProblem = problem
+                    }
                 }
             }
             // While a session the partner dialled runs, wait for it to end (it wakes this dialer).

@@ -4,6 +4,8 @@ import SidingWire
 public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     case handshakeTimeout
     case notAPartner
+    /// The dialled address answered with another node's certificate.
+    case wrongPartner(presented: String)
     case connectionClosed
     case idleTimeout
     case unsupportedVersion(UInt32)
@@ -16,6 +18,7 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .handshakeTimeout: "TLS handshake did not complete in time"
         case .notAPartner: "refused: the node is not on the partner list (or presented no certificate)"
+        case .wrongPartner(let presented): "the node at that address presented node ID \(presented), not the partner's"
         case .connectionClosed: "connection closed"
         case .idleTimeout: "no data or keepalive from the partner in time"
         case .unsupportedVersion(let version): "partner speaks protocol version \(version), which this version does not"

@@ -57,7 +57,7 @@ import Testing
                 print("chaos: node \(index) \(finalDigests[index].changes) changes; partners:")
                 for peer in status?.peers ?? [] {
                     print(
-                        "  \(peer.name) connected \(peer.connected) missing here \(peer.missingHere) there \(peer.missingThere) error \(peer.lastError ?? "-")"
+                        "  \(peer.name) connected \(peer.connected) missing here \(peer.missingHere ?? -1) there \(peer.missingThere ?? -1) error \(peer.lastError ?? "-")"
                     )
                 }
                 print(node.logText.split(separator: "\n").suffix(25).joined(separator: "\n"))

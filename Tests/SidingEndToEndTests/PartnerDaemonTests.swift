@@ -39,20 +39,28 @@ import Testing
         let peers = try #require(status?["peers"] as? [[String: Any]])
         #expect(peers.count == 2)
         for peer in peers {
-            for key in ["node_id", "name", "address", "connected", "missing_here", "missing_there", "last_error"] {
-                #expect(peer.keys.contains(key) || key == "address" || key == "last_error", "status lacks \(key)")
+            // Every documented key is present, unknown ones as null (a script can rely on the shape).
+            for key in [
+                "node_id", "name", "address", "connected", "last_connected", "last_sync", "last_heard", "last_error", "backoff_seconds",
+                "missing_here", "missing_there", "changes_sent", "changes_received", "dial_attempts", "failed_dials", "clock_offset_seconds",
+            ] {
+                #expect(peer.keys.contains(key), "status lacks \(key)")
             }
+            #expect(peer["backoff_seconds"] is NSNull && peer["last_error"] is NSNull)
+            #expect(peer["last_heard"] is String)
             #expect(peer["connected"] as? Bool == true)
         }
 
         // Removing C on B closes that session at once; C's later edits stop reaching A.
         #expect(try b.siding("peer", "remove", c.nodeID).status == 0)
+        let again = try b.siding("peer", "remove", c.nodeID)
+        #expect(again.status != 0 && again.stderr == "siding: \(c.nodeID) is not a partner of this node; see `siding peer list`\n", "\(again.stderr)")
         #expect(try await eventually { try await c.client.status().peers.first?.connected == false })
         let late = try c.siding("note", "add", "--title", "After removal", "--body", "x").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try await Task.sleep(for: .seconds(1))
         #expect((try? await a.client.note(late)) == nil)
         let behind = try c.siding("sync", "--wait", "--timeout", "2")
-        #expect(behind.status != 0 || behind.stderr.contains("unreachable"), "\(behind.stdout) \(behind.stderr)")
+        #expect(behind.status != 0 && behind.stderr.contains("B (") && behind.stdout.isEmpty, "\(behind.stdout) \(behind.stderr)")
     }
 
 }

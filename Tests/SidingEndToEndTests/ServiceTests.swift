@@ -183,9 +183,10 @@ import Testing
             "/usr/bin/env",
             [
                 "SIDING_SOCKET=\(socket)", "/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", binary, "--home", open.path,
-                "id",
+                "status",
             ])
         #expect(asOther.status != 0, "another user got an answer: \(asOther.stdout)")
+        #expect(asOther.stderr.contains("serves only its own user"), "the refused user is told why: \(asOther.stderr)")
         #expect(!asOther.stdout.contains(node.nodeID))
         try await Task.sleep(for: .milliseconds(200))
         #expect(node.logText.contains("refused a local API connection from another user") && node.logText.contains("uid=\(uid)"), "\(node.logText)")

@@ -101,7 +101,9 @@ struct DemoCommand: AsyncParsableCommand {
             let status = try await node.client.status()
             report.append(
                 node.name + ": "
-                    + status.peers.map { "\($0.name) connected=\($0.connected) ↓\($0.missingHere) ↑\($0.missingThere) \($0.lastError ?? "")" }.joined(
+                    + status.peers.map {
+                        "\($0.name) connected=\($0.connected) ↓\($0.missingHere.map(String.init) ?? "?") ↑\($0.missingThere.map(String.init) ?? "?") \($0.lastError ?? "")"
+                    }.joined(
                         separator: "; "))
         }
         throw CLIError("the demo nodes did not get in step within 30 s: " + report.joined(separator: " | "))

@@ -93,15 +93,18 @@ enum Views {
                 "WARNING: \(peer.name)'s clock is \(Self.duration(abs(offset))) \(offset > 0 ? "ahead of" : "behind") this machine's; "
                     + "nothing is dropped, but among concurrent edits the later clock is shown first: check NTP on both machines")
         }
+        if let lock = status.editsLocked { lines.append("EDITS LOCKED: \(lock)") }
         guard !status.peers.isEmpty else {
             return (lines + ["no partners; add one with `siding peer add NODE_ID --name NAME --address HOST:PORT`"]).joined(separator: "\n")
         }
-        var table = Table("PARTNER", "NODE ID", "ADDRESS", "CONNECTED", "LAST SYNC", "MISSING HERE", "MISSING THERE", "LAST ERROR")
+        var table = Table("PARTNER", "NODE ID", "ADDRESS", "CONNECTED", "LAST HEARD", "LAST SYNC", "MISSING HERE", "MISSING THERE", "LAST ERROR")
         for peer in status.peers {
             let connected = peer.connected ? "yes" : (peer.backoffSeconds.map { "no (retry in \(Int($0.rounded())) s)" } ?? "no")
+            // Unknown until the partner's summary was seen: a partner that never connected is not "0 missing".
             table.add(
-                peer.name, String(peer.nodeID.prefix(11)), peer.address ?? "(dials in)", connected, peer.lastSync ?? "never",
-                String(peer.missingHere), String(peer.missingThere), peer.lastError ?? "")
+                peer.name, String(peer.nodeID.prefix(11)), peer.address ?? "(dials in)", connected, peer.lastHeard ?? "never",
+                peer.lastSync ?? "never", peer.missingHere.map(String.init) ?? "unknown", peer.missingThere.map(String.init) ?? "unknown",
+                peer.lastError ?? "")
         }
         return (lines + [table.render()]).joined(separator: "\n")
     }

@@ -4,8 +4,9 @@ public enum EditValidation {
     public static func validate(_ edit: Edit, kind: EntityKind, creating: Bool) throws(EditError) -> Edit {
         var normalised = Edit()
         for (field, value) in edit.writes {
-            guard let spec = Schema.field(field, of: kind), !spec.isSet else {
-                throw .unknownField(field, kind: kind)
+            guard let spec = Schema.field(field, of: kind) else { throw .unknownField(field, kind: kind) }
+            guard !spec.isSet else {
+                throw .invalid(field, "holds several values: add one with \(field)+=VALUE, remove one with \(field)-=VALUE")
             }
             normalised.writes[field] = try check(value, spec)
         }
@@ -25,7 +26,8 @@ public enum EditValidation {
     }
 
     private static func setSpec(_ field: String, _ kind: EntityKind) throws(EditError) -> FieldSpec {
-        guard let spec = Schema.field(field, of: kind), spec.isSet else { throw .unknownField(field, kind: kind) }
+        guard let spec = Schema.field(field, of: kind) else { throw .unknownField(field, kind: kind) }
+        guard spec.isSet else { throw .invalid(field, "holds one value: set it with \(field)=VALUE (an empty VALUE clears it)") }
         return spec
     }
 

@@ -42,7 +42,7 @@ public struct NodeHome: Sendable {
         }
         let configuration = try Configuration(parsing: try read(configFile), file: configFile)
         let keyText = try read(keyFile)
-        let encoded = keyText.split(separator: "\n").first { !$0.hasPrefix("#") }.map { String($0).trimmingWhitespace } ?? ""
+        let encoded = keyText.textLines.map { String($0).trimmingWhitespace }.first { !$0.isEmpty && !$0.hasPrefix("#") } ?? ""
         guard let raw = Data(base64Encoded: encoded), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
             throw .key(file: keyFile, reason: "it does not hold a base64 Ed25519 private key; restore it from backup")
         }

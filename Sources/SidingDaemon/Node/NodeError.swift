@@ -1,24 +1,26 @@
 import SidingCore
+import SidingStore
 
 /// Why the daemon refused a local request; becomes an HTTP status and error code at the API edge.
 public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownID(String)
+    case unknownPartner(String)
     case wrongKind(id: String, expected: EntityKind)
     case deleted(String)
     case invalidEdit(EditError)
     case badRequest(String)
     case requestTimedOut(milliseconds: Int64)
     case shuttingDown
-    case restoredFromBackup
+    case ownHistoryGap(OwnHistoryGap)
     case storage(String)
 
     public var httpStatus: Int {
         switch self {
-        case .unknownID: 404
+        case .unknownID, .unknownPartner: 404
         case .wrongKind, .invalidEdit, .badRequest: 400
         case .deleted: 409
         case .requestTimedOut: 408
-        case .shuttingDown, .restoredFromBackup: 503
+        case .shuttingDown, .ownHistoryGap: 503
         case .storage: 500
         }
     }
@@ -26,13 +28,15 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     public var code: String {
         switch self {
         case .unknownID: "unknown_id"
+        case .unknownPartner: "unknown_partner"
         case .wrongKind: "wrong_kind"
         case .deleted: "deleted"
         case .invalidEdit: "invalid_field"
         case .badRequest: "bad_request"
         case .requestTimedOut: "request_timeout"
         case .shuttingDown: "shutting_down"
-        case .restoredFromBackup: "restored_from_backup"
+        case .ownHistoryGap(.restoredBackup): "restored_from_backup"
+        case .ownHistoryGap(.lostDatabase): "lost_database"
         case .storage: "storage_error"
         }
     }
@@ -49,9 +53,23 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .requestTimedOut(let milliseconds):
             "the request did not arrive whole within \(milliseconds % 1_000 == 0 ? "\(milliseconds / 1_000) s" : "\(milliseconds) ms") of its first byte; send each request at once"
         case .shuttingDown: "sidingd is shutting down; try again when it is back"
-        case .restoredFromBackup:
-            "this node was restored from a backup and must first learn its own latest changes from a partner; run `siding sync --wait`, then retry"
+        case .unknownPartner(let id): "\(id) is not a partner of this node; see `siding peer list`"
+        case .ownHistoryGap(let gap): "edits are locked: " + NodeError.lockReason(gap)
         case .storage(let why): "the database refused the write (\(why)); see `journalctl -u sidingd` or the daemon's log"
+        }
+    }
+}
+
+extension NodeError {
+    /// Why edits are locked and what lifts the lock, as `status` and refused edits say it.
+    static func lockReason(_ gap: OwnHistoryGap) -> String {
+        switch gap {
+        case .restoredBackup:
+            "this node was restored from a backup and must first learn its own latest changes from a partner; run `siding sync --wait`, then retry"
+        case .lostDatabase:
+            "this node's database was made anew, but its key had signed changes before (siding.db was lost or deleted); "
+                + "a partner that holds those changes must connect and send them back first: add your partners again with "
+                + "`siding peer add` and run `siding sync --wait`"
         }
     }
 }

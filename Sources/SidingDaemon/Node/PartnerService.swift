@@ -10,6 +10,7 @@ struct PartnerService: Sendable {
     let engine: SyncEngine
     let configuration: Configuration
     let ownID: NodeID
+    let restoreGuard: RestoreGuard
 
     func list() async throws -> [PeerResource] {
         try await database.read { try $0.peers() }.map { PeerResource(nodeID: $0.nodeID.description, name: $0.name, address: $0.address) }
@@ -36,7 +37,7 @@ struct PartnerService: Sendable {
     func remove(_ text: String) async throws -> PeerResource {
         guard let id = NodeID(text) else { throw NodeError.badRequest("'\(text)' is not a node ID") }
         guard let existing = try await database.read({ try $0.peers() }).first(where: { $0.nodeID == id }) else {
-            throw NodeError.unknownID("\(text) is not a partner; see `siding peer list`")
+            throw NodeError.unknownPartner(text)
         }
         _ = try await database.write { transaction, _ in try transaction.removePeer(id) }
         await engine.removePartner(id)
@@ -47,16 +48,18 @@ struct PartnerService: Sendable {
         let peers = try await engine.statuses().map { status in
             PeerStatusResource(
                 nodeID: status.nodeID.description, name: status.name, address: status.address, connected: status.connected,
-                lastConnected: status.lastConnected.map(Self.iso), lastSync: status.lastSync.map(Self.iso), lastError: status.lastError,
-                backoffSeconds: status.backoffSeconds.map { ($0 * 10).rounded() / 10 }, missingHere: status.missingHere,
-                missingThere: status.missingThere, changesSent: status.changesSent, changesReceived: status.changesReceived,
-                dialAttempts: status.dialAttempts, clockOffsetSeconds: status.clockOffsetMilliseconds.map { Double($0) / 1_000 })
+                lastConnected: status.lastConnected.map(Self.iso), lastSync: status.lastSync.map(Self.iso), lastHeard: status.lastHeard.map(Self.iso),
+                lastError: status.lastError, backoffSeconds: status.backoffSeconds.map { ($0 * 10).rounded() / 10 },
+                missingHere: status.summarySeen ? status.missingHere : nil, missingThere: status.summarySeen ? status.missingThere : nil,
+                changesSent: status.changesSent, changesReceived: status.changesReceived, dialAttempts: status.dialAttempts,
+                failedDials: status.failedDials, clockOffsetSeconds: status.clockOffsetMilliseconds.map { Double($0) / 1_000 })
         }
+        let lock = try await restoreGuard.lock(engine)
         let (vector, evidence) = try await database.read { store in (try store.versionVector(), try store.equivocations()) }
         let equivocations = evidence.map { EquivocationResource(origin: $0.origin.nodeID.description, seq: $0.seq) }
         return StatusResource(
             nodeID: ownID.description, name: configuration.name, listen: configuration.listen.description,
-            changes: vector.entries.values.reduce(0, +), peers: peers, equivocations: equivocations)
+            changes: vector.entries.values.reduce(0, +), editsLocked: lock.map(NodeError.lockReason), peers: peers, equivocations: equivocations)
     }
 
     static func iso(_ date: Date) -> String { Date.ISO8601FormatStyle(includingFractionalSeconds: false).format(date) }

@@ -3,10 +3,10 @@ import SidingStore
 import SidingSync
 import Synchronization
 
-/// A node restored from a backup may have signed changes after that backup that its partners hold.
-/// Writing again before learning them would reuse their seqs: a fork of its own history. So local
-/// writes wait until a connected partner's summary shows it holds nothing of this node that this node
-/// lacks (or there is no partner at all); then the backup mark is cleared for good.
+/// A node restored from a backup, or whose database was lost while its key was kept, may have signed
+/// changes that its partners hold and it does not. Writing before learning them would reuse their
+/// seqs: a fork of its own history. So local writes wait until a connected partner's summary shows it
+/// holds nothing of this node that this node lacks; then the mark is cleared for good.
 final class RestoreGuard: Sendable {
     private let database: NodeDatabase
     private let origin: OriginKey
@@ -20,13 +20,25 @@ final class RestoreGuard: Sendable {
 
     /// Throws while writes would risk a fork; clears the guard once they no longer do.
     func checkWritable(_ engine: SyncEngine) async throws {
-        guard !writable.withLock({ $0 }) else { return }
-        guard try await database.read({ try $0.isRestoredBackup() }) else { return writable.withLock { $0 = true } }
+        if let gap = try await lock(engine) { throw NodeError.ownHistoryGap(gap) }
+    }
+
+    /// Why edits are locked now (nil: they are not), clearing the mark once it no longer holds.
+    func lock(_ engine: SyncEngine) async throws -> OwnHistoryGap? {
+        guard !writable.withLock({ $0 }) else { return nil }
+        guard let gap = try await database.read({ try $0.ownHistoryGap() }) else {
+            writable.withLock { $0 = true }
+            return nil
+        }
         let statuses = try await engine.statuses()
         let own = try await database.read { [origin] in try $0.versionVector()[origin] }
-        let caughtUp = statuses.isEmpty || statuses.contains { $0.connected && $0.peerVector[origin] <= own }
-        guard caughtUp else { throw NodeError.restoredFromBackup }
+        // A backup of a node without partners: nobody can hold what it signed later. A lost database
+        // lost the partner list with it, so it waits for a partner to be added again and connect.
+        let nobodyToAsk = statuses.isEmpty && gap == .restoredBackup
+        let caughtUp = nobodyToAsk || statuses.contains { $0.connected && $0.peerVector[origin] <= own }
+        guard caughtUp else { return gap }
         try await database.write { transaction, _ in try transaction.clearRestoredBackup() }
         writable.withLock { $0 = true }
+        return nil
     }
 }

@@ -31,7 +31,7 @@ struct SystemdService: Service {
     static func statusLine(_ partners: PartnerService) async -> String {
         guard let status = try? await partners.status() else { return "running" }
         let connected = status.peers.filter(\.connected).count
-        let pending = status.peers.reduce(0) { $0 + $1.missingHere + $1.missingThere }
+        let pending = status.peers.reduce(0) { $0 + ($1.missingHere ?? 0) + ($1.missingThere ?? 0) }
         return "\(connected)/\(status.peers.count) partners connected, \(pending) changes pending, \(status.changes) held"
     }
 }
