@@ -177,7 +177,8 @@ import Testing
         let node = try TestNode()
         try await node.start()
         defer { node.stop() }
-        let result = try runProcess(BuiltProducts.siding, ["id"], environment: ["SIDING_HOME": node.home])
+        // `status` reaches the daemon through the home's socket (`id` would only read the home's key).
+        let result = try runProcess(BuiltProducts.siding, ["status", "--json"], environment: ["SIDING_HOME": node.home])
         #expect(result.status == 0 && result.stdout.contains(node.nodeID))
     }
 }
