@@ -35,11 +35,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]),
+        // Counters, histograms and the Prometheus text format for the daemon's GET /metrics.
+        .target(name: "SidingMetrics"),
         // Sessions, TLS identity, dialer and listener; reaches storage only through SidingCore.ChangeStore.
         .target(
             name: "SidingSync",
             dependencies: [
-                "SidingCore", "SidingWire",
+                "SidingCore", "SidingWire", "SidingMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -61,7 +63,7 @@ let package = Package(
         .target(
             name: "SidingDaemon",
             dependencies: [
-                "SidingCore", "SidingStore", "SidingAPI", "SidingSync",
+                "SidingCore", "SidingStore", "SidingAPI", "SidingSync", "SidingMetrics",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -107,6 +109,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .testTarget(name: "SidingCoreTests", dependencies: ["SidingCore", "SidingTestKit"]),
+        .testTarget(name: "SidingMetricsTests", dependencies: ["SidingMetrics"]),
         .testTarget(
             name: "SidingSyncTests",
             dependencies: [

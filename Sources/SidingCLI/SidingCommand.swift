@@ -6,7 +6,7 @@ public struct SidingCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "siding",
         abstract: "Contacts and dialogue notes, kept in step with partner NGOs by sidingd.",
-        discussion: "Every command except init and demo talks to the running daemon of the node in --home (or $SIDING_HOME).",
+        discussion: "Every command except init, id and demo talks to the running daemon of the node in --home (or $SIDING_HOME).",
         version: "0.1.0",
         subcommands: [
             InitCommand.self, IDCommand.self, ContactCommand.self, NoteCommand.self, SearchCommand.self,

@@ -2,11 +2,15 @@ import NIOCore
 import SidingCore
 import SidingWire
 
-/// Writes frames onto the channel; the session's tasks share it.
+/// Writes frames onto the channel and counts what it wrote; the session's tasks share it.
 struct FrameWriter: Sendable {
     let outbound: NIOAsyncChannelOutboundWriter<Frame>
+    let traffic: PartnerTraffic
 
     func send(_ message: WireMessage, sender: OriginKey? = nil) async throws {
-        try await outbound.write(try message.frame(sender: sender))
+        let frame = try message.frame(sender: sender)
+        try await outbound.write(frame)
+        traffic.bytesSent.add(UInt64(Frame.headerBytes + frame.payload.readableBytes))
+        if case .batch(_, let changes) = message { traffic.changesSent.add(UInt64(changes.count)) }
     }
 }

@@ -4,6 +4,13 @@ import SidingWire
 extension Session {
     /// Verifies a received batch, stores it, and returns what the machine says to do about it.
     func apply(_ id: UInt64, _ encoded: [[UInt8]]) async throws -> [SessionAction<C.Instant>] {
+        let start = clock.now
+        let actions = try await verifyAndStore(id, encoded)
+        context.metrics.applyDurations.observe(start.duration(to: clock.now))
+        return actions
+    }
+
+    private func verifyAndStore(_ id: UInt64, _ encoded: [[UInt8]]) async throws -> [SessionAction<C.Instant>] {
         var changes: [VerifiedChange] = []
         changes.reserveCapacity(encoded.count)
         for bytes in encoded {
@@ -22,6 +29,7 @@ extension Session {
         } catch {
             return state.withLock { $0.machine.applyFailed(gap: nil) }
         }
+        traffic.changesReceived.add(UInt64(outcomes.count))
         if outcomes.contains(.equivocation) {
             context.logger.error(
                 "equivocation: a partner relayed a second, different change for a seq already held; both kept as evidence",

@@ -18,6 +18,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
     let clock: C
     private let channel: NIOAsyncChannel<Frame, Frame>
     let state: Mutex<State>
+    let traffic: PartnerTraffic
 
     struct State {
         var machine: SessionStateMachine<C>
@@ -35,6 +36,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         self.peerKey = peerKey
         self.channel = channel
         self.clock = clock
+        traffic = context.metrics.traffic(for: peerKey.nodeID)
         state = Mutex(State(machine: SessionStateMachine(sessionID: sessionID, timing: context.timing, now: clock.now)))
     }
 
@@ -45,7 +47,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         let shutdown = context.stopping.subscribe()
         let probes = context.probes.subscribe()
         try await channel.executeThenClose { inbound, outbound in
-            let writer = FrameWriter(outbound: outbound)
+            let writer = FrameWriter(outbound: outbound, traffic: traffic)
             // Our Hello goes out before anything the peer's frames may prompt.
             let opening = state.withLock { $0.machine.opened(sending: context.hello()) }
             await perform(opening.filter { $0.scheduledCheck == nil }, writer)
@@ -68,6 +70,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
     private func receive(_ inbound: NIOAsyncChannelInboundStream<Frame>, _ writer: FrameWriter) async {
         do {
             for try await frame in inbound {
+                traffic.bytesReceived.add(UInt64(Frame.headerBytes + frame.payload.readableBytes))
                 let message: WireMessage
                 do {
                     message = try WireMessage.decode(frame, sender: peerKey)

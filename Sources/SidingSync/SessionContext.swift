@@ -20,6 +20,7 @@ struct SessionContext: Sendable {
     let localName: String
     /// This machine's clock in ms since 1970, sent in Hello so partners can report skew.
     let wallClock: @Sendable () -> UInt64
+    let metrics: SyncMetrics
 
     /// Clock differences beyond this are logged (they are always shown in `siding status --json`).
     static let reportedClockOffsetMilliseconds: Int64 = 60_000

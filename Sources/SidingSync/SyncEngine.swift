@@ -21,6 +21,8 @@ public actor SyncEngine {
     let timing: SessionTiming
     let gate: ConnectionGate
     let book = PeerStatusBook()
+    /// Traffic, refusals and apply latency for `GET /metrics`.
+    public nonisolated let metrics = SyncMetrics()
     let context: SessionContext
     let opening = OpenConnections()
     private let serverContext: NIOSSLContext
@@ -64,7 +66,7 @@ public actor SyncEngine {
         self.group = group
         context = SessionContext(
             store: store, commits: commits, stopping: Feed(), probes: Feed(), book: book, logger: logger, timing: timing,
-            ownKey: identity.origin, localName: localName, wallClock: wallClock)
+            ownKey: identity.origin, localName: localName, wallClock: wallClock, metrics: metrics)
         serverContext = try SecureChannel.context(identity, server: true)
         clientContext = try SecureChannel.context(identity, server: false)
         (dialRequests, dialRequestSink) = AsyncStream<NodeID>.makeStream()
@@ -80,6 +82,7 @@ public actor SyncEngine {
         let context = serverContext
         let partners = self.partners
         let (logger, timing, gate, opening) = (self.logger, self.timing, self.gate, self.opening)
+        let metrics = self.metrics
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 128)
@@ -87,8 +90,10 @@ public actor SyncEngine {
                 channel.eventLoop.makeCompletedFuture {
                     let address = channel.remoteAddress?.ipAddress ?? "unknown"
                     let admitted = gate.admit(address)
+                    if !admitted { metrics.refused(.handshakeCap) }
                     let handshake = try SecureChannel.configure(
-                        channel, context: context, accept: { id in id.map(partners.contains) ?? false }, dialing: false, timing: timing,
+                        channel, context: context, accept: metrics.counting(.notAPartner) { id in id.map(partners.contains) ?? false },
+                        dialing: false, timing: timing,
                         logger: logger)
                     if admitted {
                         handshake.whenComplete { _ in gate.release(address) }
@@ -237,13 +242,15 @@ public actor SyncEngine {
 
     private func dial(_ id: NodeID, host: String, port: Int) async throws {
         let (context, logger, timing, opening) = (clientContext, self.logger, self.timing, self.opening)
+        let metrics = self.metrics
         let connection = try await ClientBootstrap(group: group)
             .connectTimeout(timing.handshakeAmount)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     opening.track(channel)
                     let handshake = try SecureChannel.configure(
-                        channel, context: context, accept: { $0 == id }, dialing: true, timing: timing, logger: logger)
+                        channel, context: context, accept: metrics.counting(.unexpectedNode) { $0 == id }, dialing: true, timing: timing,
+                        logger: logger)
                     return PendingConnection(try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), handshake: handshake)
                 }
             }

@@ -151,11 +151,34 @@ import Testing
         for key in ["name =", "listen =", "socket =", "group_access =", "level ="] { #expect(config.contains(key)) }
     }
 
+    @Test func idNeedsNoDaemonAndMatchesWhatStatusShows() async throws {
+        let node = try TestNode(name: "Offline NGO")
+        let offline = try node.siding("id")
+        #expect(offline.status == 0, "\(offline.stderr)")
+        let offlineJSON = try JSONSerialization.jsonObject(with: Data(try node.siding("id", "--json").stdout.utf8)) as? [String: String]
+        #expect(offlineJSON == ["id": offline.stdout.trimmingCharacters(in: .whitespacesAndNewlines)])
+
+        try await node.start()
+        let status = try JSONSerialization.jsonObject(with: Data(try node.siding("status", "--json").stdout.utf8)) as? [String: Any]
+        let online = try JSONSerialization.jsonObject(with: Data(try node.siding("id", "--json").stdout.utf8)) as? [String: String]
+        #expect(node.stop() == 0)
+        let statusID = try #require(status?["node_id"] as? String)
+        #expect(offline.stdout == statusID + "\n")
+        #expect(online?["id"] == statusID && online?["listen"]?.hasPrefix("127.0.0.1:") == true, "the running daemon adds what it knows")
+
+        try FileManager.default.removeItem(atPath: node.home + "/node.key")
+        let keyless = try node.siding("id")
+        #expect(keyless.status == 1 && keyless.stdout.isEmpty && keyless.stderr.contains("node.key is missing"), "\(keyless.stderr)")
+        let nowhere = try runProcess(BuiltProducts.siding, ["id", "--home", node.directory.file("no-such-home")])
+        #expect(nowhere.status == 1 && nowhere.stderr.contains("there is no Siding node in"), "\(nowhere.stderr)")
+    }
+
     @Test func homeMayComeFromTheEnvironment() async throws {
         let node = try TestNode()
         try await node.start()
         defer { node.stop() }
-        let result = try runProcess(BuiltProducts.siding, ["id"], environment: ["SIDING_HOME": node.home])
+        // `status` reaches the daemon through the home's socket (`id` would only read the home's key).
+        let result = try runProcess(BuiltProducts.siding, ["status", "--json"], environment: ["SIDING_HOME": node.home])
         #expect(result.status == 0 && result.stdout.contains(node.nodeID))
     }
 }

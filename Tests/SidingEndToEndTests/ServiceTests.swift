@@ -183,6 +183,7 @@ import Testing
             "/usr/bin/env",
             [
                 "SIDING_SOCKET=\(socket)", "/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", binary, "--home", open.path,
+                // `status` must ask the daemon (`id` reads the key and would never connect).
                 "status",
             ])
         #expect(asOther.status != 0, "another user got an answer: \(asOther.stdout)")

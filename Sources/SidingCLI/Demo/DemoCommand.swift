@@ -7,7 +7,7 @@ import SidingAPI
 /// the same merged view. Leaves nothing running or on disk.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Run three throw-away local nodes (A–B–C) with sample data and show Siding keeping them in step.")
+        commandName: "demo", abstract: "Run three throw-away local nodes (A-B-C, in a line) with sample data and show Siding keeping them in step.")
 
     func run() async throws {
         guard let daemon = DaemonExecutable.path() else { CLIRun.fail("cannot find the sidingd executable next to siding or on PATH") }

@@ -14,6 +14,13 @@ public struct OriginKey: Hashable, Comparable, Sendable {
         bytes = Array(publicKey.rawRepresentation)
     }
 
+    /// The origin of the node whose Ed25519 private key is `privateKey` (its 32 raw bytes, as in
+    /// `node.key`); nil if those are not a key.
+    public init?(privateKey: [UInt8]) {
+        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: privateKey) else { return nil }
+        self.init(key.publicKey)
+    }
+
     public var nodeID: NodeID { NodeID(origin: self) }
 
     public static func < (lhs: OriginKey, rhs: OriginKey) -> Bool {

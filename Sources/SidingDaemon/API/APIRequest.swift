@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SidingAPI
+import SidingMetrics
 
 /// A complete local API request, body included (already held to the size limit).
 public struct APIRequest: Sendable {
@@ -31,10 +32,16 @@ public struct APIRequest: Sendable {
     }
 }
 
-/// A response ready to write: status and JSON body.
+/// A response ready to write: status and body (JSON unless said otherwise).
 struct APIResponse: Sendable {
     let status: HTTPResponseStatus
     let body: Data
+    var contentType = "application/json"
+
+    /// `GET /metrics`: Prometheus text.
+    static func metrics(_ text: String) -> APIResponse {
+        APIResponse(status: .ok, body: Data(text.utf8), contentType: Exposition.contentType)
+    }
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponseStatus = .ok) -> APIResponse {
         let encoder = JSONEncoder()

@@ -22,6 +22,8 @@ struct LocalAPIRouter: Sendable {
 
     private func route(_ request: APIRequest) async throws -> APIResponse {
         let path = request.segments
+        // Unversioned, where Prometheus and its exporters look for it.
+        if path == ["metrics"], request.method == .GET { return .metrics(try await NodeMetrics(partners: partners).exposition()) }
         guard path.first == "v1", (2...3).contains(path.count) else { throw notFound(request) }
         let resource = path[1]
         let id: String? = path.count == 3 ? path[2] : nil

@@ -8,6 +8,11 @@ public struct SidingdCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "sidingd",
         abstract: "The Siding node daemon: keeps contacts and dialogue notes in step with partner NGOs.",
+        discussion: """
+            Runs one node: its database, its partner listener (mutual TLS 1.3, partners pinned by node ID) and the local API \
+            that the siding command line uses. `sidingd --home DIR` runs the node (run is the default subcommand). One sidingd \
+            per organisation, usually as the systemd instance sidingd@NAME.
+            """,
         version: Daemon.version,
         subcommands: [RunCommand.self, InitCommand.self],
         defaultSubcommand: RunCommand.self)

@@ -1,5 +1,6 @@
 import Foundation
 import SidingCore
+import SidingMetrics
 import SidingStore
 
 /// Serialises every write of the node (local edits and batches from partners) onto one thread and
@@ -22,6 +23,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     private let store: SQLiteStore
+    /// How long each transaction took to run its jobs and commit (the fsync included), for `GET /metrics`.
+    let commitDurations = Histogram()
     private let onCommit: @Sendable (CommitNotice) -> Void
     /// Touched only on the writer thread, inside `commit(_:)`.
     private var author: LocalAuthor
@@ -87,6 +90,8 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     private func commit(_ batch: [Pending]) {
         let notice: CommitNotice
+        let start = ContinuousClock.now
+        defer { commitDurations.observe(ContinuousClock.now - start) }
         do {
             notice = try store.write { transaction in
                 for item in batch {

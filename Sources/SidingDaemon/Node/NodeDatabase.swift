@@ -1,4 +1,5 @@
 import NIOPosix
+import SidingMetrics
 import SidingStore
 
 /// The daemon's one way to its database from async code, so that no query or fsync blocks Swift's
@@ -11,6 +12,9 @@ struct NodeDatabase: Sendable {
 
     /// The database file, for messages.
     var path: String { store.path }
+
+    /// Each group commit's duration (`GroupCommitWriter`), for `GET /metrics`.
+    var commitDurations: Histogram { writer.commitDurations }
 
     init(store: SQLiteStore, writer: GroupCommitWriter) {
         self.store = store
