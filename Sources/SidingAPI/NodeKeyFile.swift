@@ -7,7 +7,7 @@ public enum NodeKeyFile {
 
     /// The raw private key the text holds, or nil if it holds none.
     public static func privateKey(parsing text: String) -> [UInt8]? {
-        let encoded = text.split(whereSeparator: \.isNewline).first { !$0.hasPrefix("#") }.map { String($0).trimmingWhitespace } ?? ""
+        let encoded = text.textLines.map { String($0).trimmingWhitespace }.first { !$0.isEmpty && !$0.hasPrefix("#") } ?? ""
         return Data(base64Encoded: encoded).map(Array.init)
     }
 }

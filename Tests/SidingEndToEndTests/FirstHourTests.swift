@@ -143,6 +143,10 @@ import Testing
 
         // A configuration saved on Windows (CRLF) is read as written.
         try b.rewriteConfiguration { $0.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n") }
+        let keyFile = b.home + "/node.key"
+        try (try String(contentsOfFile: keyFile, encoding: .utf8)).replacingOccurrences(of: "\n", with: "\r\n")
+            .write(toFile: keyFile, atomically: true, encoding: .utf8)
+        chmod(keyFile, 0o600)
         try await b.start()
         #expect(try await b.client.node().name == "B")
         b.stop()
