@@ -41,7 +41,8 @@ public struct NodeHome: Sendable {
             throw .notANode(home: path)
         }
         let configuration = try Configuration(parsing: try read(configFile), file: configFile)
-        guard let raw = NodeKeyFile.privateKey(parsing: try read(keyFile)), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
+        guard let raw = NodeKeyFile.privateKey(parsing: try read(keyFile)), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        else {
             throw .key(file: keyFile, reason: "it does not hold a base64 Ed25519 private key; restore it from backup")
         }
         return (configuration, key)
