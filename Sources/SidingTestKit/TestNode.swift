@@ -127,3 +127,12 @@ public func freeLoopbackPort() throws -> Int {
     guard bound else { throw TestNodeError.notReady }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+extension TestNode {
+    /// Makes this running node and `dialler` partners, `dialler` dialling this node's current address
+    /// (a node on port 0 gets a new one each start, so call it again after a restart).
+    public func pair(dialledBy dialler: TestNode, names: (mine: String, theirs: String) = ("A", "B")) async throws {
+        _ = try await client.addPeer(PeerResource(nodeID: dialler.nodeID, name: names.theirs, address: nil))
+        _ = try await dialler.client.addPeer(PeerResource(nodeID: nodeID, name: names.mine, address: try await client.node().listen))
+    }
+}

@@ -11,8 +11,7 @@ import Testing
         let (a, b) = (try TestNode(name: "A"), try TestNode(name: "B"))
         try await a.start()
         try await b.start()
-        _ = try await a.client.addPeer(PeerResource(nodeID: b.nodeID, name: "B", address: nil))
-        _ = try await b.client.addPeer(PeerResource(nodeID: a.nodeID, name: "A", address: try await a.client.node().listen))
+        try await a.pair(dialledBy: b)
         for n in 0..<3 { _ = try await a.client.create(.contacts, CreateRequest(set: ["name": "before \(n)"])) }
 
         let backupPath = a.directory.file("backup.db")

@@ -68,8 +68,7 @@ import Testing
         let (a, b) = (try TestNode(name: "A"), try TestNode(name: "B"))
         try await a.start()
         try await b.start()
-        _ = try await a.client.addPeer(PeerResource(nodeID: b.nodeID, name: "B", address: nil))
-        _ = try await b.client.addPeer(PeerResource(nodeID: a.nodeID, name: "A", address: try await a.client.node().listen))
+        try await a.pair(dialledBy: b)
         for n in 0..<3 { _ = try await a.client.create(.contacts, CreateRequest(set: ["name": "before \(n)"])) }
         #expect(try await eventually { try await b.client.contacts().count == 3 })
 
@@ -89,10 +88,8 @@ import Testing
         #expect(waited.status != 0 && waited.stderr.contains("edits are locked"), "\(waited.stderr)")
 
         // The partner list went with the database: adding B back, B reconnects and returns A's changes.
-        _ = try await a.client.addPeer(PeerResource(nodeID: b.nodeID, name: "B", address: nil))
         try await b.start()
-        // A listens on a new port since its restart (port 0 in its configuration).
-        _ = try await b.client.addPeer(PeerResource(nodeID: a.nodeID, name: "A", address: try await a.client.node().listen))
+        try await a.pair(dialledBy: b)
         #expect(
             try await eventually { (try? await a.client.create(.contacts, CreateRequest(set: ["name": "after loss"]))) != nil },
             "\((try? a.siding("status").stdout) ?? "") \(a.logText.suffix(3000)) \(b.logText.suffix(2000))")
