@@ -57,7 +57,7 @@ extension Views {
                         "\(item.id) \(item.field): shown (from \(node(shown.node, name: shown.nodeName))) "
                         + "→ other value (from \(node(other.node, name: other.nodeName)))"
                     let lines = LineDiff.render(LineDiff.diff(shown.value, other.value))
-                    sections.append(([header] + lines.map { "  " + TerminalText.escape($0) }).joined(separator: "\n"))
+                    sections.append(([header] + lines.map { "  " + $0 }).map { TerminalText.escape($0) }.joined(separator: "\n"))
                 }
             }
         }
