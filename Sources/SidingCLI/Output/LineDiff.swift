@@ -11,8 +11,9 @@ enum LineDiff {
     /// Bounds the LCS table (4M cells of Int32: 16 MB) so a diff of two huge bodies stays quick.
     static let maxCells = 4_000_000
 
+    /// Lines ending in LF or CRLF (one `Character` in Swift, so splitting on "\n" alone misses it).
     static func lines(_ text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
     }
 
     /// The edit from `old` to `new`, line by line.
