@@ -135,6 +135,8 @@ let package = Package(
                 "SidingCore", "SidingStore", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "SidingFuzzRegressionTests", dependencies: ["SidingFuzzTargets"]),
+        // Pure functions of the CLI's output: display width, line diff, escaping, local times.
+        .testTarget(name: "SidingCLITests", dependencies: ["SidingCLI"]),
         .testTarget(
             name: "SidingEndToEndTests",
             dependencies: [

@@ -29,12 +29,23 @@ public struct LocalAPIClient: Sendable {
     public func contact(_ id: String) async throws -> ContactResource { try await get("/v1/contacts/\(id.pathEscaped)") }
     public func note(_ id: String) async throws -> NoteResource { try await get("/v1/notes/\(id.pathEscaped)") }
 
-    public func contacts(tag: String? = nil, country: String? = nil, organization: String? = nil) async throws -> [ContactResource] {
-        try await get("/v1/contacts" + query(["tag": tag, "country": country, "org": organization]))
+    public func contacts(tag: String? = nil, country: String? = nil, organization: String? = nil, deleted: Bool = false) async throws
+        -> [ContactResource]
+    {
+        try await get("/v1/contacts" + query(["tag": tag, "country": country, "org": organization, "deleted": deleted ? "true" : nil]))
     }
 
-    public func notes(conflict: String? = nil, participant: String? = nil, since: String? = nil) async throws -> [NoteResource] {
-        try await get("/v1/notes" + query(["conflict": conflict, "participant": participant, "since": since]))
+    public func notes(conflict: String? = nil, participant: String? = nil, since: String? = nil, tag: String? = nil, deleted: Bool = false)
+        async throws -> [NoteResource]
+    {
+        try await get(
+            "/v1/notes"
+                + query(["conflict": conflict, "participant": participant, "since": since, "tag": tag, "deleted": deleted ? "true" : nil]))
+    }
+
+    /// Restores a deleted contact or note (`POST /v1/contacts|notes/ID/restore`).
+    public func restore(_ kind: Kind, id: String) async throws -> WriteResult {
+        try await send(.POST, "/v1/\(kind.rawValue)/\(id.pathEscaped)/restore", body: Optional<EditRequest>.none)
     }
 
     public func search(_ text: String, limit: Int = 50) async throws -> [SearchResult] {

@@ -1,7 +1,8 @@
 import SidingCore
 
 /// A contact (`ContactResource`) or note (`NoteResource`) as the local API and `siding … show --json`
-/// carry it: `id`, every field its kind declares under the field's JSON key, `deleted` and `conflicts`.
+/// carry it: `id`, every field its kind declares under the field's JSON key, `deleted`, `conflicts` and
+/// `names`.
 /// The shape is derived from the schema, so a declared field needs no code here. Unset text fields
 /// are "" and unset sets [].
 public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
@@ -9,15 +10,20 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
     public var deleted: Bool
     /// Fields holding concurrent values (`siding conflicts` shows them all).
     public var conflicts: [String]
+    /// The names of the records it refers to (a note's participants), by ID: so people read names, not IDs.
+    public var names: [String: String]
     /// Every declared register's value and every declared set's members, by field name.
     private var texts: [String: String]
     private var setMembers: [String: [String]]
 
     /// Keeps exactly the declared fields of `texts` (register values) and `sets` (members), by field name.
-    public init(id: String, texts: [String: String], sets: [String: [String]], deleted: Bool, conflicts: [String]) {
+    public init(
+        id: String, texts: [String: String], sets: [String: [String]], deleted: Bool, conflicts: [String], names: [String: String] = [:]
+    ) {
         self.id = id
         self.deleted = deleted
         self.conflicts = conflicts
+        self.names = names
         self.texts = Dictionary(uniqueKeysWithValues: Kind.schema.registers.map { ($0.name, texts[$0.name] ?? "") })
         self.setMembers = Dictionary(uniqueKeysWithValues: Kind.schema.sets.map { ($0.name, sets[$0.name] ?? []) })
     }
@@ -43,7 +49,8 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
         self.init(
             id: try container.decode(String.self, forKey: JSONKey("id")), texts: texts, sets: sets,
             deleted: try container.decode(Bool.self, forKey: JSONKey("deleted")),
-            conflicts: try container.decode([String].self, forKey: JSONKey("conflicts")))
+            conflicts: try container.decode([String].self, forKey: JSONKey("conflicts")),
+            names: try container.decodeIfPresent([String: String].self, forKey: JSONKey("names")) ?? [:])
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -59,6 +66,7 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
         }
         try container.encode(deleted, forKey: JSONKey("deleted"))
         try container.encode(conflicts, forKey: JSONKey("conflicts"))
+        try container.encode(names, forKey: JSONKey("names"))
     }
 }
 

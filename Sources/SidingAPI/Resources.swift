@@ -68,10 +68,22 @@ public struct HistoryItem: Codable, Hashable, Sendable {
     public var action: String
     public var value: String?
     public var current: Bool
+    /// The writing node's name: the partner's name in this node's partner list, or this node's own (nil: neither).
+    public var nodeName: String?
+    /// When `value` is a record's ID (a participant), that record's name or title.
+    public var valueName: String?
 
-    public init(time: String, hlc: String, node: String, seq: UInt64, field: String, action: String, value: String?, current: Bool) {
+    enum CodingKeys: String, CodingKey {
+        case time, hlc, node, seq, field, action, value, current, nodeName = "node_name", valueName = "value_name"
+    }
+
+    public init(
+        time: String, hlc: String, node: String, seq: UInt64, field: String, action: String, value: String?, current: Bool,
+        nodeName: String? = nil, valueName: String? = nil
+    ) {
         self.time = time; self.hlc = hlc; self.node = node; self.seq = seq; self.field = field
         self.action = action; self.value = value; self.current = current
+        self.nodeName = nodeName; self.valueName = valueName
     }
 }
 
@@ -82,9 +94,15 @@ public struct ConflictItem: Codable, Hashable, Sendable {
         public var node: String
         public var time: String
         public var hlc: String
+        /// The writing node's name, as in `HistoryItem.nodeName`.
+        public var nodeName: String?
 
-        public init(value: String, node: String, time: String, hlc: String) {
-            self.value = value; self.node = node; self.time = time; self.hlc = hlc
+        enum CodingKeys: String, CodingKey {
+            case value, node, time, hlc, nodeName = "node_name"
+        }
+
+        public init(value: String, node: String, time: String, hlc: String, nodeName: String? = nil) {
+            self.value = value; self.node = node; self.time = time; self.hlc = hlc; self.nodeName = nodeName
         }
     }
 
@@ -92,9 +110,11 @@ public struct ConflictItem: Codable, Hashable, Sendable {
     public var kind: String
     public var field: String
     public var values: [Value]
+    /// The record's name or title ("" when it has none).
+    public var title: String?
 
-    public init(id: String, kind: String, field: String, values: [Value]) {
-        self.id = id; self.kind = kind; self.field = field; self.values = values
+    public init(id: String, kind: String, field: String, values: [Value], title: String? = nil) {
+        self.id = id; self.kind = kind; self.field = field; self.values = values; self.title = title
     }
 }
 

@@ -39,6 +39,8 @@ public enum ListFilter: Hashable, Sendable {
     case equals(field: String, value: String)
     /// The set field holds this element.
     case member(field: String, element: String)
+    /// The set field holds any of these elements (the spellings of one tag).
+    case memberOfAny(field: String, elements: [String])
     /// The field's shown value sorts at or after this (dates are YYYY-MM-DD, so this is "since").
     case atLeast(field: String, value: String)
 }

@@ -116,11 +116,15 @@ public final class SQLiteStore: Sendable {
     /// Live entities of `kind` matching every filter, ordered by `sortField` (then ID).
     public func list(
         kind: EntityKind, filters: [ListFilter], sortField: String, descending: Bool = false,
-        includeDeleted: Bool = false, limit: Int = 1_000_000
+        includeDeleted: Bool = false, onlyDeleted: Bool = false, limit: Int = 1_000_000
     ) throws -> [EntityRecord] {
         var sql = "SELECT e.entity FROM entities e WHERE e.kind = ?"
         var values: [SQLValue] = [.integer(Int64(bitPattern: kind.rawValue))]
-        if !includeDeleted { sql += " AND e.deleted = 0" }
+        if onlyDeleted {
+            sql += " AND e.deleted = 1"
+        } else if !includeDeleted {
+            sql += " AND e.deleted = 0"
+        }
         for filter in filters {
             switch filter {
             case .equals(let field, let value):
@@ -129,6 +133,10 @@ public final class SQLiteStore: Sendable {
             case .member(let field, let element):
                 sql += " AND e.entity IN (SELECT s.entity FROM set_members s WHERE s.field = ? AND s.element = ?)"
                 values += [.text(field), .text(element)]
+            case .memberOfAny(let field, let elements):
+                let placeholders = Array(repeating: "?", count: elements.count).joined(separator: ", ")
+                sql += " AND e.entity IN (SELECT s.entity FROM set_members s WHERE s.field = ? AND s.element IN (\(placeholders)))"
+                values += [.text(field)] + elements.map(SQLValue.text)
             case .atLeast(let field, let value):
                 sql += " AND EXISTS (SELECT 1 FROM field_values f WHERE f.entity = e.entity AND f.field = ? AND f.value >= ?)"
                 values += [.text(field), .text(value)]

@@ -7,7 +7,7 @@ import Testing
 @Suite struct SchemaTests {
     static let contact = "c_aaaaaaaaaaaaaaaa"
     /// Keys every resource has besides its declared fields.
-    static let resourceKeys: Set<String> = ["id", "deleted", "conflicts"]
+    static let resourceKeys: Set<String> = ["id", "deleted", "conflicts", "names"]
 
     @Test(arguments: Schema.records.map(\.kind)) func namesAndKeysAreUniqueAndFitTheLimits(_ kind: EntityKind) throws {
         let schema = try #require(Schema.record(of: kind))
@@ -48,9 +48,14 @@ import Testing
                 try EditValidation.validate(wrongStorage, kind: schema.kind, creating: false)
             }
             guard field.shape != .countryCode else { continue }
-            let long = String(repeating: "a", count: field.maxBytes + 1)
+            let (limit, error): (Int, (Int) -> EditError) =
+                switch field.maxLength {
+                case .characters(let count): (count, { EditError.tooLong(field.name, limit: count, given: $0) })
+                case .bytes(let count): (count, { EditError.tooManyBytes(field.name, limit: count, given: $0) })
+                }
+            let long = String(repeating: "a", count: limit + 1)
             let tooLong = field.isSet ? Edit(additions: [field.name: [long]]) : Edit(writes: [field.name: long])
-            #expect(throws: EditError.tooLong(field.name, limit: field.maxBytes), "\(field.name)") {
+            #expect(throws: error(limit + 1), "\(field.name)") {
                 try EditValidation.validate(tooLong, kind: schema.kind, creating: false)
             }
         }

@@ -80,7 +80,7 @@ import Testing
             (["contact", "show", "c_aaaaaaaaaaaaaaaa"], "no contact or note"),
             (["contact", "add", "--name", "X", "--country", "China"], "two-letter"),
             (["contact", "add", "--name", "  "], "name must not be empty"),
-            (["contact", "add", "--name", String(repeating: "x", count: 201)], "limit of 200 bytes"),
+            (["contact", "add", "--name", String(repeating: "x", count: 201)], "limit of 200 characters"),
             (["contact", "add", "--name", "X", "--email", "not-an-address"], "e-mail"),
             (["note", "add", "--title", "T", "--date", "2026-02-30", "--body", "b"], "YYYY-MM-DD"),
             (["note", "add", "--title", "T", "--participant", "c_aaaaaaaaaaaaaaaa", "--body", "b"], "not a known contact"),

@@ -31,7 +31,7 @@ import Testing
             conflicts: [fields[0].name])
         let data = try JSONEncoder().encode(resource)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == Set(fields.map(\.jsonKey) + ["id", "deleted", "conflicts"]))
+        #expect(Set(object.keys) == Set(fields.map(\.jsonKey) + ["id", "deleted", "conflicts", "names"]))
         for field in fields {
             let value = Self.sample(field)
             if field.isSet {
@@ -77,8 +77,9 @@ import Testing
         for (field, value) in zip(schema.fields, values) {
             let shown = field.isSet ? object[field.jsonKey] as? [String] == [value] : object[field.jsonKey] as? String == value
             #expect(shown, "\(noun) --json: \(field.jsonKey) is \(object[field.jsonKey] ?? "missing")")
-            #expect(
-                text.contains { $0.hasPrefix(field.name + ":") && $0.hasSuffix(" " + value) }, "\(noun) show: no line for \(field.name)")
+            // A record named by ID is shown with its name: `participants: Li Wei (c_…)`.
+            let suffix = field.shape == .contactID ? "(\(value))" : " " + value
+            #expect(text.contains { $0.hasPrefix(field.name + ":") && $0.hasSuffix(suffix) }, "\(noun) show: no line for \(field.name)")
         }
     }
 }

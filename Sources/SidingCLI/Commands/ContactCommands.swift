@@ -5,20 +5,23 @@ import SidingCore
 struct ContactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contact", abstract: "Add, edit, show and list contacts (people).",
-        subcommands: [Add.self, Set.self, TagCommand<ContactRecords>.self, DeleteCommand<ContactRecords>.self, Show.self, List.self])
+        subcommands: [
+            Add.self, Set.self, TagCommand<ContactRecords>.self, DeleteCommand<ContactRecords>.self, RestoreCommand<ContactRecords>.self,
+            Show.self, List.self,
+        ])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a contact; prints its ID.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: JSONFlag
-        @Option(help: "Full name (required).") var name: String
-        @Option(help: "Organisation.") var org: String?
-        @Option(help: "Role or position.") var role: String?
-        @Option(help: "Two-letter ISO 3166-1 country code, e.g. CN.") var country: String?
-        @Option(help: "E-mail address (repeatable).") var email: [String] = []
-        @Option(help: "Phone number (repeatable).") var phone: [String] = []
-        @Option(help: "Tag (repeatable).") var tag: [String] = []
-        @Option(help: "Short biography.") var bio: String?
+        @Option(help: "Full name (required; \(ContactSchema.name.limitDescription)).") var name: String
+        @Option(help: "Organisation (\(ContactSchema.organization.limitDescription)).") var org: String?
+        @Option(help: "Role or position (\(ContactSchema.role.limitDescription)).") var role: String?
+        @Option(help: "ISO 3166-1 alpha-2 country code, e.g. CN (GB for the United Kingdom).") var country: String?
+        @Option(help: "E-mail address (repeatable; \(ContactSchema.emails.limitDescription)).") var email: [String] = []
+        @Option(help: "Phone number (repeatable; \(ContactSchema.phones.limitDescription)).") var phone: [String] = []
+        @Option(help: "Tag: one word, any case (repeatable; \(Schema.tags.limitDescription)).") var tag: [String] = []
+        @Option(help: "Short biography (\(ContactSchema.bio.limitDescription)).") var bio: String?
 
         func run() async throws {
             try await CLIRun.run(global) { client in
@@ -41,7 +44,7 @@ struct ContactCommand: AsyncParsableCommand {
             abstract: "Change fields: FIELD=VALUE (\(FieldAssignments.registerNames(ContactSchema.schema))); tags+=T, emails-=E for sets.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: JSONFlag
-        @Argument(help: "Contact ID.") var id: String
+        @Argument(help: RecordArgument.help) var id: String
         @Argument(help: "FIELD=VALUE, FIELD+=VALUE or FIELD-=VALUE.") var assignments: [String]
 
         func run() async throws {
@@ -53,15 +56,16 @@ struct ContactCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one contact.")
+        static let configuration = CommandConfiguration(abstract: "Show one contact and the notes the person took part in.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: JSONFlag
-        @Argument(help: "Contact ID.") var id: String
+        @Argument(help: RecordArgument.help) var id: String
 
         func run() async throws {
             try await CLIRun.run(global) { client in
                 let contact = try await client.contact(id)
-                output.json ? try Printer.json(contact) : Printer.record(Views.contactRecord(contact))
+                if output.json { return try Printer.json(contact) }
+                Printer.record(Views.contactRecord(contact, notes: try await client.notes(participant: contact.id)))
             }
         }
     }
@@ -70,13 +74,14 @@ struct ContactCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List contacts, optionally filtered.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: JSONFlag
-        @Option(help: "Only contacts with this tag.") var tag: String?
+        @Option(help: "Only contacts with this tag (any case).") var tag: String?
         @Option(help: "Only contacts from this country (ISO code).") var country: String?
         @Option(help: "Only contacts of this organisation (exact, any case).") var org: String?
+        @Flag(help: "List deleted contacts instead (restore one with `contact restore`).") var deleted = false
 
         func run() async throws {
             try await CLIRun.run(global) { client in
-                let contacts = try await client.contacts(tag: tag, country: country, organization: org)
+                let contacts = try await client.contacts(tag: tag, country: country, organization: org, deleted: deleted)
                 output.json ? try Printer.json(contacts) : Printer.line(Views.contactTable(contacts))
             }
         }

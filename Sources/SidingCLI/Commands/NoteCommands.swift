@@ -6,24 +6,30 @@ import SidingCore
 struct NoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "note", abstract: "Add, edit, show and list dialogue notes.",
-        subcommands: [Add.self, Set.self, TagCommand<NoteRecords>.self, DeleteCommand<NoteRecords>.self, Show.self, List.self])
+        subcommands: [
+            Add.self, Set.self, Edit.self, TagCommand<NoteRecords>.self, DeleteCommand<NoteRecords>.self, RestoreCommand<NoteRecords>.self,
+            Show.self, List.self,
+        ])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a dialogue note; prints its ID.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: JSONFlag
-        @Option(help: "Title (required).") var title: String
+        @Option(help: "Title (required; \(NoteSchema.title.limitDescription)).") var title: String
         @Option(help: "Date of the meeting, YYYY-MM-DD.") var date: String?
-        @Option(help: "The conflict it concerns.") var conflict: String?
-        @Option(help: "Where it took place.") var location: String?
-        @Option(help: "Contact ID of a participant (repeatable).") var participant: [String] = []
-        @Option(help: "Tag (repeatable).") var tag: [String] = []
-        @Option(help: "The note's text.") var body: String?
+        @Option(help: "The conflict it concerns (\(NoteSchema.conflict.limitDescription)).") var conflict: String?
+        @Option(help: "Where it took place (\(NoteSchema.location.limitDescription)).") var location: String?
+        @Option(help: "A participant: contact ID, unique ID prefix or name (repeatable).") var participant: [String] = []
+        @Option(help: "Tag: one word, any case (repeatable; \(Schema.tags.limitDescription)).") var tag: [String] = []
+        @Option(help: "The note's text (\(NoteSchema.body.limitDescription)); without it or --body-file, $EDITOR opens on a terminal.")
+        var body: String?
         @Option(help: "Read the text from a file, or - for standard input.") var bodyFile: String?
 
         func validate() throws {
             if body != nil && bodyFile != nil { throw ValidationError("give either --body or --body-file, not both") }
-            if body == nil && bodyFile == nil { throw ValidationError("give the note's text with --body TEXT or --body-file PATH (- for stdin)") }
+            if body == nil && bodyFile == nil && !BodyEditor.stdinIsTerminal {
+                throw ValidationError("give the note's text with --body TEXT or --body-file PATH (- for stdin)")
+            }
         }
 
         func run() async throws {
@@ -33,10 +39,31 @@ struct NoteCommand: AsyncParsableCommand {
                 fields[Field.date.name] = date
                 fields[Field.conflict.name] = conflict
                 fields[Field.location.name] = location
-                fields[Field.body.name] = try body ?? BodyFile.read(bodyFile ?? "-")
+                var editor: BodyEditor?
+                if let body {
+                    fields[Field.body.name] = body
+                } else if let bodyFile {
+                    fields[Field.body.name] = try BodyFile.read(bodyFile)
+                } else {
+                    let session = try BodyEditor()
+                    let text = try session.edit("")
+                    guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                        session.discard()
+                        throw CLIError("the note's text is empty; nothing was added")
+                    }
+                    editor = session
+                    fields[Field.body.name] = text
+                }
                 let sets = [Field.participants.name: participant, Field.tags.name: tag]
                 let request = CreateRequest(set: fields, add: sets.filter { !$0.value.isEmpty })
-                let result = try await client.create(.notes, request)
+                let result: WriteResult
+                do {
+                    result = try await client.create(.notes, request)
+                } catch {
+                    if let editor { try? StandardStream.error.write("siding: your text is kept in \(editor.file)\n") }
+                    throw error
+                }
+                editor?.discard()
                 output.json ? try Printer.json(["id": result.id]) : Printer.line(result.id)
             }
         }
@@ -47,7 +74,7 @@ struct NoteCommand: AsyncParsableCommand {
             abstract: "Change fields: FIELD=VALUE (\(FieldAssignments.registerNames(NoteSchema.schema))); participants+=ID, tags-=T for sets.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: JSONFlag
-        @Argument(help: "Note ID.") var id: String
+        @Argument(help: RecordArgument.help) var id: String
         @Argument(help: "FIELD=VALUE, FIELD+=VALUE or FIELD-=VALUE.") var assignments: [String] = []
         @Option(help: "Replace the text with a file's content, or - for standard input.") var bodyFile: String?
 
@@ -61,11 +88,60 @@ struct NoteCommand: AsyncParsableCommand {
         }
     }
 
+    struct Edit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Edit a note: FIELD=VALUE… like `set`, or with none, its text in $VISUAL, $EDITOR or vi.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: JSONFlag
+        @Argument(help: RecordArgument.help) var id: String
+        @Argument(help: "FIELD=VALUE, FIELD+=VALUE or FIELD-=VALUE; none: edit the text.") var assignments: [String] = []
+
+        func run() async throws {
+            try await CLIRun.run(global) { client in
+                let request: EditRequest
+                let note = try await client.note(id)
+                var editor: BodyEditor?
+                if assignments.isEmpty {
+                    let original = note.text(NoteSchema.body)
+                    let session = try BodyEditor()
+                    let edited = try session.edit(original)
+                    guard edited != original else {
+                        session.discard()
+                        throw CLIError("the text is unchanged; nothing was saved")
+                    }
+                    guard !edited.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                        session.discard()
+                        throw CLIError("the text is empty; nothing was saved (to clear it on purpose: `siding note set \(note.id) body=`)")
+                    }
+                    // A partner's edit may have arrived while the editor was open: never overwrite it unseen.
+                    guard try await client.note(note.id).text(NoteSchema.body) == original else {
+                        throw CLIError(
+                            "the note's text changed while you edited it (a partner's edit arrived); nothing was saved. "
+                                + "Your text is in \(session.file): merge it with `siding note show \(note.id)` and edit again")
+                    }
+                    editor = session
+                    request = EditRequest(set: [NoteSchema.body.name: edited])
+                } else {
+                    request = try FieldAssignments.parse(assignments)
+                }
+                let result: WriteResult
+                do {
+                    result = try await client.edit(.notes, id: note.id, request)
+                } catch {
+                    if let editor { try? StandardStream.error.write("siding: your text is kept in \(editor.file)\n") }
+                    throw error
+                }
+                editor?.discard()
+                try WriteReport.print(result, json: output.json)
+            }
+        }
+    }
+
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one note, with its full text.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: JSONFlag
-        @Argument(help: "Note ID.") var id: String
+        @Argument(help: RecordArgument.help) var id: String
 
         func run() async throws {
             try await CLIRun.run(global) { client in
@@ -80,12 +156,14 @@ struct NoteCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: JSONFlag
         @Option(help: "Only notes about this conflict (exact, any case).") var conflict: String?
-        @Option(help: "Only notes with this participant (contact ID).") var participant: String?
+        @Option(help: "Only notes with this participant (contact ID, unique ID prefix or name).") var participant: String?
         @Option(help: "Only notes dated on or after this day, YYYY-MM-DD.") var since: String?
+        @Option(help: "Only notes with this tag (any case).") var tag: String?
+        @Flag(help: "List deleted notes instead (restore one with `note restore`).") var deleted = false
 
         func run() async throws {
             try await CLIRun.run(global) { client in
-                let notes = try await client.notes(conflict: conflict, participant: participant, since: since)
+                let notes = try await client.notes(conflict: conflict, participant: participant, since: since, tag: tag, deleted: deleted)
                 output.json ? try Printer.json(notes) : Printer.line(Views.noteTable(notes))
             }
         }

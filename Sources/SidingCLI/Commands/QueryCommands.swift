@@ -20,7 +20,7 @@ struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "history", abstract: "Who changed what, when, from which node.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: JSONFlag
-    @Argument(help: "Contact or note ID.") var id: String
+    @Argument(help: "Contact or note: its ID, a unique ID prefix, or its name or title.") var id: String
 
     func run() async throws {
         try await CLIRun.run(global) { client in
@@ -39,7 +39,7 @@ struct ConflictsCommand: AsyncParsableCommand {
     func run() async throws {
         try await CLIRun.run(global) { client in
             let items = try await client.conflicts()
-            output.json ? try Printer.json(items) : Printer.line(items.isEmpty ? "No conflicts." : Views.conflictTable(items))
+            output.json ? try Printer.json(items) : Printer.line(items.isEmpty ? "No conflicts." : Views.conflictReport(items))
         }
     }
 }

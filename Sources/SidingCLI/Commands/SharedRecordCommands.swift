@@ -23,7 +23,7 @@ struct TagCommand<Records: RecordKind>: AsyncParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(commandName: "tag", abstract: "Add or remove tags.") }
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: JSONFlag
-    @Argument(help: "The record's ID.") var id: String
+    @Argument(help: RecordArgument.help) var id: String
     @Option(help: "Tag to add (repeatable).") var add: [String] = []
     @Option(help: "Tag to remove (repeatable).") var remove: [String] = []
 
@@ -44,11 +44,38 @@ struct DeleteCommand<Records: RecordKind>: AsyncParsableCommand {
     }
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: JSONFlag
-    @Argument(help: "The record's ID.") var id: String
+    @Argument(help: RecordArgument.help) var id: String
 
     func run() async throws {
         try await CLIRun.run(global) { client in try WriteReport.print(try await client.delete(Records.resource, id: id), json: output.json) }
     }
+}
+
+/// `siding contact|note restore ID`
+struct RestoreCommand<Records: RecordKind>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "restore",
+            abstract: "Bring back a deleted \(Records.noun) (list them with `\(Records.noun) list --deleted`).",
+            discussion:
+                "If a partner deleted it again meanwhile, the two meet as a conflict (`siding conflicts`) and it stays deleted until you choose.")
+    }
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: JSONFlag
+    @Argument(help: RecordArgument.help) var id: String
+
+    func run() async throws {
+        try await CLIRun.run(global) { client in
+            let result = try await client.restore(Records.resource, id: id)
+            if output.json { return try Printer.json(result) }
+            Printer.line(result.changed ? result.id : "\(result.id) (no change: it is not deleted)")
+        }
+    }
+}
+
+/// How commands that take a record describe it.
+enum RecordArgument {
+    static let help: ArgumentHelp = "The record: its ID, a unique ID prefix (c_k3j9), or its name or title if only one record has it."
 }
 
 /// What a write command prints: the ID, or that nothing needed to change.

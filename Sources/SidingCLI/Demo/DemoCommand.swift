@@ -70,7 +70,7 @@ struct DemoCommand: AsyncParsableCommand {
         heading("$ siding contact list   (on C: A's contacts arrived through B, signatures checked against A's key)")
         Printer.line(Views.contactTable(try await c.client.contacts()))
         heading("$ siding conflicts   (the same on every node: nothing either side typed was lost)")
-        Printer.line(Views.conflictTable(try await c.client.conflicts()))
+        Printer.line(Views.conflictReport(try await c.client.conflicts()))
         let views = try await [a, b, c].asyncMap { node in try await MergedSnapshot(node.client) }
         heading(
             "Merged views: "

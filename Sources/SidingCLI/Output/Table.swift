@@ -1,7 +1,9 @@
-/// A plain-text table: escaped cells, truncated to a readable width, columns padded to line up.
+/// A plain-text table: escaped cells, truncated to a readable width, columns padded to line up in a
+/// terminal (wide characters take two columns, see `DisplayWidth`).
 struct Table {
     let headers: [String]
     var rows: [[String]] = []
+    /// Columns a cell may take.
     var maxCellWidth = 48
 
     init(_ headers: String...) { self.headers = headers }
@@ -9,20 +11,16 @@ struct Table {
     mutating func add(_ cells: String...) { rows.append(cells) }
 
     func render() -> String {
-        let cleaned = rows.map { $0.map { truncate(TerminalText.escape($0)) } }
-        var widths = headers.map(\.count)
+        let cleaned = rows.map { $0.map { DisplayWidth.truncate(TerminalText.escape($0), to: maxCellWidth) } }
+        var widths = headers.map(DisplayWidth.of)
         for row in cleaned {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], DisplayWidth.of(cell)) }
         }
         let lines = ([headers] + cleaned).map { row in
             row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+                index == row.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[index] - DisplayWidth.of(cell)))
             }.joined(separator: "  ")
         }
         return lines.joined(separator: "\n")
-    }
-
-    private func truncate(_ text: String) -> String {
-        text.count <= maxCellWidth ? text : String(text.prefix(maxCellWidth - 1)) + "…"
     }
 }

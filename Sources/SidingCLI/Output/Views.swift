@@ -11,7 +11,7 @@ enum Views {
     /// Every declared field in schema order, then whether the record is deleted or in conflict, then `shownLast`.
     static func record<Kind>(_ record: RecordResource<Kind>, shownLast: FieldSpec? = nil) -> [(String, String)] {
         func pair(_ field: FieldSpec) -> (String, String) {
-            (field.name, field.isSet ? record.members(field).joined(separator: ", ") : record.text(field))
+            (field.name, field.isSet ? record.members(field).map { named($0, record.names) }.joined(separator: ", ") : record.text(field))
         }
         var pairs = [("id", record.id)] + Kind.schema.fields.filter { $0 != shownLast }.map(pair)
         if record.deleted { pairs.append(("deleted", "yes")) }
@@ -43,24 +43,6 @@ enum Views {
     static func searchTable(_ results: [SearchResult]) -> String {
         var table = Table("ID", "KIND", "TITLE", "MATCH")
         for r in results { table.add(r.id, r.kind, r.title, r.snippet) }
-        return table.render()
-    }
-
-    static func historyTable(_ items: [HistoryItem]) -> String {
-        var table = Table("TIME", "NODE", "SEQ", "FIELD", "ACTION", "VALUE", "CURRENT")
-        for i in items {
-            table.add(i.time, String(i.node.prefix(11)), String(i.seq), i.field, i.action, i.value ?? "", i.current ? "yes" : "")
-        }
-        return table.render()
-    }
-
-    static func conflictTable(_ items: [ConflictItem]) -> String {
-        var table = Table("ID", "FIELD", "VALUE", "NODE", "TIME", "SHOWN")
-        for item in items {
-            for (index, value) in item.values.enumerated() {
-                table.add(item.id, item.field, value.value, String(value.node.prefix(11)), value.time, index == 0 ? "yes" : "")
-            }
-        }
         return table.render()
     }
 

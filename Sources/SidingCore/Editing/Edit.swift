@@ -12,6 +12,10 @@ public struct Edit: Hashable, Sendable {
 
     /// The edit that deletes an entity: a tombstone register.
     public static let delete = Edit(writes: [EntityState.deletedField: EntityState.deletedValue])
+
+    /// The edit that restores a deleted entity: a write of the tombstone register replacing the values
+    /// it saw, so a concurrent delete survives beside it as a conflict instead of being lost.
+    public static let restore = Edit(writes: [EntityState.deletedField: EntityState.restoredValue])
 }
 
 /// Turns an edit into operations against the entity's current state. Writes name every surviving value
@@ -28,16 +32,28 @@ public enum EditPlanner {
             operations.append(Operation(entity: entity, field: field, action: .write(value: value, replaces: replaces)))
         }
         for (field, elements) in edit.additions.sorted(by: { $0.key < $1.key }) {
-            for element in Set(elements).sorted() where current?.sets[field]?[element] == nil {
+            // Elements the field holds as one (`Water` and `water` in tags) are added once, in the
+            // spelling seen first; an element already held in any spelling is not added again.
+            let key = elementKey(field, of: entity.kind)
+            var held = Set((current?.sets[field] ?? [:]).keys.map(key))
+            for element in elements where held.insert(key(element)).inserted {
                 operations.append(Operation(entity: entity, field: field, action: .add(element: element)))
             }
         }
         for (field, elements) in edit.removals.sorted(by: { $0.key < $1.key }) {
-            for element in Set(elements).sorted() {
-                guard let dots = current?.sets[field]?[element], !dots.isEmpty else { continue }
-                operations.append(Operation(entity: entity, field: field, action: .remove(element: element, removes: dots.sorted())))
+            let key = elementKey(field, of: entity.kind)
+            let removed = Set(elements.map(key))
+            for (member, dots) in (current?.sets[field] ?? [:]).sorted(by: { $0.key < $1.key }) where removed.contains(key(member)) {
+                guard !dots.isEmpty else { continue }
+                operations.append(Operation(entity: entity, field: field, action: .remove(element: member, removes: dots.sorted())))
             }
         }
         return operations
+    }
+
+    /// How the schema compares the field's elements; exact for fields it does not declare.
+    private static func elementKey(_ field: String, of kind: EntityKind) -> (String) -> String {
+        guard let spec = Schema.field(field, of: kind), spec.ignoresCase else { return { $0 } }
+        return spec.elementKey
     }
 }

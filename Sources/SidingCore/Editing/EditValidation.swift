@@ -25,6 +25,18 @@ public enum EditValidation {
         return normalised
     }
 
+    /// Characters as a person counts them where the field is limited in characters, bytes otherwise;
+    /// a byte ceiling always, so no value outgrows a change.
+    private static func checkLength(_ value: String, _ spec: FieldSpec) throws(EditError) {
+        if case .characters(let limit) = spec.maxLength, value.count > limit {
+            throw .tooLong(spec.name, limit: limit, given: value.count)
+        }
+        let bytes = value.utf8.count
+        guard bytes > spec.maxBytes else { return }
+        if case .bytes(let limit) = spec.maxLength { throw .tooManyBytes(spec.name, limit: limit, given: bytes) }
+        throw .tooManyBytes(spec.name, limit: spec.maxBytes, given: bytes)
+    }
+
     private static func setSpec(_ field: String, _ kind: EntityKind) throws(EditError) -> FieldSpec {
         guard let spec = Schema.field(field, of: kind) else { throw .unknownField(field, kind: kind) }
         guard spec.isSet else { throw .invalid(field, "holds one value: set it with \(field)=VALUE (an empty VALUE clears it)") }
@@ -33,7 +45,7 @@ public enum EditValidation {
 
     static func check(_ raw: String, _ spec: FieldSpec) throws(EditError) -> String {
         let value = spec.shape == .multilineText ? raw : raw.trimmingWhitespace
-        guard value.utf8.count <= spec.maxBytes || spec.shape == .countryCode else { throw .tooLong(spec.name, limit: spec.maxBytes) }
+        if spec.shape != .countryCode { try checkLength(value, spec) }
         if spec.shape != .multilineText, value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw .invalid(spec.name, "must be one line without control characters")
         }
@@ -41,11 +53,9 @@ public enum EditValidation {
         case .text, .multilineText:
             return value
         case .countryCode:
-            let upper = value.uppercased()
-            guard value.isEmpty || (upper.utf8.count == 2 && upper.utf8.allSatisfy { (65...90).contains($0) }) else {
-                throw .invalid(spec.name, "must be a two-letter ISO 3166-1 code such as CN, IN or DE")
-            }
-            return upper
+            guard !value.isEmpty else { return value }
+            guard let code = CountryCode.normalised(value) else { throw .invalid(spec.name, CountryCode.problem(with: value)) }
+            return code
         case .date:
             guard value.isEmpty || CalendarDate(value) != nil else { throw .invalid(spec.name, "must be a date as YYYY-MM-DD") }
             return value
@@ -80,7 +90,10 @@ public enum EditValidation {
 public enum EditError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownField(String, kind: EntityKind)
     case empty(String)
-    case tooLong(String, limit: Int)
+    /// Over the field's limit in characters (grapheme clusters).
+    case tooLong(String, limit: Int, given: Int)
+    /// Over the field's limit in UTF-8 bytes.
+    case tooManyBytes(String, limit: Int, given: Int)
     case invalid(String, String)
 
     public var description: String {
@@ -88,7 +101,10 @@ public enum EditError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownField(let field, let kind):
             "\(kind) has no field '\(field)'; fields are: \(Self.fieldList(of: kind))"
         case .empty(let field): "\(field) must not be empty"
-        case .tooLong(let field, let limit): "\(field) is longer than its limit of \(limit) bytes; shorten it"
+        case .tooLong(let field, let limit, let given):
+            "\(field) has \(FieldSpec.grouped(given)) characters, over its limit of \(FieldSpec.grouped(limit)) characters; shorten it"
+        case .tooManyBytes(let field, let limit, let given):
+            "\(field) takes \(FieldSpec.grouped(given)) bytes of UTF-8, over its limit of \(FieldSpec.grouped(limit)) bytes; shorten it"
         case .invalid(let field, let why): "\(field) \(why)"
         }
     }

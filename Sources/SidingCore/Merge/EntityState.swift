@@ -21,6 +21,8 @@ public struct RegisterValue: Hashable, Sendable {
 public struct EntityState: Hashable, Sendable {
     public static let deletedField = "deleted"
     public static let deletedValue = "true"
+    /// What a restore writes to the tombstone register: any value but `deletedValue` means not deleted.
+    public static let restoredValue = "false"
 
     public let id: EntityID
     public var registers: [String: [RegisterValue]]

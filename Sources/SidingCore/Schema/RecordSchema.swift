@@ -5,11 +5,15 @@ public struct RecordSchema: Hashable, Sendable {
     public let fields: [FieldSpec]
     /// The field that names a record: it must not be empty, and titles search results.
     public let titleField: FieldSpec
+    /// The field that tells apart records with the same title (a contact's organisation, a note's date)
+    /// where several match what a user typed.
+    public let detailField: FieldSpec?
 
-    public init(kind: EntityKind, fields: [FieldSpec], titleField: FieldSpec) {
+    public init(kind: EntityKind, fields: [FieldSpec], titleField: FieldSpec, detailField: FieldSpec? = nil) {
         self.kind = kind
         self.fields = fields
         self.titleField = titleField
+        self.detailField = detailField
     }
 
     public var registers: [FieldSpec] { fields.filter { !$0.isSet } }

@@ -1,7 +1,7 @@
 /// The record kinds this version knows and lookups over their declared fields.
 public enum Schema {
     /// Free-form one-word labels, on contacts and notes alike.
-    public static let tags = FieldSpec("tags", json: "tags", .set, maxBytes: 64, shape: .tag, aliases: ["tag"])
+    public static let tags = FieldSpec("tags", json: "tags", .set, max: .characters(64), shape: .tag, aliases: ["tag"], ignoresCase: true)
 
     public static let records: [RecordSchema] = [ContactSchema.schema, NoteSchema.schema]
 

@@ -24,6 +24,10 @@ struct LocalAPIRouter: Sendable {
         let path = request.segments
         // Unversioned, where Prometheus and its exporters look for it.
         if path == ["metrics"], request.method == .GET { return .metrics(try await NodeMetrics(partners: partners).exposition()) }
+        if request.method == .POST, path.count == 4, path[0] == "v1", path[3] == "restore", let kind = Self.kind(path[1]) {
+            let outcome = try await service.restore(kind, id: path[2])
+            return .json(WriteResult(id: outcome.id, changed: outcome.changed))
+        }
         guard path.first == "v1", (2...3).contains(path.count) else { throw notFound(request) }
         let resource = path[1]
         let id: String? = path.count == 3 ? path[2] : nil
@@ -51,15 +55,19 @@ struct LocalAPIRouter: Sendable {
         case (.GET, "contacts", nil):
             return .json(
                 try await service.contacts(
-                    tag: request.query["tag"], country: request.query["country"]?.uppercased(), organization: request.query["org"]))
+                    tag: request.query["tag"], country: request.query["country"]?.uppercased(), organization: request.query["org"],
+                    deleted: Self.flag(request.query["deleted"])))
         case (.GET, "notes", nil):
             return .json(
                 try await service.notes(
-                    conflict: request.query["conflict"], participant: request.query["participant"], since: request.query["since"]))
+                    conflict: request.query["conflict"], participant: request.query["participant"], since: request.query["since"],
+                    tag: request.query["tag"], deleted: Self.flag(request.query["deleted"])))
         case (.GET, "contacts", .some(let id)):
             return .json(ResourceMapping.contact(try await service.record(.contact, id: id)))
         case (.GET, "notes", .some(let id)):
-            return .json(ResourceMapping.note(try await service.record(.note, id: id)))
+            let record = try await service.record(.note, id: id)
+            let note: NoteResource = ResourceMapping.resource(record, names: try await service.referencedNames(record))
+            return .json(note)
         case (.GET, "search", nil):
             let limit = Int(request.query["limit"] ?? "") ?? 50
             guard (1...1_000).contains(limit) else { throw NodeError.badRequest("limit must be between 1 and 1000") }
@@ -87,6 +95,17 @@ struct LocalAPIRouter: Sendable {
             throw notFound(request)
         }
     }
+
+    private static func kind(_ resource: String) -> EntityKind? {
+        switch resource {
+        case "contacts": .contact
+        case "notes": .note
+        default: nil
+        }
+    }
+
+    /// `?deleted=true` (or 1, yes); absent or anything else is false.
+    private static func flag(_ value: String?) -> Bool { ["true", "1", "yes"].contains(value?.lowercased() ?? "") }
 
     private func notFound(_ request: APIRequest) -> NodeError {
         .badRequest("no such API endpoint: \(request.method) /\(request.segments.joined(separator: "/"))")

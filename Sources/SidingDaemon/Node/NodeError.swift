@@ -13,10 +13,15 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case shuttingDown
     case ownHistoryGap(OwnHistoryGap)
     case storage(String)
+    /// What the user typed names no record of these kinds by ID, ID prefix or name.
+    case noSuchRecord(String, kinds: [EntityKind])
+    /// What the user typed names several records; `candidates` lists them (at most `RecordResolver.candidateLimit`).
+    case ambiguous(String, candidates: [RecordSummary], more: Bool)
 
     public var httpStatus: Int {
         switch self {
-        case .unknownID, .unknownPartner: 404
+        case .unknownID, .unknownPartner, .noSuchRecord: 404
+        case .ambiguous: 409
         case .wrongKind, .invalidEdit, .badRequest: 400
         case .deleted: 409
         case .requestTimedOut: 408
@@ -38,6 +43,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .ownHistoryGap(.restoredBackup): "restored_from_backup"
         case .ownHistoryGap(.lostDatabase): "lost_database"
         case .storage: "storage_error"
+        case .noSuchRecord: "unknown_id"
+        case .ambiguous: "ambiguous"
         }
     }
 
@@ -47,7 +54,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
             "no contact or note has ID '\(id)'; find IDs with `siding contact list`, `siding note list` or `siding search`"
         case .wrongKind(let id, let expected):
             "'\(id)' is not a \(expected); use the `siding \(expected == .contact ? "note" : "contact")` commands for it"
-        case .deleted(let id): "\(id) is deleted; deleted records cannot be edited"
+        case .deleted(let id):
+            "\(id) is deleted; deleted records cannot be edited (bring it back with `siding \(id.hasPrefix("n_") ? "note" : "contact") restore \(id)`)"
         case .invalidEdit(let error): error.description
         case .badRequest(let why): why
         case .requestTimedOut(let milliseconds):
@@ -56,7 +64,34 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownPartner(let id): "\(id) is not a partner of this node; see `siding peer list`"
         case .ownHistoryGap(let gap): "edits are locked: " + NodeError.lockReason(gap)
         case .storage(let why): "the database refused the write (\(why)); see `journalctl -u sidingd` or the daemon's log"
+        case .noSuchRecord(let text, let kinds):
+            "'\(text)' is not an ID, ID prefix or name of any \(kinds.map(\.description).joined(separator: " or ")); "
+                + "find it with `siding \(kinds.first == .note ? "note" : "contact") list` or `siding search`"
+        case .ambiguous(let text, let candidates, let more):
+            Self.candidateList(text, candidates, more: more)
         }
+    }
+
+    /// One line per candidate (ID, name, organisation or date), so the user can pick the ID.
+    private static func candidateList(_ text: String, _ candidates: [RecordSummary], more: Bool) -> String {
+        let kinds = Set(candidates.map(\.id.kind))
+        let noun = kinds.count == 1 ? (kinds.first == .note ? "notes" : "contacts") : "records"
+        let idWidth = candidates.map(\.id.description.count).max() ?? 0
+        let titleWidth = candidates.map(\.title.count).max() ?? 0
+        var lines = [
+            "'\(text)' matches \(more ? "more than \(candidates.count)" : "\(candidates.count)") \(noun); give the ID or a longer ID prefix:"
+        ]
+        for candidate in candidates {
+            let id = candidate.id.description
+            var line = "  " + id + String(repeating: " ", count: idWidth - id.count + 2) + candidate.title
+            if !candidate.detail.isEmpty || candidate.deleted {
+                line += String(repeating: " ", count: max(0, titleWidth - candidate.title.count) + 2) + candidate.detail
+            }
+            if candidate.deleted { line += candidate.detail.isEmpty ? "(deleted)" : "  (deleted)" }
+            lines.append(line)
+        }
+        if more { lines.append("  …") }
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -13,6 +13,7 @@ final class NodeService: Sendable {
     private let database: NodeDatabase
     private let engine: SyncEngine
     private let restoreGuard: RestoreGuard
+    private var resolver: RecordResolver { RecordResolver(database: database) }
 
     init(database: NodeDatabase, configuration: Configuration, nodeID: NodeID, engine: SyncEngine, restoreGuard: RestoreGuard) {
         self.database = database
@@ -26,7 +27,8 @@ final class NodeService: Sendable {
 
     func create(_ kind: EntityKind, _ request: CreateRequest) async throws -> WriteOutcome {
         try await restoreGuard.checkWritable(engine)
-        let edit = try validated(Edit(writes: request.set, additions: request.add), kind: kind, creating: true)
+        let additions = try await resolvingReferences(request.add, of: kind, scope: .live)
+        let edit = try validated(Edit(writes: request.set, additions: additions), kind: kind, creating: true)
         var random = SystemRandomNumberGenerator()
         guard let id = EntityID(kind: kind, bytes: (0..<EntityID.randomByteCount).map { _ in UInt8.random(in: 0...255, using: &random) }) else {
             throw NodeError.badRequest("cannot make an ID")
@@ -40,21 +42,31 @@ final class NodeService: Sendable {
     }
 
     func edit(_ kind: EntityKind, id text: String, _ request: EditRequest) async throws -> WriteOutcome {
-        let id = try entityID(text, kind: kind)
-        let edit = try validated(Edit(writes: request.set, additions: request.add, removals: request.remove), kind: kind, creating: false)
+        let id = try await resolver.resolve(text, kinds: [kind], scope: .live)
+        let additions = try await resolvingReferences(request.add, of: kind, scope: .live)
+        let removals = try await resolvingReferences(request.remove, of: kind, scope: .preferringLive)
+        let edit = try validated(Edit(writes: request.set, additions: additions, removals: removals), kind: kind, creating: false)
         return try await change(id, edit)
     }
 
     func delete(_ kind: EntityKind, id text: String) async throws -> WriteOutcome {
-        try await change(try entityID(text, kind: kind), .delete)
+        try await change(try await resolver.resolve(text, kinds: [kind], scope: .live), .delete)
+    }
+
+    /// Brings a deleted record back: a write of its tombstone register over the values this node holds,
+    /// so a delete made concurrently elsewhere meets it as a conflict (and wins until resolved).
+    func restore(_ kind: EntityKind, id text: String) async throws -> WriteOutcome {
+        try await change(try await resolver.resolve(text, kinds: [kind], scope: .deleted), .restore)
     }
 
     private func change(_ id: EntityID, _ edit: Edit) async throws -> WriteOutcome {
         try await restoreGuard.checkWritable(engine)
         return try await database.write { transaction, author in
             guard let current = try transaction.entity(id) else { throw NodeError.unknownID(id.description) }
-            guard !current.isDeleted else {
-                if edit == .delete { return WriteOutcome(id: id.description, changed: false) }
+            // Only a restore or a delete may write a deleted record (a delete again settles a
+            // delete/restore conflict); restoring a record that is not deleted changes nothing.
+            if edit == .restore, !current.isDeleted { return WriteOutcome(id: id.description, changed: false) }
+            if current.isDeleted, edit != .delete, edit != .restore {
                 throw NodeError.deleted(id.description)
             }
             try Self.checkParticipants(edit, in: transaction)
@@ -83,12 +95,25 @@ final class NodeService: Sendable {
         }
     }
 
-    private func entityID(_ text: String, kind: EntityKind) throws -> EntityID {
-        guard let id = EntityID(text) else {
-            throw NodeError.badRequest("'\(text)' is not an ID; IDs look like c_k3j9x2m4p8q1r5t7 (contacts) or n_… (notes)")
+    /// Set elements that name records (a note's participants) given by ID prefix or name become IDs.
+    private func resolvingReferences(
+        _ elements: [String: [String]], of kind: EntityKind, scope: RecordResolver.Scope
+    ) async throws -> [String: [String]] {
+        var resolved = elements
+        for field in Schema.fields(of: kind) where field.shape == .contactID {
+            guard let typed = elements[field.name] else { continue }
+            var ids: [String] = []
+            for text in typed {
+                do {
+                    ids.append(try await resolver.resolve(text, kinds: [.contact], scope: scope).description)
+                } catch NodeError.noSuchRecord, NodeError.wrongKind {
+                    throw NodeError.badRequest(
+                        "participant '\(text)' is not a known contact; add the contact first or check the ID (or name)")
+                }
+            }
+            resolved[field.name] = ids
         }
-        guard id.kind == kind else { throw NodeError.wrongKind(id: text, expected: kind) }
-        return id
+        return resolved
     }
 
     /// A consistent online copy at `path` (absolute, not yet existing), checked with integrity_check.
@@ -111,29 +136,66 @@ final class NodeService: Sendable {
     // MARK: Reads
 
     func record(_ kind: EntityKind, id text: String) async throws -> EntityRecord {
-        let id = try entityID(text, kind: kind)
+        let id = try await resolver.resolve(text, kinds: [kind], scope: .preferringLive)
         guard let record = try await database.read({ try $0.record(id) }) else { throw NodeError.unknownID(text) }
         return record
     }
 
-    func contacts(tag: String?, country: String?, organization: String?) async throws -> [ContactResource] {
-        var filters: [ListFilter] = []
-        if let tag { filters.append(.member(field: "tags", element: tag)) }
-        if let country { filters.append(.equals(field: "country", value: country)) }
-        if let organization { filters.append(.equals(field: "organization", value: organization)) }
-        return try await database.read { [filters] in try $0.list(kind: .contact, filters: filters, sortField: "name") }.map(ResourceMapping.contact)
+    /// The names of the records `record` refers to (its participants), by ID.
+    func referencedNames(_ record: EntityRecord) async throws -> [String: String] {
+        let ids = Schema.fields(of: record.id.kind).filter { $0.shape == .contactID }
+            .flatMap { record.sets[$0.name] ?? [] }.compactMap(EntityID.init)
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try await database.read { try $0.titles(of: ids) }.map { ($0.key.description, $0.value) })
     }
 
-    func notes(conflict: String?, participant: String?, since: String?) async throws -> [NoteResource] {
+    func contacts(tag: String?, country: String?, organization: String?, deleted: Bool = false) async throws -> [ContactResource] {
+        var filters: [ListFilter] = []
+        if let tag { filters.append(try await tagFilter(tag)) }
+        if let country {
+            guard country.isEmpty || CountryCode.normalised(country) != nil else {
+                throw NodeError.badRequest("--country: \(CountryCode.problem(with: country))")
+            }
+            filters.append(.equals(field: "country", value: country))
+        }
+        if let organization { filters.append(.equals(field: "organization", value: organization)) }
+        return try await database.read { [filters] in
+            try $0.list(kind: .contact, filters: filters, sortField: "name", onlyDeleted: deleted)
+        }.map(ResourceMapping.contact)
+    }
+
+    func notes(conflict: String?, participant: String?, since: String?, tag: String? = nil, deleted: Bool = false) async throws
+        -> [NoteResource]
+    {
         var filters: [ListFilter] = []
         if let conflict { filters.append(.equals(field: "conflict", value: conflict)) }
-        if let participant { filters.append(.member(field: "participants", element: participant)) }
+        if let participant {
+            let id = try await resolver.resolve(participant, kinds: [.contact], scope: .preferringLive)
+            filters.append(.member(field: NoteSchema.participants.name, element: id.description))
+        }
         if let since {
             guard CalendarDate(since) != nil else { throw NodeError.badRequest("--since must be a date as YYYY-MM-DD") }
             filters.append(.atLeast(field: "date", value: since))
         }
-        return try await database.read { [filters] in try $0.list(kind: .note, filters: filters, sortField: "date", descending: true) }
-            .map(ResourceMapping.note)
+        if let tag { filters.append(try await tagFilter(tag)) }
+        return try await database.read { [filters] in
+            try $0.list(kind: .note, filters: filters, sortField: "date", descending: true, onlyDeleted: deleted)
+        }.map(ResourceMapping.note)
+    }
+
+    /// Matches a tag in every spelling it is held in (`water` finds `Water`), as tags ignore case.
+    private func tagFilter(_ tag: String) async throws -> ListFilter {
+        let field = Schema.tags
+        let spellings = try await database.read { try $0.distinctElements(of: field.name) }
+        let wanted = field.elementKey(tag)
+        return .memberOfAny(field: field.name, elements: spellings.filter { field.elementKey($0) == wanted })
+    }
+
+    /// Who each node is: the partners' names from the partner list, and this node's own.
+    func nodeNames() async throws -> [NodeID: String] {
+        var names = Dictionary(try await database.read { try $0.peers() }.map { ($0.nodeID, $0.name) }, uniquingKeysWith: { a, _ in a })
+        names[nodeID] = configuration.name
+        return names
     }
 
     func search(_ text: String, limit: Int) async throws -> [SearchResult] {
@@ -142,13 +204,26 @@ final class NodeService: Sendable {
     }
 
     func history(_ text: String) async throws -> [HistoryItem] {
-        guard let id = EntityID(text) else { throw NodeError.badRequest("'\(text)' is not an ID") }
+        // A full ID of any kind, even one this version does not know; otherwise a contact or note by prefix or name.
+        var id = EntityID(text.trimmingWhitespace)
+        if id == nil { id = try await resolver.resolve(text, kinds: [.contact, .note], scope: .preferringLive) }
+        guard let id else { throw NodeError.unknownID(text) }
         let entries = try await database.read { try $0.history(id) }
         guard !entries.isEmpty else { throw NodeError.unknownID(text) }
-        return entries.map(ResourceMapping.history)
+        let nodes = try await nodeNames()
+        let referenced = entries.filter { Schema.field($0.field, of: id.kind)?.shape == .contactID }.compactMap { $0.value.flatMap(EntityID.init) }
+        let titles = try await database.read { try $0.titles(of: Array(Set(referenced))) }
+        return entries.map { entry in
+            ResourceMapping.history(entry, nodeName: nodes[entry.origin], valueName: entry.value.flatMap(EntityID.init).flatMap { titles[$0] })
+        }
     }
 
-    func conflicts() async throws -> [ConflictItem] { try await database.read { try $0.conflicts() }.map(ResourceMapping.conflict) }
+    func conflicts() async throws -> [ConflictItem] {
+        let records = try await database.read { try $0.conflicts() }
+        let nodes = try await nodeNames()
+        let titles = try await database.read { try $0.titles(of: Array(Set(records.map(\.entity)))) }
+        return records.map { ResourceMapping.conflict($0, title: titles[$0.entity] ?? "", nodeNames: nodes) }
+    }
 
     func digest() async throws -> DigestResource {
         let digest = try await database.read { try $0.digest() }
