@@ -44,9 +44,11 @@ import Testing
             #expect(field.isSet ? accepted.additions[field.name] == [value] : accepted.writes[field.name] == value, "\(field.name)")
 
             let wrongStorage = field.isSet ? Edit(writes: [field.name: value]) : Edit(additions: [field.name: [value]])
-            #expect(throws: EditError.unknownField(field.name, kind: schema.kind), "\(field.name)") {
+            // Refused with the form that works for this field (`emails=` → "add one with emails+=VALUE").
+            let refusal = #expect(throws: EditError.self, "\(field.name)") {
                 try EditValidation.validate(wrongStorage, kind: schema.kind, creating: false)
             }
+            #expect(refusal?.description.contains(field.isSet ? "\(field.name)+=VALUE" : "\(field.name)=VALUE") == true, "\(field.name)")
             guard field.shape != .countryCode else { continue }
             let (limit, error): (Int, (Int) -> EditError) =
                 switch field.maxLength {

@@ -84,8 +84,10 @@ enum Views {
             let connected = peer.connected ? "yes" : (peer.backoffSeconds.map { "no (retry in \(Int($0.rounded())) s)" } ?? "no")
             // Unknown until the partner's summary was seen: a partner that never connected is not "0 missing".
             table.add(
-                peer.name, String(peer.nodeID.prefix(11)), peer.address ?? "(dials in)", connected, peer.lastHeard ?? "never",
-                peer.lastSync ?? "never", peer.missingHere.map(String.init) ?? "unknown", peer.missingThere.map(String.init) ?? "unknown",
+                peer.name, String(peer.nodeID.prefix(11)), peer.address ?? "(dials in)", connected,
+                peer.lastHeard.map { LocalTime.format($0) } ?? "never",
+                peer.lastSync.map { LocalTime.format($0) } ?? "never", peer.missingHere.map(String.init) ?? "unknown",
+                peer.missingThere.map(String.init) ?? "unknown",
                 peer.lastError ?? "")
         }
         return (lines + [table.render()]).joined(separator: "\n")
