@@ -48,8 +48,12 @@ import Testing
                 #expect(ambiguous.stderr.contains(expected), "\(arguments): \(ambiguous.stderr)")
             }
         }
+        // Names travel in the URL path: "/" and "%" in them are still one name, decoded once.
+        let slashed = try Self.created(node, "contact", "add", "--name", "Ana/Maria %41")
+        let shownSlashed = try node.siding("contact", "show", "ana/maria %41")
+        #expect(shownSlashed.status == 0 && shownSlashed.stdout.contains(slashed), "\(shownSlashed)")
         let shortPrefix = try node.siding("contact", "show", "c_")
-        #expect(shortPrefix.status != 0 && shortPrefix.stderr.contains("matches 3 contacts"), "\(shortPrefix.stderr)")
+        #expect(shortPrefix.status != 0 && shortPrefix.stderr.contains("matches 4 contacts"), "\(shortPrefix.stderr)")
         let nobody = try node.siding("contact", "show", "Nobody Here")
         #expect(nobody.status != 0 && nobody.stderr.contains("is not an ID, ID prefix or name"), "\(nobody.stderr)")
         let wrongKind = try node.siding("contact", "show", String(note.prefix(5)))

@@ -15,7 +15,8 @@ public struct APIRequest: Sendable {
     public init(head: HTTPRequestHead, body: ByteBuffer) {
         method = head.method
         let components = URLComponents(string: head.uri)
-        segments = (components?.path ?? "").split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        // Split before decoding, and decode once: a name may hold "/" or "%41" (`contact show "A/B"`).
+        segments = (components?.percentEncodedPath ?? "").split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
         var query: [String: String] = [:]
         for item in components?.queryItems ?? [] { query[item.name] = item.value ?? "" }
         self.query = query
