@@ -9,6 +9,14 @@ public struct CreateRequest: Codable, Hashable, Sendable {
         self.set = set
         self.add = add
     }
+
+    /// A key left out means nothing of that kind: `{"set": {"name": "Li Wei"}}` is a whole request.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            set: try container.decodeIfPresent([String: String].self, forKey: .set) ?? [:],
+            add: try container.decodeIfPresent([String: [String]].self, forKey: .add) ?? [:])
+    }
 }
 
 /// Edits an entity in one change: register writes, set additions and removals.
@@ -21,6 +29,14 @@ public struct EditRequest: Codable, Hashable, Sendable {
         self.set = set
         self.add = add
         self.remove = remove
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            set: try container.decodeIfPresent([String: String].self, forKey: .set) ?? [:],
+            add: try container.decodeIfPresent([String: [String]].self, forKey: .add) ?? [:],
+            remove: try container.decodeIfPresent([String: [String]].self, forKey: .remove) ?? [:])
     }
 }
 

@@ -31,6 +31,11 @@ import Testing
         }
         #expect(try await client.contacts().isEmpty)
         #expect(try await client.node().id == node.nodeID, "the daemon still serves after hostile requests")
+
+        // Keys a request does not need may be left out.
+        let (created, answer) = try await client.exchange(method: .POST, path: "/v1/contacts", body: Data(#"{"set": {"name": "Li Wei"}}"#.utf8))
+        #expect(created == 201 || created == 200, "\(String(decoding: answer, as: UTF8.self))")
+        #expect(try await client.contacts().count == 1)
     }
 
     @Test func brokenHTTPIsRefusedAndTheDaemonServesOn() async throws {
