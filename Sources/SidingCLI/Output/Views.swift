@@ -46,6 +46,11 @@ enum Views {
         return table.render()
     }
 
+    /// Says that a result list was cut, if it was.
+    static func searchCut(shown: Int, total: Int) -> String? {
+        total > shown ? "\(shown) of \(total) shown; --limit N shows up to N (at most 1000)" : nil
+    }
+
     static func historyTable(_ items: [HistoryItem]) -> String {
         var table = Table("TIME", "NODE", "SEQ", "FIELD", "ACTION", "VALUE", "CURRENT")
         for i in items {

@@ -11,6 +11,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case shuttingDown
     case restoredFromBackup
     case storage(String)
+    /// A search stopped for taking too long, or not started because too many are running.
+    case searchRefused(String)
 
     public var httpStatus: Int {
         switch self {
@@ -20,6 +22,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .requestTimedOut: 408
         case .shuttingDown, .restoredFromBackup: 503
         case .storage: 500
+        case .searchRefused: 422
         }
     }
 
@@ -34,6 +37,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .shuttingDown: "shutting_down"
         case .restoredFromBackup: "restored_from_backup"
         case .storage: "storage_error"
+        case .searchRefused: "search_refused"
         }
     }
 
@@ -52,6 +56,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .restoredFromBackup:
             "this node was restored from a backup and must first learn its own latest changes from a partner; run `siding sync --wait`, then retry"
         case .storage(let why): "the database refused the write (\(why)); see `journalctl -u sidingd` or the daemon's log"
+        case .searchRefused(let why): why
         }
     }
 }
