@@ -9,16 +9,21 @@ public final class SearchBudget: Sendable {
 
     public let time: Duration
     private let deadline: ContinuousClock.Instant
+    private let snippetDeadline: ContinuousClock.Instant
     private let cancelled = Atomic<Bool>(false)
 
     /// A budget of `time` from now.
     public init(time: Duration = SearchBudget.standardTime) {
         self.time = time
         deadline = .now + time
+        snippetDeadline = .now + time / 3
     }
 
     /// Stops the search at its next check: its result is no longer wanted.
     public func cancel() { cancelled.store(true, ordering: .relaxed) }
+
+    /// Whether less than a third of the time is spent: snippets are made only until then.
+    var leavesTimeForSnippets: Bool { ContinuousClock.now < snippetDeadline }
 
     public var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
 
