@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "SidingStoreTests",
             dependencies: [
-                "SidingCore", "SidingStore", "SidingTestKit", .product(name: "Crypto", package: "swift-crypto"),
+                "SidingCore", "SidingStore", "SidingTestKit", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "SidingFuzzRegressionTests", dependencies: ["SidingFuzzTargets"]),
         // Pure functions of the CLI's output: display width, line diff, escaping, local times.

@@ -52,6 +52,11 @@ public struct LocalAPIClient: Sendable {
         try await get("/v1/search" + query(["q": text, "limit": String(limit)]))
     }
 
+    /// A page of search results with the number of records that matched in all.
+    public func searchPage(_ text: String, limit: Int = 50) async throws -> SearchPageResource {
+        try await get("/v1/search" + query(["q": text, "limit": String(limit), "total": "1"]))
+    }
+
     public func history(_ id: String) async throws -> [HistoryItem] { try await get("/v1/history/\(id.pathEscaped)") }
     public func conflicts() async throws -> [ConflictItem] { try await get("/v1/conflicts") }
     public func digest() async throws -> DigestResource { try await get("/v1/digest") }

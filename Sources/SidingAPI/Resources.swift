@@ -73,6 +73,17 @@ public struct SearchResult: Codable, Hashable, Sendable {
     }
 }
 
+/// A page of search results, best match first, and how many records matched in all
+/// (`GET /v1/search?q=&limit=&total=1`; without `total` the answer is the bare list of results).
+public struct SearchPageResource: Codable, Hashable, Sendable {
+    public var results: [SearchResult]
+    public var total: Int
+
+    public init(results: [SearchResult], total: Int) {
+        self.results = results; self.total = total
+    }
+}
+
 /// One operation in an entity's history.
 public struct HistoryItem: Codable, Hashable, Sendable {
     /// Wall-clock part of the writer's hybrid logical clock, ISO 8601 UTC.

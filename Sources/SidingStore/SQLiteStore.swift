@@ -1,12 +1,14 @@
 import CSQLite
 import SidingCore
 
-/// Siding's durable store: SQLite in WAL mode with `synchronous=FULL`, one writer connection and one
-/// reader connection. The change log is the truth; the merged view and the search index are updated in
+/// Siding's durable store: SQLite in WAL mode with `synchronous=FULL`, one writer connection, one
+/// reader connection, and connections of their own for searches. The change log is the truth; the merged view and the search index are updated in
 /// the same transaction as each batch of changes.
 public final class SQLiteStore: Sendable {
     let writer: ConfinedConnection
     private let reader: ConfinedConnection
+    /// Searches' own connections: a search may run for its whole budget (`SearchBudget`).
+    let searchReaders: ReaderPool
     public let path: String
 
     public init(path: String) throws {
@@ -28,6 +30,7 @@ public final class SQLiteStore: Sendable {
         try readConnection.execute("PRAGMA busy_timeout = 5000")
         writer = ConfinedConnection(writeConnection)
         reader = ConfinedConnection(readConnection)
+        searchReaders = ReaderPool(path: path)
     }
 
     // MARK: Writing
@@ -148,22 +151,6 @@ public final class SQLiteStore: Sendable {
         return try read { connection in
             let ids = try connection.statement(sql: sql).bind(values).rows { $0.text(0) ?? "" }
             return try EntityStateReader.records(ids, from: connection)
-        }
-    }
-
-    /// Full-text search over live contacts and notes, best match first. Nil query words mean no search.
-    public func search(_ text: String, limit: Int = 50) throws -> [SearchHit] {
-        guard let query = SearchIndex.query(for: text) else { return [] }
-        return try read { connection in
-            let hits = try connection.statement(
-                """
-                SELECT e.entity, snippet(search, -1, '', '', '…', 12) FROM search JOIN entities e ON e.rowid = search.rowid
-                WHERE search MATCH ? ORDER BY bm25(search, 5.0, 1.0) LIMIT ?
-                """
-            ).bind(.text(query), .integer(Int64(limit))).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
-            let records = try EntityStateReader.records(hits.map(\.0), from: connection)
-            let snippets = Dictionary(hits, uniquingKeysWith: { first, _ in first })
-            return records.map { SearchHit(record: $0, snippet: snippets[$0.id.description] ?? "") }
         }
     }
 

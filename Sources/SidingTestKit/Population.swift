@@ -62,7 +62,8 @@ public enum Population {
     static let words = ["water", "frontier", "dialogue", "security", "media", "rivers", "trade", "energy", "health", "climate"]
     static let roles = ["Scholar", "Journalist", "Former Official", "Former Officer"]
     static let conflicts = ["Himalayan border", "Black Sea shipping", "Indus waters", "Sahel mining", "Arctic fisheries"]
-    static let prose = [
+    /// Words of the notes' bodies.
+    public static let prose = [
         "participants", "agreed", "to", "meet", "again", "after", "the", "monsoon", "and", "share", "data", "on", "river", "flows",
         "a", "former", "officer", "proposed", "joint", "patrol", "rules", "while", "the", "journalists", "asked", "for", "access",
         "tension", "eased", "when", "both", "sides", "named", "liaison", "people", "for", "grazing", "disputes", "in", "spring",

@@ -25,6 +25,7 @@ enum QueryBench {
     static func startupAndQueries(_ node: TestNode, changes: UInt64) async throws -> [Figure] {
         var startups: [Double] = []
         for _ in 0..<5 { startups.append(try await startup(node)) }
+        let searchIndexBytes = try SearchBench.indexBytes(databasePath: node.databasePath)
 
         try await node.start()
         defer { node.stop() }
@@ -51,6 +52,7 @@ enum QueryBench {
         let apiList = try await cycle(Array(repeating: "", count: 100)) { _ in _ = try await client.contacts(tag: "rivers", country: "NP") }
         let apiShow = try await cycle(ids + ids + ids + ids) { _ = try await client.contact($0) }
         let listed = try await client.contacts(tag: "rivers", country: "NP").count
+        let search = try await SearchBench.run(client)
 
         func pair(_ name: String, _ values: [Double], target: Double? = nil, note: String? = nil) -> [Figure] {
             [
@@ -69,6 +71,8 @@ enum QueryBench {
             + pair("cli_list", cliList, note: "`siding contact list --country NP --tag rivers`: \(listed) contacts")
             + pair("cli_show", cliShow, note: "`siding contact show ID`")
             + pair("api_search", apiSearch) + pair("api_list", apiList) + pair("api_show", apiShow)
+            + [Figure("search_index_kib", searchIndexBytes / 1_024, "KiB", note: "dbstat: the search table and its shadow tables")]
+            + search
     }
 
     /// Milliseconds from starting `sidingd` until its local API answers; then it is stopped.

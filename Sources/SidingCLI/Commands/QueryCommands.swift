@@ -10,8 +10,10 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIRun.run(global) { client in
-            let results = try await client.search(words.joined(separator: " "), limit: limit)
-            output.json ? try Printer.json(results) : Printer.line(Views.searchTable(results))
+            let page = try await client.searchPage(words.joined(separator: " "), limit: limit)
+            output.json ? try Printer.json(page.results) : Printer.line(Views.searchTable(page.results))
+            // On stderr: it is about the list, not part of it, so a pipe gets the results alone.
+            if let cut = Views.searchCut(shown: page.results.count, total: page.total) { try? StandardStream.error.write(cut + "\n") }
         }
     }
 }

@@ -46,6 +46,11 @@ enum Views {
         return table.render()
     }
 
+    /// Says that a result list was cut, if it was.
+    static func searchCut(shown: Int, total: Int) -> String? {
+        total > shown ? "\(shown) of \(total) shown; --limit N shows up to N (at most 1000)" : nil
+    }
+
     static func digest(_ digest: DigestResource) -> String {
         [
             "view    \(digest.viewDigest)  (\(digest.entities) contacts and notes)",

@@ -3,13 +3,18 @@ import NIOHTTP1
 
 /// Collects one HTTP request with `APIRequestCollector` (which refuses bodies over the limit before
 /// buffering them), hands it to the router, and writes the JSON response back on the channel's event loop.
-/// Tells `RequestDeadlineHandler` where each request and response ends.
+/// Tells `RequestDeadlineHandler` where each request and response ends. When the client goes away, the
+/// reads it was waiting for are cancelled (a search stops at once instead of running out its budget).
 final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let router: LocalAPIRouter
     private var collector: APIRequestCollector
+    /// Reads being answered, by their order on the connection: cancelled if the client goes away.
+    /// Writes run to the end; whether a client sees the answer does not change what was written.
+    private var reads: [Int: Task<APIResponse, Never>] = [:]
+    private var requestsSeen = 0
 
     init(router: LocalAPIRouter, maxBodyBytes: Int) {
         self.router = router
@@ -28,12 +33,23 @@ final class APIChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
             report(.requestComplete, context: context)
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let promise = context.eventLoop.makePromise(of: APIResponse.self)
-            promise.completeWithTask { [router] in await router.handle(request) }
+            let task = Task { [router] in await router.handle(request) }
+            let number = requestsSeen
+            requestsSeen += 1
+            if request.method == .GET { reads[number] = task }
+            promise.completeWithTask { await task.value }
             promise.futureResult.whenSuccess { response in
                 let (handler, context) = bound.value
+                handler.reads[number] = nil
                 handler.write(response, keepAlive: keepAlive, context: context)
             }
         }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        for task in reads.values { task.cancel() }
+        reads = [:]
+        context.fireChannelInactive()
     }
 
     private func write(_ response: APIResponse, keepAlive: Bool, context: ChannelHandlerContext) {

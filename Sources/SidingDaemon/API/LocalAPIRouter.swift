@@ -71,7 +71,8 @@ struct LocalAPIRouter: Sendable {
         case (.GET, "search", nil):
             let limit = Int(request.query["limit"] ?? "") ?? 50
             guard (1...1_000).contains(limit) else { throw NodeError.badRequest("limit must be between 1 and 1000") }
-            return .json(try await service.search(request.query["q"] ?? "", limit: limit))
+            let page = try await service.search(request.query["q"] ?? "", limit: limit)
+            return request.query["total"] == nil ? .json(page.results) : .json(page)
         case (.GET, "history", .some(let id)):
             return .json(try await service.history(id))
         case (.GET, "conflicts", nil):

@@ -1,3 +1,4 @@
+import Foundation
 import NIOPosix
 import SidingMetrics
 import SidingStore
@@ -9,6 +10,7 @@ import SidingStore
 struct NodeDatabase: Sendable {
     private let store: SQLiteStore
     private let writer: GroupCommitWriter
+    private let searches = SearchSlots(limit: SearchSlots.standardLimit)
 
     /// The database file, for messages.
     var path: String { store.path }
@@ -25,6 +27,21 @@ struct NodeDatabase: Sendable {
     /// must go through `write` to be group-committed.
     func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteStore) throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive { [store] in try body(store) }
+    }
+
+    /// Runs a search on a thread of its own: it may run for its whole budget, and on the shared pool
+    /// it would hold a thread that sync's reads and every other read need. At most
+    /// `SearchSlots.standardLimit` run at once; another is refused with a message saying so.
+    func search<T: Sendable>(_ body: @escaping @Sendable (SQLiteStore) throws -> T) async throws -> T {
+        guard searches.take() else {
+            throw NodeError.searchRefused("\(searches.limit) searches are running already; try again when one has finished")
+        }
+        defer { searches.give() }
+        return try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { [store] in continuation.resume(with: Result { try body(store) }) }
+            thread.name = "search"
+            thread.start()
+        }
     }
 
     /// Runs `job` in the writer's next transaction (see `GroupCommitWriter`); `session` names the sync

@@ -17,6 +17,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case noSuchRecord(String, kinds: [EntityKind])
     /// What the user typed names several records; `candidates` lists them (at most `RecordResolver.candidateLimit`).
     case ambiguous(String, candidates: [RecordSummary], more: Bool)
+    /// A search stopped for taking too long, or not started because too many are running.
+    case searchRefused(String)
 
     public var httpStatus: Int {
         switch self {
@@ -27,6 +29,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .requestTimedOut: 408
         case .shuttingDown, .ownHistoryGap: 503
         case .storage: 500
+        case .searchRefused: 422
         }
     }
 
@@ -45,6 +48,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .storage: "storage_error"
         case .noSuchRecord: "unknown_id"
         case .ambiguous: "ambiguous"
+        case .searchRefused: "search_refused"
         }
     }
 
@@ -64,6 +68,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownPartner(let id): "\(id) is not a partner of this node; see `siding peer list`"
         case .ownHistoryGap(let gap): "edits are locked: " + NodeError.lockReason(gap)
         case .storage(let why): "the database refused the write (\(why)); see `journalctl -u sidingd` or the daemon's log"
+        case .searchRefused(let why): why
         case .noSuchRecord(let text, let kinds):
             "'\(text)' is not an ID, ID prefix or name of any \(kinds.map(\.description).joined(separator: " or ")); "
                 + "find it with `siding \(kinds.first == .note ? "note" : "contact") list` or `siding search`"

@@ -198,9 +198,25 @@ final class NodeService: Sendable {
         return names
     }
 
-    func search(_ text: String, limit: Int) async throws -> [SearchResult] {
+    /// A page of results and how many matched. Stopped after `SearchBudget.standardTime`, or as soon
+    /// as the calling task is cancelled (its client went away).
+    func search(_ text: String, limit: Int) async throws -> SearchPageResource {
         guard !text.trimmingWhitespace.isEmpty else { throw NodeError.badRequest("the search query is empty; give one or more words") }
-        return try await database.read { try $0.search(text, limit: limit) }.map(ResourceMapping.searchResult)
+        let budget = SearchBudget()
+        do {
+            let page = try await withTaskCancellationHandler {
+                try await database.search { try $0.search(text, limit: limit, budget: budget) }
+            } onCancel: {
+                budget.cancel()
+            }
+            return SearchPageResource(results: page.hits.map(ResourceMapping.searchResult), total: page.total)
+        } catch let error as StoreError {
+            switch error {
+            case .searchTooLong: throw NodeError.badRequest(error.description)
+            case .searchStopped: throw NodeError.searchRefused(error.description)
+            default: throw error
+            }
+        }
     }
 
     func history(_ text: String) async throws -> [HistoryItem] {

@@ -4,7 +4,7 @@ enum Migrations {
     /// 'SIDG'
     static let applicationID: Int64 = 0x5349_4447
 
-    static let all: [String] = [
+    static let all: [Migration] = [
         // 1: change log, merged view, full-text index.
         """
         CREATE TABLE origins(
@@ -125,6 +125,9 @@ enum Migrations {
         """
         CREATE INDEX set_members_by_element ON set_members(field, element);
         """,
+        // 7: the index holds each Chinese, Japanese and Korean character as a token and Arabic words
+        // without vowel marks (`SearchText`), so every row is written again in that form.
+        Migration(sql: "", then: SearchIndex.rebuild),
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.
@@ -138,11 +141,25 @@ enum Migrations {
         guard version <= all.count else {
             throw StoreError.newerSchema(path: connection.path, version: version, supported: all.count)
         }
-        for (offset, sql) in all.enumerated().dropFirst(version) {
+        for (offset, migration) in all.enumerated().dropFirst(version) {
             try connection.transaction {
-                try connection.execute(sql)
+                if !migration.sql.isEmpty { try connection.execute(migration.sql) }
+                try migration.then?(connection)
                 try connection.execute("PRAGMA application_id = \(Self.applicationID); PRAGMA user_version = \(offset + 1)")
             }
         }
     }
+}
+
+/// One schema step: SQL, and then work SQL alone cannot do (text the store computes).
+struct Migration: ExpressibleByStringLiteral, Sendable {
+    let sql: String
+    let then: (@Sendable (SQLiteConnection) throws -> Void)?
+
+    init(sql: String, then: (@Sendable (SQLiteConnection) throws -> Void)? = nil) {
+        self.sql = sql
+        self.then = then
+    }
+
+    init(stringLiteral sql: String) { self.init(sql: sql) }
 }

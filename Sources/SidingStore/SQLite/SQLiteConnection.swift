@@ -81,6 +81,26 @@ final class SQLiteConnection {
         }
     }
 
+    /// Runs `body` with SQLite asking `budget` every few thousand steps whether to go on; a query it
+    /// stops throws `StoreError.searchStopped`.
+    func within<T>(_ budget: SearchBudget, _ body: () throws -> T) throws -> T {
+        try withExtendedLifetime(budget) {
+            sqlite3_progress_handler(
+                handle, 4_000,
+                { context in
+                    guard let context else { return 0 }
+                    return Unmanaged<SearchBudget>.fromOpaque(context).takeUnretainedValue().exhausted == nil ? 0 : 1
+                }, Unmanaged.passUnretained(budget).toOpaque())
+            defer { sqlite3_progress_handler(handle, 0, nil, nil) }
+            do {
+                if let stop = budget.exhausted { throw StoreError.searchStopped(stop) }
+                return try body()
+            } catch StoreError.sqlite(let code, _, _) where code & 0xFF == SQLITE_INTERRUPT {
+                throw StoreError.searchStopped(budget.exhausted ?? .cancelled)
+            }
+        }
+    }
+
     var changesCount: Int { Int(sqlite3_changes(handle)) }
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 

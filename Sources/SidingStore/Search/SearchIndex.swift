@@ -3,6 +3,10 @@ import SidingCore
 /// The FTS5 index over the merged view: one row per live entity (rowid = entities.rowid), its name or
 /// title in one column and every other shown text in the other.
 enum SearchIndex {
+    /// Tokens (words, and CJK characters) searched at once: each is a list FTS5 reads and merges, and a
+    /// pasted paragraph is not a search anyone means.
+    static let maxTokens = 64
+
     /// Fields that hold IDs, dates or flags, not words anyone searches for.
     static let unindexedFields = Schema.unsearchedFieldNames.union([EntityState.deletedField])
     static let titleFields = Set(Schema.titleFieldNames)
@@ -23,14 +27,21 @@ enum SearchIndex {
             .bind(.integer(rowid), .text(title), .text(content)).run()
     }
 
-    /// The indexed columns for an entity's shown texts.
+    /// The indexed columns for an entity's shown texts (as `SearchText.indexed` writes them).
     static func row(_ texts: [(field: String, value: String)]) -> (title: String, content: String) {
         var title: [String] = []
         var content: [String] = []
         for (field, value) in texts where !unindexedFields.contains(field) {
             if titleFields.contains(field) { title.append(value) } else { content.append(value) }
         }
-        return (title.joined(separator: " "), content.joined(separator: " · "))
+        return (SearchText.indexed(title.joined(separator: " ")), SearchText.indexed(content.joined(separator: " · ")))
+    }
+
+    /// Writes every live entity's row again: after the indexed text's form changed.
+    static func rebuild(in connection: SQLiteConnection) throws {
+        try connection.execute("DELETE FROM search")
+        let live = try connection.statement("SELECT rowid, entity FROM entities WHERE deleted = 0").rows { ($0.int(0), $0.text(1) ?? "") }
+        for (rowid, entity) in live { try insert(rowid: rowid, texts: try texts(of: entity, in: connection), in: connection) }
     }
 
     /// The entity's texts as the merged-view tables hold them.
@@ -44,11 +55,14 @@ enum SearchIndex {
     }
 
     /// A user's words as an FTS5 query that matches entities containing all of them; quoting every
-    /// word means no character a user types can be read as query syntax. A trailing `*` asks for a prefix.
-    static func query(for text: String) -> String? {
+    /// word means no character a user types can be read as query syntax. A trailing `*` asks for a
+    /// prefix. A word is indexed text too, so a CJK word is the phrase of its characters.
+    static func query(for text: String) throws(StoreError) -> String? {
+        let tokens = SearchText.tokenCount(text)
+        guard tokens <= maxTokens else { throw StoreError.searchTooLong(words: tokens, maximum: maxTokens) }
         let words = text.split(whereSeparator: { $0.isWhitespace }).compactMap { word -> String? in
             let prefix = word.hasSuffix("*")
-            let bare = prefix ? String(word.dropLast()) : String(word)
+            let bare = SearchText.indexed(prefix ? String(word.dropLast()) : String(word))
             guard !bare.isEmpty else { return nil }
             return "\"" + bare.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix ? "*" : "")
         }
