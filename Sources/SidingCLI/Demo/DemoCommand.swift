@@ -121,7 +121,16 @@ struct MergedSnapshot: Equatable {
     init(_ client: LocalAPIClient) async throws {
         contacts = try await client.contacts()
         notes = try await client.notes()
-        conflicts = try await client.conflicts()
+        // Node names are each node's own view (a node names its partners only), not part of the merged view.
+        conflicts = try await client.conflicts().map { item in
+            var item = item
+            item.values = item.values.map { value in
+                var value = value
+                value.nodeName = nil
+                return value
+            }
+            return item
+        }
     }
 }
 
