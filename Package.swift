@@ -73,11 +73,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
+        // Address-book files in and out (vCard, CSV, JSON Lines): pure push parsers and writers over bytes.
+        .target(name: "SidingInterchange", dependencies: ["SidingCore"]),
         .target(
             name: "SidingCLI",
             dependencies: [
                 // SidingCore for the record schema only: records are read and written through the daemon's API.
-                "SidingAPI", "SidingCore",
+                "SidingAPI", "SidingCore", "SidingInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "sidingd", dependencies: ["SidingDaemon"]),
@@ -86,14 +88,15 @@ let package = Package(
         .executableTarget(
             name: "siding-bench",
             dependencies: [
-                "SidingCore", "SidingStore", "SidingAPI", "SidingTestKit", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
+                "SidingCore", "SidingStore", "SidingAPI", "SidingInterchange", "SidingTestKit", "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // One function per fuzz target, feeding bytes to production code; siding-fuzz is libFuzzer's entry
         // point (Deploy/fuzz.sh builds it with --sanitize=fuzzer), the regression tests replay the corpus.
         .target(
             name: "SidingFuzzTargets",
             dependencies: [
-                "SidingCore", "SidingWire", "SidingAPI", "SidingDaemon", "SidingSync",
+                "SidingCore", "SidingWire", "SidingAPI", "SidingDaemon", "SidingSync", "SidingInterchange",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -135,6 +138,7 @@ let package = Package(
                 "SidingCore", "SidingStore", "SidingTestKit", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "SidingFuzzRegressionTests", dependencies: ["SidingFuzzTargets"]),
+        .testTarget(name: "SidingInterchangeTests", dependencies: ["SidingInterchange", "SidingCore"]),
         // Pure functions of the CLI's output: display width, line diff, escaping, local times.
         .testTarget(name: "SidingCLITests", dependencies: ["SidingCLI"]),
         .testTarget(
