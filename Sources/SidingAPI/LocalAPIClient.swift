@@ -61,6 +61,14 @@ public struct LocalAPIClient: Sendable {
     public func conflicts() async throws -> [ConflictItem] { try await get("/v1/conflicts") }
     public func digest() async throws -> DigestResource { try await get("/v1/digest") }
 
+    /// Merges `others` into `keep` as one change (`POST /v1/merge`).
+    public func merge(keep: String, others: [String]) async throws -> MergeResult {
+        try await send(.POST, "/v1/merge", body: MergeRequest(keep: keep, others: others))
+    }
+
+    /// Groups of likely duplicate contacts (`GET /v1/duplicates`).
+    public func duplicates() async throws -> [DuplicateGroup] { try await get("/v1/duplicates") }
+
     public enum Kind: String, Sendable {
         case contacts, notes
     }

@@ -12,18 +12,23 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
     public var conflicts: [String]
     /// The names of the records it refers to (a note's participants), by ID: so people read names, not IDs.
     public var names: [String: String]
+    /// The contact this one was merged into (`siding contact merge`); nil, and absent from the JSON,
+    /// when it was not merged.
+    public var mergedInto: String?
     /// Every declared register's value and every declared set's members, by field name.
     private var texts: [String: String]
     private var setMembers: [String: [String]]
 
     /// Keeps exactly the declared fields of `texts` (register values) and `sets` (members), by field name.
     public init(
-        id: String, texts: [String: String], sets: [String: [String]], deleted: Bool, conflicts: [String], names: [String: String] = [:]
+        id: String, texts: [String: String], sets: [String: [String]], deleted: Bool, conflicts: [String], names: [String: String] = [:],
+        mergedInto: String? = nil
     ) {
         self.id = id
         self.deleted = deleted
         self.conflicts = conflicts
         self.names = names
+        self.mergedInto = mergedInto
         self.texts = Dictionary(uniqueKeysWithValues: Kind.schema.registers.map { ($0.name, texts[$0.name] ?? "") })
         self.setMembers = Dictionary(uniqueKeysWithValues: Kind.schema.sets.map { ($0.name, sets[$0.name] ?? []) })
     }
@@ -50,7 +55,8 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
             id: try container.decode(String.self, forKey: JSONKey("id")), texts: texts, sets: sets,
             deleted: try container.decode(Bool.self, forKey: JSONKey("deleted")),
             conflicts: try container.decode([String].self, forKey: JSONKey("conflicts")),
-            names: try container.decodeIfPresent([String: String].self, forKey: JSONKey("names")) ?? [:])
+            names: try container.decodeIfPresent([String: String].self, forKey: JSONKey("names")) ?? [:],
+            mergedInto: try container.decodeIfPresent(String.self, forKey: JSONKey(ContactSchema.mergedInto.jsonKey)))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -67,6 +73,7 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
         try container.encode(deleted, forKey: JSONKey("deleted"))
         try container.encode(conflicts, forKey: JSONKey("conflicts"))
         try container.encode(names, forKey: JSONKey("names"))
+        try container.encodeIfPresent(mergedInto, forKey: JSONKey(ContactSchema.mergedInto.jsonKey))
     }
 }
 

@@ -7,7 +7,7 @@ struct ContactCommand: AsyncParsableCommand {
         commandName: "contact", abstract: "Add, edit, show and list contacts (people).",
         subcommands: [
             Add.self, Set.self, TagCommand<ContactRecords>.self, DeleteCommand<ContactRecords>.self, RestoreCommand<ContactRecords>.self,
-            Show.self, List.self,
+            Show.self, List.self, DuplicatesCommand.self, MergeCommand.self,
         ])
 
     struct Add: AsyncParsableCommand {

@@ -15,6 +15,7 @@ enum Views {
         }
         var pairs = [("id", record.id)] + Kind.schema.fields.filter { $0 != shownLast }.map(pair)
         if record.deleted { pairs.append(("deleted", "yes")) }
+        if let target = record.mergedInto { pairs.append(("merged into", named(target, record.names))) }
         if !record.conflicts.isEmpty { pairs.append(("conflicts", record.conflicts.joined(separator: ", ") + " (see `siding conflicts`)")) }
         if let shownLast { pairs.append(pair(shownLast)) }
         return pairs

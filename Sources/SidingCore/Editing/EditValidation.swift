@@ -4,6 +4,9 @@ public enum EditValidation {
     public static func validate(_ edit: Edit, kind: EntityKind, creating: Bool) throws(EditError) -> Edit {
         var normalised = Edit()
         for (field, value) in edit.writes {
+            if kind == .contact, field == ContactSchema.mergedInto.name {
+                throw .invalid(field, "is written by `siding contact merge` only; to undo a merge, restore the record with `siding contact restore`")
+            }
             guard let spec = Schema.field(field, of: kind) else { throw .unknownField(field, kind: kind) }
             guard !spec.isSet else {
                 throw .invalid(field, "holds several values: add one with \(field)+=VALUE, remove one with \(field)-=VALUE")

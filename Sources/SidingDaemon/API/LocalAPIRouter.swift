@@ -63,7 +63,9 @@ struct LocalAPIRouter: Sendable {
                     conflict: request.query["conflict"], participant: request.query["participant"], since: request.query["since"],
                     tag: request.query["tag"], deleted: Self.flag(request.query["deleted"])))
         case (.GET, "contacts", .some(let id)):
-            return .json(ResourceMapping.contact(try await service.record(.contact, id: id)))
+            let record = try await service.record(.contact, id: id)
+            let contact: ContactResource = ResourceMapping.resource(record, names: try await service.referencedNames(record))
+            return .json(contact)
         case (.GET, "notes", .some(let id)):
             let record = try await service.record(.note, id: id)
             let note: NoteResource = ResourceMapping.resource(record, names: try await service.referencedNames(record))
@@ -77,6 +79,10 @@ struct LocalAPIRouter: Sendable {
             return .json(try await service.history(id))
         case (.GET, "conflicts", nil):
             return .json(try await service.conflicts())
+        case (.POST, "merge", nil):
+            return .json(try await service.merge(try request.decode(MergeRequest.self)))
+        case (.GET, "duplicates", nil):
+            return .json(try await service.duplicates())
         case (.GET, "digest", nil):
             return .json(try await service.digest())
         case (.GET, "peers", nil):

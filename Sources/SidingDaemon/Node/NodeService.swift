@@ -10,10 +10,10 @@ import SidingSync
 final class NodeService: Sendable {
     let configuration: Configuration
     let nodeID: NodeID
-    private let database: NodeDatabase
+    let database: NodeDatabase
     private let engine: SyncEngine
     private let restoreGuard: RestoreGuard
-    private var resolver: RecordResolver { RecordResolver(database: database) }
+    var resolver: RecordResolver { RecordResolver(database: database) }
 
     init(database: NodeDatabase, configuration: Configuration, nodeID: NodeID, engine: SyncEngine, restoreGuard: RestoreGuard) {
         self.database = database
@@ -24,6 +24,9 @@ final class NodeService: Sendable {
     }
 
     // MARK: Writes
+
+    /// Refuses writes while edits are locked (a restored backup or a lost database).
+    func checkWritable() async throws { try await restoreGuard.checkWritable(engine) }
 
     func create(_ kind: EntityKind, _ request: CreateRequest) async throws -> WriteOutcome {
         try await restoreGuard.checkWritable(engine)
@@ -70,7 +73,8 @@ final class NodeService: Sendable {
                 throw NodeError.deleted(id.description)
             }
             try Self.checkParticipants(edit, in: transaction)
-            let operations = EditPlanner.operations(for: edit, on: id, current: current)
+            var operations = EditPlanner.operations(for: edit, on: id, current: current)
+            if edit == .restore { operations += MergePlanner.unlinking(current) }
             guard !operations.isEmpty else { return WriteOutcome(id: id.description, changed: false) }
             try author.commit(operations, in: transaction)
             return WriteOutcome(id: id.description, changed: true)
@@ -143,8 +147,8 @@ final class NodeService: Sendable {
 
     /// The names of the records `record` refers to (its participants), by ID.
     func referencedNames(_ record: EntityRecord) async throws -> [String: String] {
-        let ids = Schema.fields(of: record.id.kind).filter { $0.shape == .contactID }
-            .flatMap { record.sets[$0.name] ?? [] }.compactMap(EntityID.init)
+        let ids = (Schema.fields(of: record.id.kind).filter { $0.shape == .contactID }.flatMap { record.sets[$0.name] ?? [] }
+            + [record.fields[ContactSchema.mergedInto.name]].compactMap { $0 }).compactMap(EntityID.init)
         guard !ids.isEmpty else { return [:] }
         return Dictionary(uniqueKeysWithValues: try await database.read { try $0.titles(of: ids) }.map { ($0.key.description, $0.value) })
     }

@@ -13,7 +13,8 @@ enum ResourceMapping {
     static func resource<Kind>(_ record: EntityRecord, names: [String: String] = [:]) -> RecordResource<Kind> {
         RecordResource(
             id: record.id.description, texts: record.fields, sets: record.sets, deleted: record.deleted,
-            conflicts: record.conflictedFields, names: names)
+            conflicts: record.conflictedFields, names: names,
+            mergedInto: record.fields[ContactSchema.mergedInto.name].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     static func searchResult(_ hit: SearchHit) -> SearchResult {

@@ -8,7 +8,7 @@ enum SearchIndex {
     static let maxTokens = 64
 
     /// Fields that hold IDs, dates or flags, not words anyone searches for.
-    static let unindexedFields = Schema.unsearchedFieldNames.union([EntityState.deletedField])
+    static let unindexedFields = Schema.unsearchedFieldNames.union([EntityState.deletedField, ContactSchema.mergedInto.name])
     static let titleFields = Set(Schema.titleFieldNames)
 
     static func refresh(entity: String, in connection: SQLiteConnection) throws {
