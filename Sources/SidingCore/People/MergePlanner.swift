@@ -35,7 +35,7 @@ public enum MergeRefusal: Error, Equatable, Sendable, CustomStringConvertible {
 /// of the records involved (no I/O: the daemon reads the states and commits the operations).
 ///
 /// KEEP gains every set element of each OTHER it lacks (e-mails, phones, tags, and sets this version
-/// does not know), and each register it has empty from the first OTHER, in argument order, that has it.
+/// does not know; an address or number it holds in another spelling counts as held), and each register it has empty from the first OTHER, in argument order, that has it.
 /// Each OTHER is deleted (the ordinary tombstone) and points at KEEP (`ContactSchema.mergedInto`), so
 /// everything it held is still there to restore. Notes listing an OTHER as participant list KEEP
 /// instead.
@@ -133,7 +133,12 @@ public enum MergePlanner {
         return rings.sorted { $0[0] < $1[0] }
     }
 
+    /// How a merge tells whether KEEP already has an element: as the schema compares the field's
+    /// elements, and e-mails and phones as `DuplicateFinder` matches them (`LI@x.org` is `li@x.org`,
+    /// `+4930-1234` is `+49 30 1234`), so KEEP does not gain the same address spelled twice.
     private static func elementKey(_ field: String) -> (String) -> String {
+        if field == ContactSchema.emails.name { return { $0.lowercased() } }
+        if field == ContactSchema.phones.name { return { DuplicateFinder.phoneKey($0) ?? $0 } }
         guard let spec = Schema.field(field, of: .contact), spec.ignoresCase else { return { $0 } }
         return spec.elementKey
     }
