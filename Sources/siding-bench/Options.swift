@@ -1,8 +1,8 @@
 /// `siding-bench [--scale N] [--edits N] [--only SCENARIO,…] [--json]`
 struct Options {
-    static let scenarios = ["ingest", "catchup", "query", "commit"]
+    static let scenarios = ["ingest", "catchup", "query", "commit", "duplicates"]
     static let usage =
-        "options: --scale N (field operations, 10000…1000000) --edits N (≥ 1000 for the figures) --only ingest,catchup,query,commit --json"
+        "options: --scale N (field operations, 10000…1000000) --edits N (≥ 1000 for the figures) --only ingest,catchup,query,commit,duplicates --json"
 
     var scale = 100_000
     var edits = 1_000

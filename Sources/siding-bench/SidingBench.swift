@@ -40,6 +40,7 @@ enum SidingBench {
             figures += try await QueryBench.run(
                 scale: options.scale, queries: options.only.contains("query"), commit: options.only.contains("commit"))
         }
+        if options.only.contains("duplicates") { figures += try await DuplicatesBench.run(scale: options.scale) }
         print(options.json ? try Figure.json(figures) : Figure.table(figures))
     }
 }
