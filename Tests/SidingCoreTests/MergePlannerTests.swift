@@ -136,13 +136,19 @@ import Testing
         if opposite {
             #expect(contacts.allSatisfy { $0.isDeleted }, "each was merged into the other")
             #expect(contacts.allSatisfy { Set($0.members("emails")) == ["li@a.org", "li@b.org"] }, "each holds the union")
-            let pointers = Dictionary(uniqueKeysWithValues: contacts.compactMap { c in
-                c.value(ContactSchema.mergedInto.name).flatMap(EntityID.init).map { (c.id, $0) }
-            })
+            let pointers = Dictionary(
+                uniqueKeysWithValues: contacts.compactMap { c in
+                    c.value(ContactSchema.mergedInto.name).flatMap(EntityID.init).map { (c.id, $0) }
+                })
             #expect(MergePlanner.rings(pointers) == [[Self.keep, Self.other]], "reported as merged into each other")
         } else {
             #expect(nodeA.entity(Self.keep)?.isDeleted == false && nodeA.entity(Self.other)?.isDeleted == true)
             #expect(participants == [Self.keep.description])
+            // Both wrote the same pointer; a delete settles it to one value.
+            let merged = try #require(nodeA.entity(Self.other))
+            #expect(merged.registers[ContactSchema.mergedInto.name]?.count == 2)
+            _ = try nodeA.receive(try authorA.sign(MergePlanner.settlingPointer(merged)))
+            #expect(nodeA.entity(Self.other)?.registers[ContactSchema.mergedInto.name]?.map(\.value) == [Self.keep.description])
         }
     }
 

@@ -142,6 +142,12 @@ import Testing
             #expect(records[1].deleted == false && records[0].mergedInto == y)
             #expect(groups.isEmpty, "\(groups)")
             #expect(try await a.client.note(note).members(NoteSchema.participants) == [y])
+            // Both wrote the same pointer: concurrent values, which a delete of X settles.
+            let conflicts = try a.siding("conflicts").stdout
+            #expect(conflicts.contains("\(x) was merged on two nodes at once; `siding contact delete \(x)`"), "\(conflicts)")
+            #expect(try a.siding("contact", "delete", x).status == 0)
+            #expect(try await a.client.conflicts().filter { $0.id == x }.isEmpty)
+            #expect(try await a.client.contact(x).mergedInto == y)
         }
     }
 

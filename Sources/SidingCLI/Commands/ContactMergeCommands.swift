@@ -48,10 +48,11 @@ extension Views {
     /// `merged c_… into c_… (2 e-mails, 1 tag, role filled, 3 notes now list c_…)`.
     static func merge(_ result: MergeResult) -> String {
         func count(_ number: Int, _ noun: String) -> String? { number == 0 ? nil : "\(number) \(noun)\(number == 1 ? "" : "s")" }
-        let parts = [count(result.emails, "e-mail"), count(result.phones, "phone"), count(result.tags, "tag")].compactMap { $0 }
-            + (result.fields.isEmpty ? [] : [result.fields.joined(separator: ", ") + " filled"])
-            + (result.notes.isEmpty ? [] : ["\(count(result.notes.count, "note") ?? "") now list\(result.notes.count == 1 ? "s" : "") \(result.keep)"])
-        return "merged \(result.merged.joined(separator: ", ")) into \(result.keep) (\(parts.isEmpty ? "nothing to add" : parts.joined(separator: ", ")))"
+        var parts = [count(result.emails, "e-mail"), count(result.phones, "phone"), count(result.tags, "tag")].compactMap { $0 }
+        if !result.fields.isEmpty { parts.append(result.fields.joined(separator: ", ") + " filled") }
+        if let notes = count(result.notes.count, "note") { parts.append("\(notes) now list\(result.notes.count == 1 ? "s" : "") \(result.keep)") }
+        let gained = parts.isEmpty ? "nothing to add" : parts.joined(separator: ", ")
+        return "merged \(result.merged.joined(separator: ", ")) into \(result.keep) (\(gained))"
     }
 
     /// Each group: who, why, and the command that settles it.

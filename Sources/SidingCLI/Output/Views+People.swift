@@ -51,6 +51,10 @@ extension Views {
                 sections.append(
                     "\(item.id) was deleted on one node and restored on another; it stays deleted until you choose: "
                         + "`siding \(noun) restore \(item.id)` or `siding \(noun) delete \(item.id)`")
+            } else if item.field == ContactSchema.mergedInto.name {
+                sections.append(
+                    "\(item.id) was merged on two nodes at once; `siding contact delete \(item.id)` settles where it points "
+                        + "(the value shown), or `siding contact restore \(item.id)` brings it back")
             } else if kind?.field(named: item.field)?.shape == .multilineText, let shown = item.values.first {
                 for other in item.values.dropFirst() {
                     let header =

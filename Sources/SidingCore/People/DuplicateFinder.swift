@@ -78,7 +78,7 @@ public enum DuplicateFinder {
     }
 
     /// Lower case with runs of white space as one space and none at the ends.
-    static func spacingKey(_ text: String) -> String {
+    public static func spacingKey(_ text: String) -> String {
         text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 }

@@ -113,6 +113,15 @@ public enum MergePlanner {
         return EditPlanner.operations(for: Edit(writes: [ContactSchema.mergedInto.name: ""]), on: current.id, current: current)
     }
 
+    /// What a delete adds for a contact merged on two nodes at once: the pointer's surviving values are
+    /// replaced by the one shown, so the field is no longer in conflict (users cannot write it).
+    public static func settlingPointer(_ current: EntityState) -> [Operation] {
+        let field = ContactSchema.mergedInto.name
+        guard current.id.kind == .contact, let values = current.registers[field], values.count > 1 else { return [] }
+        let write = Operation.Action.write(value: values[0].value, replaces: values.map(\.dot).sorted())
+        return [Operation(entity: current.id, field: field, action: write)]
+    }
+
     /// Deleted contacts that point at each other in a ring (X merged into Y on one node while Y was
     /// merged into X on another): each ring once, its IDs sorted, rings by first ID. `pointers` maps
     /// each deleted contact to the record it was merged into.

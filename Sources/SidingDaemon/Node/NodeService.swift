@@ -75,6 +75,7 @@ final class NodeService: Sendable {
             try Self.checkParticipants(edit, in: transaction)
             var operations = EditPlanner.operations(for: edit, on: id, current: current)
             if edit == .restore { operations += MergePlanner.unlinking(current) }
+            if edit == .delete { operations += MergePlanner.settlingPointer(current) }
             guard !operations.isEmpty else { return WriteOutcome(id: id.description, changed: false) }
             try author.commit(operations, in: transaction)
             return WriteOutcome(id: id.description, changed: true)
@@ -145,9 +146,10 @@ final class NodeService: Sendable {
         return record
     }
 
-    /// The names of the records `record` refers to (its participants), by ID.
+    /// The names of the records `record` refers to (its participants, the contact it was merged into), by ID.
     func referencedNames(_ record: EntityRecord) async throws -> [String: String] {
-        let ids = (Schema.fields(of: record.id.kind).filter { $0.shape == .contactID }.flatMap { record.sets[$0.name] ?? [] }
+        let ids =
+            (Schema.fields(of: record.id.kind).filter { $0.shape == .contactID }.flatMap { record.sets[$0.name] ?? [] }
             + [record.fields[ContactSchema.mergedInto.name]].compactMap { $0 }).compactMap(EntityID.init)
         guard !ids.isEmpty else { return [:] }
         return Dictionary(uniqueKeysWithValues: try await database.read { try $0.titles(of: ids) }.map { ($0.key.description, $0.value) })
