@@ -10,9 +10,10 @@ import SidingSync
 final class NodeService: Sendable {
     let configuration: Configuration
     let nodeID: NodeID
-    private let database: NodeDatabase
-    private let engine: SyncEngine
-    private let restoreGuard: RestoreGuard
+    // Internal, not private: the import (`NodeService+Import.swift`) writes through them too.
+    let database: NodeDatabase
+    let engine: SyncEngine
+    let restoreGuard: RestoreGuard
     private var resolver: RecordResolver { RecordResolver(database: database) }
 
     init(database: NodeDatabase, configuration: Configuration, nodeID: NodeID, engine: SyncEngine, restoreGuard: RestoreGuard) {
