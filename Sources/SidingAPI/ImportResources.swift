@@ -16,7 +16,8 @@ public struct ImportRequest: Codable, Hashable, Sendable {
         case dryRun = "dry_run", onDuplicate = "on_duplicate", matchEmail = "match_email", truncate, records
     }
 
-    public init(dryRun: Bool = false, onDuplicate: DuplicatePolicy = .skip, matchEmail: Bool = false, truncate: Bool = false, records: [ImportRecord]) {
+    public init(dryRun: Bool = false, onDuplicate: DuplicatePolicy = .skip, matchEmail: Bool = false, truncate: Bool = false, records: [ImportRecord])
+    {
         self.dryRun = dryRun
         self.onDuplicate = onDuplicate
         self.matchEmail = matchEmail

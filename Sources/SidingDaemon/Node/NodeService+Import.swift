@@ -65,7 +65,8 @@ extension NodeService {
             return .success(try ImportPlanner.prepare(writes: record.set, additions: record.add, kind: kind, truncate: truncate))
         } catch {
             let name = record.set[Schema.requiredField(of: kind) ?? ""] ?? ""
-            return .failure(ImportFailure(item: ImportItem(position: record.position, outcome: .failed, id: nil, name: name, reason: error.description)))
+            return .failure(
+                ImportFailure(item: ImportItem(position: record.position, outcome: .failed, id: nil, name: name, reason: error.description)))
         }
     }
 

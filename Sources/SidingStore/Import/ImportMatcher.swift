@@ -33,7 +33,8 @@ public enum ImportMatcher {
         var match: (id: EntityID, state: EntityState, how: String)?
         if let sidingID, !sidingID.isEmpty {
             guard let id = EntityID(sidingID), id.kind == kind else {
-                return .settled(.failed, nil, reason: "id '\(sidingID)' is not a \(noun) ID (they look like \(kind == .contact ? "c" : "n")_k3j9x2m4p8q1r5t7)")
+                return .settled(
+                    .failed, nil, reason: "id '\(sidingID)' is not a \(noun) ID (they look like \(kind == .contact ? "c" : "n")_k3j9x2m4p8q1r5t7)")
             }
             if let state = try lookup.importedState(id) {
                 if options.policy != .new { match = (id, state, "same Siding ID") }
@@ -50,7 +51,8 @@ public enum ImportMatcher {
             for email in prepared.additions[ContactSchema.emails.name] ?? [] {
                 let holders = Set(
                     try lookup.liveEntities(of: kind, holding: email, in: ContactSchema.emails.name)
-                        + (email.lowercased() == email ? [] : lookup.liveEntities(of: kind, holding: email.lowercased(), in: ContactSchema.emails.name))
+                        + (email.lowercased() == email
+                            ? [] : lookup.liveEntities(of: kind, holding: email.lowercased(), in: ContactSchema.emails.name))
                 ).sorted()
                 if holders.count > 1 {
                     return .settled(

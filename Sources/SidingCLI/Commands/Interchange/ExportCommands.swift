@@ -111,7 +111,8 @@ extension NoteCommand {
             }
             Printer.line("wrote \(written) of \(notes.count) notes to \(directory)")
             guard kept.isEmpty else {
-                throw CLIError("\(kept.count) files were already there and are left as they were (exports never overwrite): \(kept.joined(separator: ", "))")
+                throw CLIError(
+                    "\(kept.count) files were already there and are left as they were (exports never overwrite): \(kept.joined(separator: ", "))")
             }
         }
     }

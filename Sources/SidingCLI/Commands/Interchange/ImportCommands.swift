@@ -6,7 +6,10 @@ import SidingInterchange
 
 /// Options `contact import` and `note import` share.
 struct ImportOptions: ParsableArguments {
-    @Option(help: "What to do with a record already held: skip (default), update (the file's values win; sets unioned), fill (only empty fields), new (always create).")
+    @Option(
+        help:
+            "What to do with a record already held: skip (default), update (the file's values win; sets unioned), fill (only empty fields), new (always create)."
+    )
     var onDuplicate: String = DuplicatePolicy.skip.rawValue
     @Flag(help: "Shorten text over its limit (and say so) instead of failing the record.") var truncate = false
     @Flag(help: "Report what would happen; write nothing.") var dryRun = false
@@ -20,7 +23,8 @@ struct ImportOptions: ParsableArguments {
     }
 
     func request(matchEmail: Bool) -> ImportRequest {
-        ImportRequest(dryRun: dryRun, onDuplicate: DuplicatePolicy(rawValue: onDuplicate) ?? .skip, matchEmail: matchEmail, truncate: truncate, records: [])
+        ImportRequest(
+            dryRun: dryRun, onDuplicate: DuplicatePolicy(rawValue: onDuplicate) ?? .skip, matchEmail: matchEmail, truncate: truncate, records: [])
     }
 
     /// Runs the import and prints its report; exits 1 if any record failed.

@@ -13,7 +13,9 @@ final class ChunkedFile {
     init(_ path: String) throws {
         self.path = path
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno))); check the path and that you may read it") }
+        guard descriptor >= 0 else {
+            throw CLIError("cannot open \(path): \(String(cString: strerror(errno))); check the path and that you may read it")
+        }
     }
 
     deinit { close(descriptor) }
@@ -52,7 +54,15 @@ enum ImportFormat: String, CaseIterable {
         if self == .jsonl || kind == .note || (self == .auto && Self.looksLikeJSONLines(firstBytes, path: path)) {
             return JSONLinesReader(kind: kind)
         }
-        throw CLIError("\(path): only JSON Lines can be imported by this build (--format jsonl)")
+        let format: ContactFileFormat? = self == .auto ? nil : ContactFileFormat(rawValue: rawValue)
+        do {
+            let reader = try ContactFileReaders.reader(
+                for: ContactFileOptions(format: format, charset: options.charset, mapping: options.mapping), firstBytes: firstBytes,
+                fileName: (path as NSString).lastPathComponent)
+            return AddressBookReader(base: reader)
+        } catch {
+            throw CLIError("\(path) is refused: \(error); nothing was imported")
+        }
     }
 
     /// A `.jsonl`/`.ndjson` name, or a first non-blank byte of `{` (a vCard starts with BEGIN, a CSV with its header).
@@ -68,4 +78,14 @@ enum ImportFormat: String, CaseIterable {
 struct ContactImportOptions {
     var charset: String?
     var mapping: [String: String]
+}
+
+/// A vCard or CSV reader (`ContactFileReaders`) as the import pipeline drives it.
+struct AddressBookReader: ImportFileReader {
+    var base: any ContactFileReading
+
+    mutating func read(_ chunk: ArraySlice<UInt8>) throws -> [InterchangeItem] { try base.read(chunk) }
+    mutating func finish() throws -> [InterchangeItem] { try base.finish() }
+    var formatDescription: String { base.formatDescription }
+    var charsetDescription: String { base.charsetDescription }
 }

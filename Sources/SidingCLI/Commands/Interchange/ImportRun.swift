@@ -55,7 +55,8 @@ struct ImportRun {
                     if let earlier = seen.earlierRecord(matching: record, request: request) {
                         report.add(
                             ImportItem(
-                                position: record.position, outcome: .skipped, id: nil, name: record.fields[Schema.requiredField(of: kind) ?? ""] ?? "",
+                                position: record.position, outcome: .skipped, id: nil,
+                                name: record.fields[Schema.requiredField(of: kind) ?? ""] ?? "",
                                 reason: "same \(kind) as the one at position \(earlier) of this file; it is imported once", notices: record.notices),
                             locally: true, sameAs: earlier)
                         continue
@@ -104,10 +105,12 @@ struct ImportRun {
 
         mutating func append(_ record: InterchangeContact) {
             // A record with a Siding ID is that record; content only identifies records that have no key of their own.
-            let sourceKey = record.sourceKey ?? (record.sidingID == nil ? ImportPlanner.contentKey(writes: record.fields, additions: record.sets) : nil)
+            let sourceKey =
+                record.sourceKey ?? (record.sidingID == nil ? ImportPlanner.contentKey(writes: record.fields, additions: record.sets) : nil)
             records.append(ImportRecord(position: record.position, id: record.sidingID, sourceKey: sourceKey, set: record.fields, add: record.sets))
             if !record.notices.isEmpty { notices[record.position] = record.notices }
-            bytes += 64 + record.fields.values.reduce(0) { $0 + $1.utf8.count * 2 } + record.sets.values.joined().reduce(0) { $0 + $1.utf8.count * 2 + 4 }
+            bytes +=
+                64 + record.fields.values.reduce(0) { $0 + $1.utf8.count * 2 } + record.sets.values.joined().reduce(0) { $0 + $1.utf8.count * 2 + 4 }
         }
     }
 }
