@@ -21,7 +21,20 @@ extension CSVLayout {
         if columns.contains("primary email"), columns.contains("display name") {
             return CSVKnownLayout(format: .thunderbirdCSV, description: "Thunderbird CSV", role: thunderbirdRole)
         }
+        if columns.contains("name"), columns.contains("emails"), columns.contains("phones") {
+            return CSVKnownLayout(format: .csv, description: "CSV (Siding's columns)", role: plainRole)
+        }
         return nil
+    }
+
+    /// The columns `siding contact export --format csv` writes: one per field, named as the field.
+    private static func plainRole(_ column: String) -> Role? {
+        guard let spec = ContactFieldNames.field(named: column), spec.name == column else { return nil }
+        switch spec.name {
+        case ContactFieldNames.name: return .name
+        case ContactFieldNames.country: return .country(rank: 0)
+        default: return spec.isSet ? .set(spec.name, separators: [googleSeparator]) : .field(spec.name)
+        }
     }
 
     private static let google: [String: Role] = [

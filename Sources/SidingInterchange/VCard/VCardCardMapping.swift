@@ -27,6 +27,16 @@ struct VCardCardMapping {
                 continue
             }
             guard Self.mappedNames.contains(property.name) else { continue }
+            // Only the first FN, N and ORG count: the others are not decoded, so a broken value there
+            // (a phone's stray byte in a second ORG) does not refuse the file.
+            let alreadyHave: Bool =
+                switch property.name {
+                case "FN": formattedName != nil
+                case "N": structuredName != nil
+                case "ORG": contact.fields[ContactFieldNames.organization] != nil
+                default: false
+                }
+            if alreadyHave { continue }
             let raw = try decoder.text(of: property, version21: version21)
             switch property.name {
             case "FN":
