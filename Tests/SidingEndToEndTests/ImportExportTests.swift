@@ -136,6 +136,20 @@ import Testing
         #expect(copied == original, "same IDs, same fields")
         let second = try fresh.siding("contact", "export", "--format", "jsonl")
         #expect(second.stdout == (try String(contentsOfFile: export, encoding: .utf8)))
+        for format in ["vcard", "vcard3", "google-csv", "outlook-csv"] {
+            let path = node.directory.file("all-\(format)")
+            #expect(try node.siding("contact", "export", "--format", format, "--output", path).status == 0)
+            let again = try Self.report(try node.siding("contact", "import", path, "--json"))
+            #expect(again.records == 3 && again.created == 0 && again.addsUp, "own \(format) export creates nothing: \(again)")
+            if format.hasPrefix("vcard") {
+                #expect(again.unchanged == 3, "\(again)")
+                let other = try TestNode(name: "C")
+                try await other.start()
+                defer { other.stop() }
+                #expect(try Self.report(try other.siding("contact", "import", path, "--json")).created == 3)
+                #expect(try await other.client.contacts() == original, "\(format) export → import is the identity")
+            }
+        }
         let filtered = try node.siding("contact", "export", "--format", "jsonl", "--country", "cn")
         #expect(filtered.stdout.split(separator: "\n").count == 1 && filtered.stdout.contains("Tsinghua"))
     }

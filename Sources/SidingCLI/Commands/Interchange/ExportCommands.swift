@@ -44,11 +44,16 @@ extension ContactCommand {
         func run() async throws {
             try await CLIRun.run(global) { client in
                 let chosen = ContactFileFormat(rawValue: format) ?? .vcard
-                guard chosen == .jsonl else { throw CLIError("this build exports contacts as JSON Lines only (--format jsonl)") }
                 let contacts = try await client.contacts(tag: tag, country: country, organization: org)
                 let file = try OutputFile(output)
-                let writer = JSONLinesWriter(kind: .contact)
-                for contact in contacts { try file.write(writer.write(InterchangeMapping.record(contact))) }
+                // JSON Lines is Siding's own lossless shape, every key present as `--json` prints it (notes too).
+                let lines = JSONLinesWriter(kind: .contact)
+                let writer = ContactFileWriter(format: chosen)
+                try file.write(writer.header)
+                for contact in contacts {
+                    let record = InterchangeMapping.record(contact)
+                    try file.write(chosen == .jsonl ? lines.write(record) : writer.write(record))
+                }
                 try file.finish()
                 if !file.isStandardOutput { try? StandardStream.error.write("wrote \(contacts.count) contacts to \(output)\n") }
             }
