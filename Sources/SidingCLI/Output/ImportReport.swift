@@ -1,10 +1,12 @@
 import Foundation
 import SidingAPI
 import SidingCore
+import SidingInterchange
 
 /// What `siding contact import` reports: every record of the file accounted for
-/// (`created + updated + unchanged + skipped + failed == records`). `--json` prints it as one object.
-struct ImportReport: Encodable {
+/// (`created + updated + unchanged + skipped + failed == records`). `--json` prints it as one object
+/// (`writeJSON`): file, format, charset, dry_run, records, the five counts, and items.
+struct ImportReport {
     var file: String
     var format: String
     var charset: String
@@ -21,10 +23,6 @@ struct ImportReport: Encodable {
     private(set) var settledLocally = 0
     /// Records that repeat an earlier one, by position: they get its ID once it is known.
     private var repeats: [Int: Int] = [:]
-
-    enum CodingKeys: String, CodingKey {
-        case file, format, charset, dryRun = "dry_run", records, created, updated, unchanged, skipped, failed, items
-    }
 
     init(file: String, format: String, charset: String, dryRun: Bool, records: Int) {
         self.file = file
@@ -55,6 +53,25 @@ struct ImportReport: Encodable {
         for index in items.indices {
             if let earlier = repeats[items[index].position] { items[index].id = ids[earlier] ?? nil }
         }
+    }
+
+    /// The report as one JSON object (keys sorted, as `Printer.json` writes them), written item by
+    /// item: a report of 100,000 records never exists as one value in memory.
+    func writeJSON(to output: OutputFile) throws {
+        func line(_ key: String, _ value: String) -> String { "  \(JSONText.quoted(key)) : \(value),\n" }
+        try output.write("{\n" + line("charset", JSONText.quoted(charset)) + line("created", "\(created)") + line("dry_run", "\(dryRun)"))
+        try output.write(line("failed", "\(failed)") + line("file", JSONText.quoted(file)) + line("format", JSONText.quoted(format)))
+        try output.write("  \"items\" : [\n")
+        for (index, item) in items.enumerated() {
+            let notices = "[" + item.notices.map(JSONText.quoted).joined(separator: ",") + "]"
+            try output.write(
+                "    {\"id\":\(item.id.map(JSONText.quoted) ?? "null"),\"name\":\(JSONText.quoted(item.name)),\"notices\":\(notices),"
+                    + "\"outcome\":\"\(item.outcome.rawValue)\",\"position\":\(item.position),\"reason\":\(item.reason.map(JSONText.quoted) ?? "null")}"
+                    + (index == items.count - 1 ? "\n" : ",\n"))
+        }
+        try output.write("  ],\n" + line("records", "\(records)") + line("skipped", "\(skipped)") + line("unchanged", "\(unchanged)"))
+        try output.write("  \"updated\" : \(updated)\n}\n")
+        try output.finish()
     }
 
     /// The report for people: counts, then every record that was skipped or failed or has something to say.

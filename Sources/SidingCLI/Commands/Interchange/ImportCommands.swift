@@ -31,15 +31,13 @@ struct ImportOptions: ParsableArguments {
     func run(_ run: ImportRun, client: LocalAPIClient) async throws {
         let result = try await run.run(client, progress: ImportProgress(terminal: isatty(STDERR_FILENO) == 1))
         if let report {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             do {
-                try encoder.encode(result).write(to: URL(fileURLWithPath: report), options: .atomic)
+                try result.writeJSON(to: try OutputFile(report, replacing: true))
             } catch {
-                try? StandardStream.error.write("siding: cannot write the report to \(report): \(error.localizedDescription)\n")
+                try? StandardStream.error.write("siding: cannot write the report to \(report): \(error)\n")
             }
         }
-        json ? try Printer.json(result) : Printer.line(result.text)
+        json ? try result.writeJSON(to: try OutputFile("-")) : Printer.line(result.text)
         if result.failed > 0 { throw ExitCode.failure }
     }
 }

@@ -6,15 +6,15 @@ final class OutputFile {
     let path: String
     private var buffer = ""
 
-    /// `-` for standard output; else creates `path`, refusing if it exists (readable only by its owner:
-    /// it holds people's details).
-    init(_ path: String) throws {
+    /// `-` for standard output; else creates `path`, refusing if it exists unless `replacing` (readable
+    /// only by its owner: it holds people's details).
+    init(_ path: String, replacing: Bool = false) throws {
         self.path = path
         guard path != "-" else {
             descriptor = nil
             return
         }
-        let opened = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let opened = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (replacing ? O_TRUNC : O_EXCL), 0o600)
         guard opened >= 0 else {
             if errno == EEXIST { throw CLIError("\(path) already exists; choose a new file name (exports never overwrite a file)") }
             throw CLIError("cannot create \(path): \(String(cString: strerror(errno)))")
