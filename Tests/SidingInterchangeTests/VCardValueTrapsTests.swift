@@ -49,9 +49,12 @@ import Testing
     }
 
     @Test func aCombiningMarkAfterASeparatorDoesNotHideIt() throws {
-        let file = crlf("BEGIN:VCARD", "VERSION:3.0", "FN:A\\\u{301}b", "CATEGORIES:a,\u{301}b", "END:VCARD")
+        let mark = "\u{301}"
+        let file = crlf("BEGIN:VCARD", "VERSION:3.0", #"FN:A\\"# + mark + "b", "CATEGORIES:a," + mark + "b", "END:VCARD")
         let contact = try onlyContact(readEveryWay(file))
-        #expect(contact.fields["name"] == "A\\\u{301}b")
-        #expect(contact.sets["tags"] == ["a", "\u{301}b"])
+        let name = #"A\"# + mark + "b"
+        let tags = ["a", mark + "b"]
+        #expect(contact.fields["name"] == name)
+        #expect(contact.sets["tags"] == tags)
     }
 }
