@@ -36,4 +36,6 @@ func readText(
 }
 
 /// vCard lines joined with CRLF, as the RFCs write them.
-func crlf(_ lines: String...) -> String { lines.joined(separator: "\r\n") + "\r\n" }
+func crlf(_ lines: String...) -> String { crlf(lines) }
+
+func crlf(_ lines: [String]) -> String { lines.joined(separator: "\r\n") + "\r\n" }

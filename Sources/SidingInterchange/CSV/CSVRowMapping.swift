@@ -48,9 +48,7 @@ extension CSVLayout {
 
     private static func elements(of value: String, separators: [String]) -> [String] {
         var parts = [value]
-        for separator in separators {
-            parts = parts.flatMap { $0.split(separator: separator, omittingEmptySubsequences: true).map(String.init) }
-        }
+        for separator in separators { parts = parts.flatMap { $0.scalarsSplit(by: separator) } }
         return parts.map(\.trimmingWhitespace).filter { !$0.isEmpty }
     }
 }
@@ -58,4 +56,28 @@ extension CSVLayout {
 extension CSVLayout.Role {
     /// Only the bio keeps its line breaks and surrounding space as written.
     var keepsLineBreaks: Bool { self == .field(ContactFieldNames.bio) }
+}
+
+extension String {
+    /// Split where `separator`'s scalars occur: by scalars, so a combining mark after a separator
+    /// does not hide it.
+    func scalarsSplit(by separator: String) -> [String] {
+        let scalars = Array(unicodeScalars)
+        let pattern = Array(separator.unicodeScalars)
+        guard !pattern.isEmpty, scalars.count >= pattern.count else { return [self] }
+        var parts: [String] = []
+        var start = 0
+        var index = 0
+        while index + pattern.count <= scalars.count {
+            if Array(scalars[index..<index + pattern.count]) == pattern {
+                parts.append(String(String.UnicodeScalarView(scalars[start..<index])))
+                index += pattern.count
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        parts.append(String(String.UnicodeScalarView(scalars[start...])))
+        return parts
+    }
 }

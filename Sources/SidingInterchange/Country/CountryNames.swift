@@ -12,6 +12,7 @@ enum CountryNames {
             return meant
         }
         let key = normalisedKey(trimmed)
+        guard !ambiguous.contains(key) else { return nil }
         return variants[key] ?? CountryNamesISO.table[key] ?? variants[key.replacingDots] ?? CountryNamesISO.table[key.replacingDots]
     }
 
@@ -22,6 +23,9 @@ enum CountryNames {
         if words.count > 1, words[0] == "the" { words.removeFirst() }
         return words.joined(separator: " ")
     }
+
+    /// Names that are ISO's for one country but that people use for two ("Congo" for either).
+    private static let ambiguous: Set<String> = ["congo", "korea", "virgin islands"]
 
     private static let variants: [String: String] = [
         // English variants and abbreviations

@@ -90,21 +90,21 @@ struct VCardProperty: Hashable, Sendable {
     /// RFC 6868: `^n` is a newline, `^^` a caret, `^'` a double quote in a parameter value.
     static func caretDecoded(_ text: String) -> String {
         guard text.contains("^") else { return text }
-        var output = ""
-        var iterator = text.makeIterator()
-        while let character = iterator.next() {
-            guard character == "^" else {
-                output.append(character)
+        var output = String.UnicodeScalarView()
+        var iterator = text.unicodeScalars.makeIterator()
+        while let scalar = iterator.next() {
+            guard scalar == "^" else {
+                output.append(scalar)
                 continue
             }
             switch iterator.next() {
             case "n", "N": output.append("\n")
             case "^": output.append("^")
             case "'": output.append("\"")
-            case let other?: output.append("^" + String(other))
+            case let other?: output += ["^", other]
             case nil: output.append("^")
             }
         }
-        return output
+        return String(output)
     }
 }

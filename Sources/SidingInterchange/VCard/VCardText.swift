@@ -14,14 +14,16 @@ enum VCardText {
         version21 ? text : split(text, on: nil, version21: false).first ?? ""
     }
 
-    private static func split(_ text: String, on separator: Character?, version21: Bool) -> [String] {
+    // Works on Unicode scalars, not characters: a combining mark after a separator or backslash
+    // would make one character of the two and hide the separator.
+    private static func split(_ text: String, on separator: Unicode.Scalar?, version21: Bool) -> [String] {
         var parts: [String] = []
-        var current = ""
-        var iterator = text.makeIterator()
+        var current = String.UnicodeScalarView()
+        var iterator = text.unicodeScalars.makeIterator()
         while let character = iterator.next() {
             if character == separator {
-                parts.append(current)
-                current = ""
+                parts.append(String(current))
+                current = String.UnicodeScalarView()
                 continue
             }
             guard character == "\\" else {
@@ -33,7 +35,7 @@ enum VCardText {
                 break
             }
             switch next {
-            case "\\" where version21 && separator != ";": current += "\\\\"
+            case "\\" where version21 && separator != ";": current += "\\\\".unicodeScalars
             case "\\", ";": current.append(next)
             case "," where !version21: current.append(",")
             case "n" where !version21, "N" where !version21: current.append("\n")
@@ -43,14 +45,14 @@ enum VCardText {
             default:
                 current.append("\\")
                 if next == separator {
-                    parts.append(current)
-                    current = ""
+                    parts.append(String(current))
+                    current = String.UnicodeScalarView()
                 } else {
                     current.append(next)
                 }
             }
         }
-        parts.append(current)
+        parts.append(String(current))
         return parts
     }
 }
