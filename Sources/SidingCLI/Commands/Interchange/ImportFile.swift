@@ -52,6 +52,9 @@ enum ImportFormat: String, CaseIterable {
     /// A reader for the file at `path`, chosen by `--format` or, for `auto`, by its first bytes and name.
     func reader(for kind: EntityKind, path: String, firstBytes: ArraySlice<UInt8>, options: ContactImportOptions) throws -> any ImportFileReader {
         if self == .jsonl || kind == .note || (self == .auto && Self.looksLikeJSONLines(firstBytes, path: path)) {
+            if let charset = options.charset, !["utf-8", "utf8"].contains(charset.lowercased()) {
+                throw CLIError("JSON Lines files are UTF-8; --charset \(charset) does not apply (convert the file with iconv)")
+            }
             return JSONLinesReader(kind: kind)
         }
         let format: ContactFileFormat? = self == .auto ? nil : ContactFileFormat(rawValue: rawValue)
