@@ -127,3 +127,19 @@ extension LocalAPIClient {
         try await send(.POST, "/v1/\(kind.rawValue)/import", body: request)
     }
 }
+
+extension LocalAPIClient {
+    /// Live contacts matching the list filters with an ID after `after`, in ID order, at most `size`
+    /// (`GET /v1/contacts?page_size=&after=`): how an export reads a large node.
+    public func contactsPage(tag: String? = nil, country: String? = nil, organization: String? = nil, after: String?, size: Int)
+        async throws -> [ContactResource]
+    {
+        try await get(
+            "/v1/contacts" + query(["tag": tag, "country": country, "org": organization, "after": after, "page_size": String(size)]))
+    }
+
+    /// Live notes with an ID after `after`, in ID order, at most `size` (`GET /v1/notes?page_size=&after=`).
+    public func notesPage(after: String?, size: Int) async throws -> [NoteResource] {
+        try await get("/v1/notes" + query(["after": after, "page_size": String(size)]))
+    }
+}

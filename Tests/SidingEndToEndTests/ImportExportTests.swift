@@ -265,6 +265,9 @@ import Testing
         let report = try Self.report(rerun)
         #expect(report.addsUp && report.created + report.unchanged == total && report.unchanged >= committed)
         #expect(try await node.client.contacts().count == total, "every record once, none twice")
+        let exported = try node.siding("contact", "export", "--format", "jsonl")
+        let ids = exported.stdout.split(separator: "\n").map { $0.dropFirst(7).prefix(18) }
+        #expect(ids.count == total && Set(ids).count == total && ids == ids.sorted(), "the export reads every page once, in ID order")
     }
 
     @Test func notesExportAndImportRoundTripWithTheirParticipants() async throws {

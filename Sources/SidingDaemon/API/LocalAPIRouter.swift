@@ -54,6 +54,8 @@ struct LocalAPIRouter: Sendable {
         case (.DELETE, _, .some(let id)) where kind != nil:
             let outcome = try await service.delete(kind ?? .contact, id: id)
             return .json(WriteResult(id: outcome.id, changed: outcome.changed))
+        case (.GET, _, nil) where kind != nil && request.query["page_size"] != nil:
+            return try await service.page(kind ?? .contact, request.query)
         case (.GET, "contacts", nil):
             return .json(
                 try await service.contacts(

@@ -151,6 +151,14 @@ final class NodeService: Sendable {
     }
 
     func contacts(tag: String?, country: String?, organization: String?, deleted: Bool = false) async throws -> [ContactResource] {
+        let filters = try await contactFilters(tag: tag, country: country, organization: organization)
+        return try await database.read { [filters] in
+            try $0.list(kind: .contact, filters: filters, sortField: "name", onlyDeleted: deleted)
+        }.map(ResourceMapping.contact)
+    }
+
+    /// `contact list`'s filters, checked.
+    func contactFilters(tag: String?, country: String?, organization: String?) async throws -> [ListFilter] {
         var filters: [ListFilter] = []
         if let tag { filters.append(try await tagFilter(tag)) }
         if let country {
@@ -160,9 +168,7 @@ final class NodeService: Sendable {
             filters.append(.equals(field: "country", value: country))
         }
         if let organization { filters.append(.equals(field: "organization", value: organization)) }
-        return try await database.read { [filters] in
-            try $0.list(kind: .contact, filters: filters, sortField: "name", onlyDeleted: deleted)
-        }.map(ResourceMapping.contact)
+        return filters
     }
 
     func notes(conflict: String?, participant: String?, since: String?, tag: String? = nil, deleted: Bool = false) async throws

@@ -6,6 +6,36 @@ import SidingInterchange
 
 /// A record from the local API as the interchange writers take it.
 enum InterchangeMapping {
+    /// Records per request while exporting: pages keep the daemon's and the CLI's memory small.
+    static let pageSize = 1_000
+
+    /// Calls `body` with each page of live notes, in ID order; returns how many there were.
+    static func eachNotePage(_ client: LocalAPIClient, _ body: ([NoteResource]) async throws -> Void) async throws -> Int {
+        var count = 0
+        var after: String?
+        while true {
+            let page = try await client.notesPage(after: after, size: pageSize)
+            try await body(page)
+            count += page.count
+            guard page.count == pageSize, let last = page.last else { return count }
+            after = last.id
+        }
+    }
+
+    /// Every contact's name by ID (deleted ones too), for naming participants.
+    static func contactNames(_ client: LocalAPIClient) async throws -> [String: String] {
+        var names: [String: String] = [:]
+        var after: String?
+        while true {
+            let page = try await client.contactsPage(after: after, size: pageSize)
+            for contact in page { names[contact.id] = contact.text(ContactSchema.name) }
+            guard page.count == pageSize, let last = page.last else { break }
+            after = last.id
+        }
+        for contact in try await client.contacts(deleted: true) { names[contact.id] = contact.text(ContactSchema.name) }
+        return names
+    }
+
     static func record<Kind>(_ resource: RecordResource<Kind>) -> InterchangeContact {
         var record = InterchangeContact(position: 0, sidingID: resource.id)
         for field in Kind.schema.fields {
@@ -44,18 +74,26 @@ extension ContactCommand {
         func run() async throws {
             try await CLIRun.run(global) { client in
                 let chosen = ContactFileFormat(rawValue: format) ?? .vcard
-                let contacts = try await client.contacts(tag: tag, country: country, organization: org)
                 let file = try OutputFile(output)
                 // JSON Lines is Siding's own lossless shape, every key present as `--json` prints it (notes too).
                 let lines = JSONLinesWriter(kind: .contact)
                 let writer = ContactFileWriter(format: chosen)
                 try file.write(writer.header)
-                for contact in contacts {
-                    let record = InterchangeMapping.record(contact)
-                    try file.write(chosen == .jsonl ? lines.write(record) : writer.write(record))
+                var count = 0
+                var after: String?
+                while true {
+                    let page = try await client.contactsPage(
+                        tag: tag, country: country, organization: org, after: after, size: InterchangeMapping.pageSize)
+                    for contact in page {
+                        let record = InterchangeMapping.record(contact)
+                        try file.write(chosen == .jsonl ? lines.write(record) : writer.write(record))
+                    }
+                    count += page.count
+                    guard page.count == InterchangeMapping.pageSize, let last = page.last else { break }
+                    after = last.id
                 }
                 try file.finish()
-                if !file.isStandardOutput { try? StandardStream.error.write("wrote \(contacts.count) contacts to \(output)\n") }
+                if !file.isStandardOutput { try? StandardStream.error.write("wrote \(count) contacts to \(output)\n") }
             }
         }
     }
@@ -77,44 +115,43 @@ extension NoteCommand {
 
         func run() async throws {
             try await CLIRun.run(global) { client in
-                let notes = try await client.notes()
                 if format == "jsonl" {
                     let file = try OutputFile(output ?? "-")
                     let writer = JSONLinesWriter(kind: .note)
-                    for note in notes { try file.write(writer.write(InterchangeMapping.record(note))) }
+                    let count = try await InterchangeMapping.eachNotePage(client) { page in
+                        for note in page { try file.write(writer.write(InterchangeMapping.record(note))) }
+                    }
                     try file.finish()
-                    if !file.isStandardOutput { try? StandardStream.error.write("wrote \(notes.count) notes to \(output ?? "-")\n") }
+                    if !file.isStandardOutput { try? StandardStream.error.write("wrote \(count) notes to \(output ?? "-")\n") }
                     return
                 }
-                try await writeMarkdown(notes, client: client, directory: output ?? "")
+                try await writeMarkdown(client: client, directory: output ?? "")
             }
         }
 
-        private func writeMarkdown(_ notes: [NoteResource], client: LocalAPIClient, directory: String) async throws {
+        private func writeMarkdown(client: LocalAPIClient, directory: String) async throws {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 throw CLIError("cannot make the directory \(directory): \(error.localizedDescription)")
             }
-            let contacts = try await client.contacts() + client.contacts(deleted: true)
-            let names = Dictionary(contacts.map { ($0.id, $0.text(ContactSchema.name)) }, uniquingKeysWith: { first, _ in first })
+            let names = try await InterchangeMapping.contactNames(client)
             var written = 0
             var kept: [String] = []
-            for note in notes {
-                let record = InterchangeMapping.record(note)
-                let path = (directory as NSString).appendingPathComponent(NoteMarkdown.fileName(record))
-                let file: OutputFile
-                do {
-                    file = try OutputFile(path)
-                } catch {
-                    kept.append(path)
-                    continue
+            let count = try await InterchangeMapping.eachNotePage(client) { page in
+                for note in page {
+                    let record = InterchangeMapping.record(note)
+                    let path = (directory as NSString).appendingPathComponent(NoteMarkdown.fileName(record))
+                    guard let file = try? OutputFile(path) else {
+                        kept.append(path)
+                        continue
+                    }
+                    try file.write(NoteMarkdown.file(record, participantNames: names))
+                    try file.finish()
+                    written += 1
                 }
-                try file.write(NoteMarkdown.file(record, participantNames: names))
-                try file.finish()
-                written += 1
             }
-            Printer.line("wrote \(written) of \(notes.count) notes to \(directory)")
+            Printer.line("wrote \(written) of \(count) notes to \(directory)")
             guard kept.isEmpty else {
                 throw CLIError(
                     "\(kept.count) files were already there and are left as they were (exports never overwrite): \(kept.joined(separator: ", "))")
