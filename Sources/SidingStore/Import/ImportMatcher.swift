@@ -42,7 +42,7 @@ public enum ImportMatcher {
                 ownID = id
             }
         }
-        if match == nil, options.policy != .new, let sourceKey, let id = try lookup.importedEntity(sourceKey: sourceKey),
+        if match == nil, options.policy != .new, let sourceKey, let id = try lookup.importedEntity(sourceKey: sourceKey), id.kind == kind,
             let state = try lookup.importedState(id)
         {
             match = (id, state, "imported before from the same \(sourceKey.hasPrefix(contentKeyPrefix) ? "content" : "source record")")
