@@ -138,7 +138,7 @@ let package = Package(
                 "SidingCore", "SidingStore", "SidingTestKit", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "SidingFuzzRegressionTests", dependencies: ["SidingFuzzTargets"]),
-        .testTarget(name: "SidingInterchangeTests", dependencies: ["SidingInterchange", "SidingCore"]),
+        .testTarget(name: "SidingInterchangeTests", dependencies: ["SidingInterchange", "SidingCore", "SidingTestKit"]),
         // Pure functions of the CLI's output: display width, line diff, escaping, local times.
         .testTarget(name: "SidingCLITests", dependencies: ["SidingCLI"]),
         .testTarget(

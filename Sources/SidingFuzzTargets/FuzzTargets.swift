@@ -16,6 +16,8 @@ public enum FuzzTargets {
         case "config": config
         case "api": api
         case "session": session
+        case "vcard": vcard
+        case "csv": csv
         default: nil
         }
     }

@@ -128,6 +128,22 @@ public final class SQLiteStore: Sendable {
         } else if !includeDeleted {
             sql += " AND e.deleted = 0"
         }
+        let (clauses, filterValues) = Self.filterSQL(filters)
+        sql += clauses
+        values += filterValues
+        let order = descending ? "DESC" : "ASC"
+        sql += " ORDER BY (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = ?) COLLATE NOCASE \(order), e.entity LIMIT ?"
+        values += [.text(sortField), .integer(Int64(limit))]
+        return try read { connection in
+            let ids = try connection.statement(sql: sql).bind(values).rows { $0.text(0) ?? "" }
+            return try EntityStateReader.records(ids, from: connection)
+        }
+    }
+
+    /// The `AND …` clauses (over `e`, the entities table) and their values for list filters.
+    static func filterSQL(_ filters: [ListFilter]) -> (String, [SQLValue]) {
+        var sql = ""
+        var values: [SQLValue] = []
         for filter in filters {
             switch filter {
             case .equals(let field, let value):
@@ -145,13 +161,7 @@ public final class SQLiteStore: Sendable {
                 values += [.text(field), .text(value)]
             }
         }
-        let order = descending ? "DESC" : "ASC"
-        sql += " ORDER BY (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = ?) COLLATE NOCASE \(order), e.entity LIMIT ?"
-        values += [.text(sortField), .integer(Int64(limit))]
-        return try read { connection in
-            let ids = try connection.statement(sql: sql).bind(values).rows { $0.text(0) ?? "" }
-            return try EntityStateReader.records(ids, from: connection)
-        }
+        return (sql, values)
     }
 
     /// Every operation ever applied to the entity, oldest first.

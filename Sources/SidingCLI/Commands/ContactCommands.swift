@@ -4,10 +4,10 @@ import SidingCore
 
 struct ContactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "contact", abstract: "Add, edit, show and list contacts (people).",
+        commandName: "contact", abstract: "Add, edit, show, list, import and export contacts (people).",
         subcommands: [
             Add.self, Set.self, TagCommand<ContactRecords>.self, DeleteCommand<ContactRecords>.self, RestoreCommand<ContactRecords>.self,
-            Show.self, List.self, DuplicatesCommand.self, MergeCommand.self,
+            Show.self, List.self, Import.self, Export.self, DuplicatesCommand.self, MergeCommand.self,
         ])
 
     struct Add: AsyncParsableCommand {

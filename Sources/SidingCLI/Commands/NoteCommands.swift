@@ -5,10 +5,10 @@ import SidingCore
 
 struct NoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "note", abstract: "Add, edit, show and list dialogue notes.",
+        commandName: "note", abstract: "Add, edit, show, list, import and export dialogue notes.",
         subcommands: [
             Add.self, Set.self, Edit.self, TagCommand<NoteRecords>.self, DeleteCommand<NoteRecords>.self, RestoreCommand<NoteRecords>.self,
-            Show.self, List.self,
+            Show.self, List.self, Import.self, Export.self,
         ])
 
     struct Add: AsyncParsableCommand {

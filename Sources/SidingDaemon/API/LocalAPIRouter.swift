@@ -43,6 +43,8 @@ struct LocalAPIRouter: Sendable {
                 NodeInfo(
                     id: service.nodeID.description, name: service.configuration.name,
                     listen: service.configuration.listen.description, version: version))
+        case (.POST, _, "import") where kind != nil:
+            return .json(try await service.importRecords(kind ?? .contact, try request.decode(ImportRequest.self)))
         case (.POST, _, nil) where kind != nil:
             let outcome = try await service.create(kind ?? .contact, try request.decode(CreateRequest.self))
             return .json(WriteResult(id: outcome.id, changed: outcome.changed), status: .created)
@@ -52,6 +54,8 @@ struct LocalAPIRouter: Sendable {
         case (.DELETE, _, .some(let id)) where kind != nil:
             let outcome = try await service.delete(kind ?? .contact, id: id)
             return .json(WriteResult(id: outcome.id, changed: outcome.changed))
+        case (.GET, _, nil) where kind != nil && request.query["page_size"] != nil:
+            return try await service.page(kind ?? .contact, request.query)
         case (.GET, "contacts", nil):
             return .json(
                 try await service.contacts(

@@ -10,9 +10,10 @@ import SidingSync
 final class NodeService: Sendable {
     let configuration: Configuration
     let nodeID: NodeID
+    // Internal, not private: the import and merge extensions write through them too.
     let database: NodeDatabase
-    private let engine: SyncEngine
-    private let restoreGuard: RestoreGuard
+    let engine: SyncEngine
+    let restoreGuard: RestoreGuard
     var resolver: RecordResolver { RecordResolver(database: database) }
 
     init(database: NodeDatabase, configuration: Configuration, nodeID: NodeID, engine: SyncEngine, restoreGuard: RestoreGuard) {
@@ -156,6 +157,14 @@ final class NodeService: Sendable {
     }
 
     func contacts(tag: String?, country: String?, organization: String?, deleted: Bool = false) async throws -> [ContactResource] {
+        let filters = try await contactFilters(tag: tag, country: country, organization: organization)
+        return try await database.read { [filters] in
+            try $0.list(kind: .contact, filters: filters, sortField: "name", onlyDeleted: deleted)
+        }.map(ResourceMapping.contact)
+    }
+
+    /// `contact list`'s filters, checked.
+    func contactFilters(tag: String?, country: String?, organization: String?) async throws -> [ListFilter] {
         var filters: [ListFilter] = []
         if let tag { filters.append(try await tagFilter(tag)) }
         if let country {
@@ -165,9 +174,7 @@ final class NodeService: Sendable {
             filters.append(.equals(field: "country", value: country))
         }
         if let organization { filters.append(.equals(field: "organization", value: organization)) }
-        return try await database.read { [filters] in
-            try $0.list(kind: .contact, filters: filters, sortField: "name", onlyDeleted: deleted)
-        }.map(ResourceMapping.contact)
+        return filters
     }
 
     func notes(conflict: String?, participant: String?, since: String?, tag: String? = nil, deleted: Bool = false) async throws

@@ -128,6 +128,15 @@ enum Migrations {
         // 7: the index holds each Chinese, Japanese and Korean character as a token and Arabic words
         // without vowel marks (`SearchText`), so every row is written again in that form.
         Migration(sql: "", then: SearchIndex.rebuild),
+        // 8: which record each imported record became, by its key in the file it came from (a vCard
+        // UID, or a hash of a CSV row's content), so importing a file again matches instead of creating.
+        // Local to this node, never replicated.
+        """
+        CREATE TABLE import_keys(
+            source_key TEXT PRIMARY KEY,   -- a vCard UID as given, or sha256:… of a record's content
+            entity TEXT NOT NULL           -- the record it was imported as (or matched on import)
+        ) STRICT, WITHOUT ROWID;
+        """,
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.
