@@ -1,11 +1,13 @@
 /// `siding-bench [--scale N] [--edits N] [--only SCENARIO,…] [--json]`
 struct Options {
-    static let scenarios = ["ingest", "catchup", "query", "commit", "duplicates"]
+    static let scenarios = ["ingest", "import", "catchup", "query", "commit", "duplicates"]
     static let usage =
-        "options: --scale N (field operations, 10000…1000000) --edits N (≥ 1000 for the figures) --only ingest,catchup,query,commit,duplicates --json"
+        "options: --scale N (field operations, 10000…1000000) --edits N (≥ 1000 for the figures) --contacts N (imported, default 100000) --only ingest,import,catchup,query,commit,duplicates --json"
 
     var scale = 100_000
     var edits = 1_000
+    /// How many contacts the import scenario generates into each file.
+    var contacts = 100_000
     var json = false
     var only: Set<String> = Set(scenarios)
 
@@ -21,6 +23,11 @@ struct Options {
             case "--edits":
                 guard let value = rest.popFirst().flatMap(Int.init), value > 0 else { throw BenchError("--edits takes a count; \(Self.usage)") }
                 edits = value
+            case "--contacts":
+                guard let value = rest.popFirst().flatMap(Int.init), (1...10_000_000).contains(value) else {
+                    throw BenchError("--contacts takes a number of contacts, e.g. 100000; \(Self.usage)")
+                }
+                contacts = value
             case "--only":
                 let names = Set((rest.popFirst() ?? "").split(separator: ",").map(String.init))
                 guard !names.isEmpty, names.isSubset(of: Self.scenarios) else { throw BenchError("unknown scenario; \(Self.usage)") }

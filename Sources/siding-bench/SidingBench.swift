@@ -33,6 +33,9 @@ enum SidingBench {
                 Figure("ingest_baseline_bytes_per_op", Double(ingest.baselineBytes) / Double(options.scale), "B"),
             ]
         }
+        if options.only.contains("import") {
+            figures += try await ImportBench.run(contacts: options.contacts)
+        }
         if options.only.contains("catchup") {
             figures += try await CatchUpBench.run(scale: options.scale, edits: options.edits, baselineOpsPerSecond: baseline)
         }

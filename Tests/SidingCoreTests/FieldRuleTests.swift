@@ -26,6 +26,18 @@ import Testing
         #expect(try EditValidation.validate(Edit(writes: ["country": ""]), kind: .contact, creating: false).writes["country"] == "")
     }
 
+    @Test func phoneNumbersMayCarryAnExtensionAsTelURIsWriteIt() throws {
+        for phone in ["+1-418-656-9254;ext=102", "+49 30 1234", "(030) 123.4/5"] {
+            let accepted = try EditValidation.validate(Edit(additions: ["phones": [phone]]), kind: .contact, creating: false)
+            #expect(accepted.additions["phones"] == [phone])
+        }
+        for phone in ["+1-418;ext=", "+1-418;ext=12a", ";ext=102", "+1-800-MYFAX", "business 1"] {
+            #expect(throws: EditError.self, "\(phone)") {
+                try EditValidation.validate(Edit(additions: ["phones": [phone]]), kind: .contact, creating: false)
+            }
+        }
+    }
+
     @Test func limitsCountCharactersAsPeopleDo() throws {
         // 200 characters of a three-byte script, of decomposed accents and of skin-toned emoji all fit a 200-character name.
         for character in ["水", "e\u{301}", "👍🏽", "नि"] {

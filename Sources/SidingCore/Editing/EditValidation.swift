@@ -69,10 +69,20 @@ public enum EditValidation {
             }
             return value
         case .phone:
-            guard value.unicodeScalars.allSatisfy({ "0123456789+-() ./".unicodeScalars.contains($0) }),
-                value.unicodeScalars.contains(where: { ("0"..."9").contains($0) })
+            // An extension is written as vCard's `tel:` URIs write it (RFC 3966): `+1-418-656-9254;ext=102`.
+            var number = Substring(value)
+            if let marker = value.firstRange(of: ";ext=") {
+                number = value[..<marker.lowerBound]
+                let extensionDigits = value[marker.upperBound...]
+                guard !extensionDigits.isEmpty, extensionDigits.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else {
+                    throw .invalid(spec.name, "'\(value)': an extension is digits after ;ext=, as in +1-418-656-9254;ext=102")
+                }
+            }
+            guard number.unicodeScalars.allSatisfy({ "0123456789+-() ./".unicodeScalars.contains($0) }),
+                number.unicodeScalars.contains(where: { ("0"..."9").contains($0) })
             else {
-                throw .invalid(spec.name, "'\(value)' is not a phone number (digits, spaces and + - ( ) . / only)")
+                throw .invalid(
+                    spec.name, "'\(value)' is not a phone number (digits, spaces and + - ( ) . / only, an extension as ;ext=102)")
             }
             return value
         case .tag:
