@@ -29,6 +29,9 @@ import Testing
                 let unreadable = whole.items.compactMap { item -> String? in
                     if case .unreadable(let position, let reason) = item { "#\(position): \(reason)" } else { nil }
                 }
+                if ProcessInfo.processInfo.environment["SURVEY_VERBOSE"] != nil {
+                    for contact in whole.contacts { print("  \(name) #\(contact.position): \(contact.fields) \(contact.sets)") }
+                }
                 let notices = Set(whole.contacts.flatMap(\.notices)).sorted()
                 table.append(
                     "| \(name) | \(whole.formatDescription) | \(refusal)\(whole.charsetDescription) | \(whole.items.count) | "
