@@ -2,7 +2,8 @@
 ///
 /// A reader is fed the file from its first byte (the bytes given to `ContactFileReaders.reader` only
 /// choose it). Every record comes out as exactly one `InterchangeItem`, whatever the chunk sizes.
-public protocol ContactFileReading {
+/// Sendable, so the import pipeline may hand it from task to task.
+public protocol ContactFileReading: Sendable {
     /// Feeds the next chunk (any size, may split a line or a UTF-8/UTF-16 character); returns the records it completed.
     mutating func read(_ chunk: ArraySlice<UInt8>) throws(InterchangeError) -> [InterchangeItem]
     /// The end of the file: the records still open.

@@ -45,18 +45,7 @@ struct TextCharset: Hashable, Sendable {
         }
     }
 
-    static func decodeUTF8(_ bytes: ArraySlice<UInt8>) -> String? {
-        var iterator = bytes.makeIterator()
-        var scalars = String.UnicodeScalarView()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): scalars.append(scalar)
-            case .emptyInput: return String(scalars)
-            case .error: return nil
-            }
-        }
-    }
+    static func decodeUTF8(_ bytes: ArraySlice<UInt8>) -> String? { String(validating: bytes, as: UTF8.self) }
 
     private static func iconvKnows(_ name: String) -> Bool {
         let descriptor = iconv_open("UTF-8", name)

@@ -59,7 +59,8 @@ struct VCardReader: ContactFileReading {
 
     private mutating func take(_ content: ContentLine) throws(InterchangeError) -> [InterchangeItem] {
         guard let property = VCardProperty(content) else { return [] }
-        let value = String(decoding: property.value, as: UTF8.self).trimmingWhitespace.uppercased()
+        let isStructural = property.name == "BEGIN" || property.name == "END" || property.name == "VERSION"
+        let value = isStructural ? String(decoding: property.value, as: UTF8.self).trimmingWhitespace.uppercased() : ""
         if property.name == "BEGIN", value == "VCARD" {
             depth += 1
             if depth == 1 { startCard() }

@@ -38,10 +38,9 @@ struct VCardUnfolder {
 
     private mutating func start(_ line: ContentLine) {
         pending = line
-        let nameEnd = VCardProperty.nameEnd(line.bytes)
-        let head = String(decoding: line.bytes[..<nameEnd], as: UTF8.self).uppercased()
-        pendingIsQuotedPrintable = head.contains("QUOTED-PRINTABLE")
-        pendingIsBase64 = head.contains("BASE64") || head.contains("ENCODING=B;") || head.hasSuffix("ENCODING=B")
+        let head = line.bytes[..<VCardProperty.nameEnd(line.bytes)]
+        pendingIsQuotedPrintable = Self.contains(head, "QUOTED-PRINTABLE")
+        pendingIsBase64 = Self.contains(head, "BASE64") || Self.contains(head + Array(";".utf8), "ENCODING=B;")
         softBreak = false
         checkSoftBreak()
     }
@@ -63,6 +62,26 @@ struct VCardUnfolder {
             softBreak = false
         }
         return pending.map { [$0] } ?? []
+    }
+
+    /// Whether `bytes` hold `needle` (upper-case ASCII), ignoring ASCII case; on bytes, as this runs for every line.
+    private static func contains(_ bytes: some Collection<UInt8>, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        let haystack = Array(bytes)
+        guard haystack.count >= pattern.count else { return false }
+        for start in 0...(haystack.count - pattern.count) {
+            var matches = true
+            for offset in 0..<pattern.count {
+                let byte = haystack[start + offset]
+                let upper = (0x61...0x7A).contains(byte) ? byte - 0x20 : byte
+                if upper != pattern[offset] {
+                    matches = false
+                    break
+                }
+            }
+            if matches { return true }
+        }
+        return false
     }
 
     /// A property line starts with a name (letters, digits, `-`, an optional `group.`) and then `:` or `;`.
