@@ -32,29 +32,31 @@ extension NodeService {
                 })
         }
         try await restoreGuard.checkWritable(engine)
-        // Each record is its own job (its own savepoint and signed change); submitted together, they
-        // queue up behind the writer and commit in one transaction. The answer comes after the commit,
-        // so every outcome it reports is durable.
-        let items = try await withThrowingTaskGroup(of: (Int, ImportItem).self) { group in
-            for (index, record) in request.records.enumerated() {
-                let freshID = try Self.randomID(kind)
-                group.addTask {
-                    switch Self.prepared(record, kind: kind, truncate: truncate) {
-                    case .failure(let failure): return (index, failure.item)
-                    case .success(let prepared):
-                        let decided = try await self.database.write { transaction, author in
+        // Each record is its own signed change in its own savepoint (a record that fails undoes only
+        // itself); the batch is one job, so it commits in one transaction with one fsync. The answer
+        // comes after the commit, so every outcome it reports is durable.
+        let prepared = request.records.map { Self.prepared($0, kind: kind, truncate: truncate) }
+        let freshIDs = try request.records.map { _ in try Self.randomID(kind) }
+        let records = request.records
+        let items = try await database.write { transaction, author in
+            try zip(records.indices, records).map { index, record -> ImportItem in
+                switch prepared[index] {
+                case .failure(let failure): return failure.item
+                case .success(let prepared):
+                    let decided: (ImportOutcome, EntityID?, String?)
+                    do {
+                        decided = try transaction.savepoint {
                             let plan = try ImportMatcher.plan(
                                 kind: kind, sidingID: record.id, sourceKey: record.sourceKey, prepared: prepared.edit, options: options,
                                 lookup: transaction)
-                            return try Self.execute(plan, sourceKey: record.sourceKey, freshID: freshID, transaction, &author)
+                            return try Self.execute(plan, sourceKey: record.sourceKey, freshID: freshIDs[index], transaction, &author)
                         }
-                        return (index, Self.item(record, prepared, kind: kind, decided))
+                    } catch {
+                        decided = (.failed, nil, "not written: \(error)")
                     }
+                    return Self.item(record, prepared, kind: kind, decided)
                 }
             }
-            var items = [ImportItem?](repeating: nil, count: request.records.count)
-            for try await (index, item) in group { items[index] = item }
-            return items.compactMap { $0 }
         }
         return ImportResponse(items: items)
     }

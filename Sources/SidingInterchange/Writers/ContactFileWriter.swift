@@ -22,7 +22,7 @@ public struct ContactFileWriter: Sendable {
         switch format {
         case .vcard: VCardExport.card(contact, version4: true)
         case .vcard3: VCardExport.card(contact, version4: false)
-        case .jsonl: JSONLinesExport.line(contact)
+        case .jsonl: JSONLinesWriter(kind: .contact).write(contact)
         case .googleCSV, .outlookCSV, .thunderbirdCSV, .csv:
             CSVExportLayout(format: format).map { layout in CSVExport.row(layout.columns.map { $0.value(contact) }) } ?? ""
         }

@@ -8,7 +8,7 @@ import SidingInterchange
 /// sends the records to the daemon in batches and gathers every record's outcome.
 struct ImportRun {
     /// Records per request: enough for the daemon to group-commit them, small enough to answer quickly.
-    static let batchRecords = 250
+    static let batchRecords = 1_000
     /// Roughly how many bytes of record text a request carries at most (the daemon takes 2 MiB).
     static let batchBytes = 1 << 20
 
@@ -25,26 +25,41 @@ struct ImportRun {
         var batch = Batch()
         var seen = FileKeys()
         var done = 0
+        // One batch is on its way to the daemon while the next is read: reading and writing overlap.
+        var inFlight: (answer: Task<ImportResponse, Error>, batch: Batch)?
+        func collect() async throws {
+            guard let (answer, sent) = inFlight else { return }
+            inFlight = nil
+            let response: ImportResponse
+            do {
+                response = try await answer.value
+            } catch {
+                progress.finish()
+                throw CLIError(
+                    "the import stopped at record \(sent.records[0].position) (\(done) of \(total) records done): \(error). "
+                        + "What was imported is kept; run the same command again to finish (records already imported are matched, not created twice)")
+            }
+            for var item in response.items {
+                item.notices = sent.notices[item.position] ?? []
+                report.add(item)
+            }
+            done += sent.records.count
+            progress.show(done: done + report.settledLocally, total: total)
+        }
+        let resource: LocalAPIClient.Kind = kind == .contact ? .contacts : .notes
         func send() async throws {
             guard !batch.records.isEmpty else { return }
             var outgoing = request
             outgoing.records = batch.records
-            let response: ImportResponse
+            let answer = Task { try await client.importRecords(resource, outgoing) }
             do {
-                response = try await client.importRecords(kind == .contact ? .contacts : .notes, outgoing)
+                try await collect()
             } catch {
-                progress.finish()
-                throw CLIError(
-                    "the import stopped at record \(batch.records[0].position) (\(done) of \(total) records done): \(error). "
-                        + "What was imported is kept; run the same command again to finish (records already imported are matched, not created twice)")
+                answer.cancel()
+                throw error
             }
-            for var item in response.items {
-                item.notices = batch.notices[item.position] ?? []
-                report.add(item)
-            }
-            done += batch.records.count
+            inFlight = (answer, batch)
             batch = Batch()
-            progress.show(done: done + report.settledLocally, total: total)
         }
         func handle(_ items: [InterchangeItem]) async throws {
             for item in items {
@@ -72,6 +87,7 @@ struct ImportRun {
         }
         try await handle(try reader?.finish() ?? [])
         try await send()
+        try await collect()
         progress.finish()
         report.finish()
         return report
