@@ -34,7 +34,15 @@ public enum ContactFileReaders {
     ) throws(InterchangeError) -> CSVReader {
         let delimiter = CSVCells.delimiter(ofHeader: headerLine.bytes)
         var splitter = CSVRecordSplitter(delimiter: delimiter)
-        let headerRecord = lines.lazy.compactMap { splitter.take($0) }.first ?? CSVRecordLines(lines: [headerLine])
+        // A plain loop: the splitter changes with each line, and a lazy compactMap may call its
+        // closure twice for one element (the fuzzer found it unwrapping nil the second time).
+        var headerRecord = CSVRecordLines(lines: [headerLine])
+        for line in lines {
+            if let record = splitter.take(line) {
+                headerRecord = record
+                break
+            }
+        }
         let charset = LineSource(encoding: encoding).lineCharset
         let headerText = headerRecord.lines.map { line in
             charset.decode(line.bytes[...]) ?? TextCharset.windows1252.decode(line.bytes[...]) ?? ""
