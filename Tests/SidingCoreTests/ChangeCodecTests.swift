@@ -83,7 +83,7 @@ import Testing
         #expect(id.description.hasPrefix("n_") && id.description.count == 18)
         #expect(EntityID(id.description) == id)
         #expect(EntityID(id.description.uppercased()) == id)
-        #expect(EntityID("x_aaaaaaaaaaaaaaaa") == nil && EntityID("c_aaa") == nil && EntityID("c_aaaaaaaaaaaaaaa1") == nil)
+        #expect(EntityID("z_aaaaaaaaaaaaaaaa") == nil && EntityID("c_aaa") == nil && EntityID("c_aaaaaaaaaaaaaaa1") == nil)
     }
 }
 

@@ -12,6 +12,12 @@ public struct EntityID: Hashable, Comparable, Sendable, CustomStringConvertible 
         self.bytes = bytes
     }
 
+    /// For bytes whose length is known to be right.
+    init(kind: EntityKind, validBytes: [UInt8]) {
+        self.kind = kind
+        self.bytes = validBytes
+    }
+
     public init?(_ text: String) {
         let parts = text.lowercased().split(separator: "_", maxSplits: 1)
         guard parts.count == 2, let kind = EntityKind(prefix: String(parts[0])),

@@ -11,7 +11,17 @@ public struct Change: Hashable, Sendable {
     /// Signatures cover this prefix and the change body, so they cannot be replayed in another context.
     static let signingContext = Array("siding-change-v1\u{0}".utf8)
 
+    /// The log this change belongs to: the author's key for the network log (format 1), the circle
+    /// log's key for a circle (format 2). Version vectors, summaries and dots are keyed by it.
     public let origin: OriginKey
+    /// The node that signed it.
+    public let author: OriginKey
+    /// The circle log it belongs to; nil for the network log.
+    public let circleLog: CircleLog?
+    /// Other logs of the same circle that its dots name (format 2).
+    public let otherLogs: [CircleLog]
+    /// How its values are bound to the signature (format 2).
+    public let seal: ValueSeal?
     public let seq: UInt64
     public let hlc: HLC
     public let operations: [Operation]
@@ -40,7 +50,7 @@ public struct Change: Hashable, Sendable {
     /// Decodes without checking the signature: for bytes this node already verified and stored.
     public init(decoding bytes: [UInt8]) throws(ChangeError) {
         do {
-            self = try ChangeCodec.decode(bytes)
+            self = bytes.first == CircleChangeCodec.format ? try CircleChangeCodec.decode(bytes) : try ChangeCodec.decode(bytes)
         } catch {
             throw .malformed(error)
         }
@@ -48,22 +58,55 @@ public struct Change: Hashable, Sendable {
 
     init(origin: OriginKey, seq: UInt64, hlc: HLC, operations: [Operation], encoded: [UInt8]) {
         self.origin = origin
+        author = origin
+        circleLog = nil
+        otherLogs = []
+        seal = nil
         self.seq = seq
         self.hlc = hlc
         self.operations = operations
         self.encoded = encoded
     }
 
+    init(
+        log: CircleLog, seq: UInt64, hlc: HLC, operations: [Operation], otherLogs: [CircleLog], seal: ValueSeal,
+        encoded: [UInt8]
+    ) {
+        origin = log.key
+        author = log.author
+        circleLog = log
+        self.otherLogs = otherLogs
+        self.seal = seal
+        self.seq = seq
+        self.hlc = hlc
+        self.operations = operations
+        self.encoded = encoded
+    }
+
+    /// The circle it belongs to; nil for the network.
+    public var circle: CircleID? { circleLog?.circle }
+
     var hasValidSignature: Bool {
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: origin.bytes) else { return false }
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: author.bytes) else { return false }
         let split = encoded.count - Self.signatureByteCount
-        return key.isValidSignature(encoded[split...], for: Self.signingContext + encoded[..<split])
+        guard let log = circleLog, let seal else {
+            return key.isValidSignature(encoded[split...], for: Self.signingContext + encoded[..<split])
+        }
+        let signed = CircleChangeCodec.signedMessage(
+            log: log, seq: seq, hlc: hlc, operations: operations, otherLogs: otherLogs, seal: seal)
+        return key.isValidSignature(encoded[split...], for: signed)
     }
 
     /// The change's body (everything before the signature) encoded again from its decoded fields. The
     /// format is canonical, so for every change that decodes this equals the signed bytes it came from,
     /// except that other origins named only by actions of later versions (opaque here) are left out.
-    public var canonicalBody: [UInt8] { ChangeCodec.encodeBody(origin: origin, seq: seq, hlc: hlc, operations: operations) }
+    public var canonicalBody: [UInt8] {
+        guard let log = circleLog, let seal else {
+            return ChangeCodec.encodeBody(origin: origin, seq: seq, hlc: hlc, operations: operations)
+        }
+        return CircleChangeCodec.encodeBody(
+            log: log, seq: seq, hlc: hlc, operations: operations, otherLogs: otherLogs, seal: seal, forSigning: false)
+    }
 
     /// The dot naming operation `index` of this change.
     public func dot(_ index: Int) -> Dot { Dot(origin: origin, seq: seq, index: index) }
