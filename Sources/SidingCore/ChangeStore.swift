@@ -8,6 +8,24 @@ public protocol ChangeStore: Sendable {
     /// (a gap), none. Duplicates change nothing; equivocations are kept as evidence. The commit is
     /// announced once, naming `session`, to whoever listens for commits (`CommitNotice`).
     func apply(_ changes: [VerifiedChange], deliveredBy session: UInt64) async throws -> [ApplyOutcome]
+    /// Which held logs belong to a circle, and which of them are owners' logs (sent first).
+    func circleLogs() async throws -> CircleLogIndex
+    /// The circles of which both this node and `peer` are current members, in this node's view.
+    func sharedCircles(with peer: OriginKey) async throws -> Set<CircleID>
+}
+
+/// Which logs of the version vector belong to which circle. A log it does not list is a network log:
+/// the store writes a circle log's row in the transaction that stores its first change, and a commit
+/// notice names the circle of each log it advances, taken from the change itself.
+public struct CircleLogIndex: Sendable, Equatable {
+    public var circleOf: [OriginKey: CircleID]
+    /// Each circle's owner's log (control before data: it is sent before the circle's other logs).
+    public var ownerLogs: Set<OriginKey>
+
+    public init(circleOf: [OriginKey: CircleID] = [:], ownerLogs: Set<OriginKey> = []) {
+        self.circleOf = circleOf
+        self.ownerLogs = ownerLogs
+    }
 }
 
 /// What one commit added to the store: for each log that advanced, its new highest seq and the
@@ -18,25 +36,43 @@ public struct CommitNotice: Sendable, Equatable {
         public var origin: OriginKey
         public var seq: UInt64
         public var deliveredBy: UInt64?
+        /// The log's circle (nil: the network log), from the change itself.
+        public var circle: CircleID?
+        /// Whether it is a circle owner's log.
+        public var isOwnerLog: Bool
 
-        public init(origin: OriginKey, seq: UInt64, deliveredBy: UInt64?) {
+        public init(origin: OriginKey, seq: UInt64, deliveredBy: UInt64?, circle: CircleID? = nil, isOwnerLog: Bool = false) {
             self.origin = origin
             self.seq = seq
             self.deliveredBy = deliveredBy
+            self.circle = circle
+            self.isOwnerLog = isOwnerLog
         }
     }
 
     public var advances: [Advance]
+    /// Circles whose membership this commit changed: sessions read again what they may share.
+    public var circlesChanged: Set<CircleID>
 
-    public init(_ advances: [Advance] = []) { self.advances = advances }
+    public init(_ advances: [Advance] = [], circlesChanged: Set<CircleID> = []) {
+        self.advances = advances
+        self.circlesChanged = circlesChanged
+    }
 
     /// The notice for `changes` of which `outcomes` says which were applied.
     public init(applied changes: [VerifiedChange], outcomes: [ApplyOutcome], deliveredBy session: UInt64?) {
-        var highest: [OriginKey: UInt64] = [:]
+        var highest: [OriginKey: Advance] = [:]
+        var circlesChanged: Set<CircleID> = []
         for (change, outcome) in zip(changes, outcomes) where outcome == .applied {
-            highest[change.origin] = max(highest[change.origin] ?? 0, change.seq)
+            let log = change.circleLog
+            let isOwnerLog = log?.epoch == 0
+            highest[change.origin] = Advance(
+                origin: change.origin, seq: max(highest[change.origin]?.seq ?? 0, change.seq), deliveredBy: session, circle: log?.circle,
+                isOwnerLog: isOwnerLog)
+            if let log, isOwnerLog || !change.controlActions.isEmpty { circlesChanged.insert(log.circle) }
         }
-        advances = highest.map { Advance(origin: $0.key, seq: $0.value, deliveredBy: session) }
+        advances = Array(highest.values)
+        self.circlesChanged = circlesChanged
     }
 
     /// Both notices in one: per origin the higher seq; a log advanced by two sessions keeps neither name
@@ -50,10 +86,11 @@ public struct CommitNotice: Sendable, Equatable {
             }
             let seq = max(existing.seq, advance.seq)
             let deliveredBy = existing.deliveredBy == advance.deliveredBy ? existing.deliveredBy : nil
-            byOrigin[advance.origin] = Advance(origin: advance.origin, seq: seq, deliveredBy: deliveredBy)
+            byOrigin[advance.origin] = Advance(
+                origin: advance.origin, seq: seq, deliveredBy: deliveredBy, circle: advance.circle, isOwnerLog: advance.isOwnerLog)
         }
-        return CommitNotice(byOrigin.values.sorted { $0.origin < $1.origin })
+        return CommitNotice(byOrigin.values.sorted { $0.origin < $1.origin }, circlesChanged: circlesChanged.union(other.circlesChanged))
     }
 
-    public var isEmpty: Bool { advances.isEmpty }
+    public var isEmpty: Bool { advances.isEmpty && circlesChanged.isEmpty }
 }

@@ -22,6 +22,9 @@ public enum ApplyOutcome: Equatable, Sendable {
     case duplicate
     /// Kept as evidence; the first version stays in force.
     case equivocation
+    /// A circle's change this node does not store: it is not a member, the author was not admitted,
+    /// or the write is past its author's cut (Protocol/CHANGES.md, "Format 2"). Logged without content.
+    case refused
 }
 
 /// Why a received change was refused; nothing of it was applied.
