@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "SidingTestKit",
             dependencies: [
-                "SidingCore", "SidingAPI", "SidingStore", .product(name: "Crypto", package: "swift-crypto"),
+                "SidingCore", "SidingAPI", "SidingStore", "SidingSync", "SidingWire", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

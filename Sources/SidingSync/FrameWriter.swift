@@ -6,11 +6,13 @@ import SidingWire
 struct FrameWriter: Sendable {
     let outbound: NIOAsyncChannelOutboundWriter<Frame>
     let traffic: PartnerTraffic
+    var tap: SessionTap? = nil
 
     func send(_ message: WireMessage, sender: OriginKey? = nil) async throws {
         let frame = try message.frame(sender: sender)
         try await outbound.write(frame)
         traffic.bytesSent.add(UInt64(Frame.headerBytes + frame.payload.readableBytes))
         if case .batch(_, let changes) = message { traffic.changesSent.add(UInt64(changes.count)) }
+        tap?.record(.sent, message, frame)
     }
 }

@@ -10,7 +10,8 @@ import SidingWire
 /// node IDs it was told to (the whole partner list when listening, one pinned ID when dialling).
 /// A refused peer is stopped inside the handshake, before any application byte is read.
 enum SecureChannel {
-    static func context(_ identity: NodeIdentity, server: Bool) throws -> NIOSSLContext {
+    /// `keyLog`: tests only (`SyncTestProbes`), for decrypting captures.
+    static func context(_ identity: NodeIdentity, server: Bool, keyLog: NIOSSLKeyLogCallback? = nil) throws -> NIOSSLContext {
         var configuration =
             server
             ? TLSConfiguration.makeServerConfiguration(
@@ -25,6 +26,7 @@ enum SecureChannel {
         configuration.certificateVerification = .noHostnameVerification
         configuration.signingSignatureAlgorithms = [.ed25519]
         configuration.verifySignatureAlgorithms = [.ed25519]
+        configuration.keyLogCallback = keyLog
         return try NIOSSLContext(configuration: configuration)
     }
 

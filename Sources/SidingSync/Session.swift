@@ -19,6 +19,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
     private let channel: NIOAsyncChannel<Frame, Frame>
     let state: Mutex<State>
     let traffic: PartnerTraffic
+    let tap: SessionTap?
 
     struct State {
         var machine: SessionStateMachine<C>
@@ -37,6 +38,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         self.channel = channel
         self.clock = clock
         traffic = context.metrics.traffic(for: peerKey.nodeID)
+        tap = context.frameTap.map { SessionTap(tap: $0, local: context.ownKey.nodeID, peer: peerKey.nodeID, session: sessionID) }
         state = Mutex(State(machine: SessionStateMachine(sessionID: sessionID, timing: context.timing, now: clock.now)))
     }
 
@@ -47,7 +49,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         let shutdown = context.stopping.subscribe()
         let probes = context.probes.subscribe()
         try await channel.executeThenClose { inbound, outbound in
-            let writer = FrameWriter(outbound: outbound, traffic: traffic)
+            let writer = FrameWriter(outbound: outbound, traffic: traffic, tap: tap)
             // Our Hello goes out before anything the peer's frames may prompt.
             let opening = state.withLock { $0.machine.opened(sending: context.hello()) }
             await perform(opening.filter { $0.scheduledCheck == nil }, writer)
@@ -77,6 +79,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
                 } catch {
                     return await handle(writer) { $0.decodingFailed(error) }
                 }
+                tap?.record(.received, message, frame)
                 let now = clock.now
                 context.book.update(peer, session: sessionID) { $0.lastHeard = Date() }
                 await handle(writer) { $0.frameReceived(message, now: now) }

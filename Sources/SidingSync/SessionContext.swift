@@ -21,6 +21,8 @@ struct SessionContext: Sendable {
     /// This machine's clock in ms since 1970, sent in Hello so partners can report skew.
     let wallClock: @Sendable () -> UInt64
     let metrics: SyncMetrics
+    /// Tests only (`SyncTestProbes`): sees every frame of every session.
+    var frameTap: (any FrameTap)? = nil
 
     /// Clock differences beyond this are logged (they are always shown in `siding status --json`).
     static let reportedClockOffsetMilliseconds: Int64 = 60_000

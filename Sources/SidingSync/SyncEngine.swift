@@ -57,6 +57,18 @@ public actor SyncEngine {
         wallClock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1_000)) },
         timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard
     ) throws {
+        try self.init(
+            identity: identity, localName: localName, store: store, partners: partners, logger: logger, commits: commits, group: group,
+            wallClock: wallClock, timing: timing, caps: caps, probes: SyncTestProbes())
+    }
+
+    /// The test kit's way in: `probes` taps every frame and logs TLS secrets. Never reachable from the daemon.
+    @_spi(TestKit) public init(
+        identity: NodeIdentity, localName: String, store: any ChangeStore, partners: PartnerSet, logger: Logger,
+        commits: CommitFeed, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        wallClock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1_000)) },
+        timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard, probes: SyncTestProbes
+    ) throws {
         gate = ConnectionGate(caps: caps, logger: logger)
         self.timing = timing
         self.commits = commits
@@ -66,9 +78,9 @@ public actor SyncEngine {
         self.group = group
         context = SessionContext(
             store: store, commits: commits, stopping: Feed(), probes: Feed(), book: book, logger: logger, timing: timing,
-            ownKey: identity.origin, localName: localName, wallClock: wallClock, metrics: metrics)
-        serverContext = try SecureChannel.context(identity, server: true)
-        clientContext = try SecureChannel.context(identity, server: false)
+            ownKey: identity.origin, localName: localName, wallClock: wallClock, metrics: metrics, frameTap: probes.frameTap)
+        serverContext = try SecureChannel.context(identity, server: true, keyLog: probes.keyLog)
+        clientContext = try SecureChannel.context(identity, server: false, keyLog: probes.keyLog)
         (dialRequests, dialRequestSink) = AsyncStream<NodeID>.makeStream()
         for partner in partners.all { book.update(partner.nodeID, name: partner.name, address: partner.address) { _ in } }
     }

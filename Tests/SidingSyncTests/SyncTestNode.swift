@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import SidingCore
 import SidingStore
-import SidingSync
+@_spi(TestKit) import SidingSync
 import SidingTestKit
 
 /// An in-process node for sync tests: a real SQLite store in a temp dir and a real engine on loopback TLS.
@@ -21,14 +21,15 @@ final class SyncTestNode: @unchecked Sendable {
     var nodeID: NodeID { OriginKey(key.publicKey).nodeID }
     var origin: OriginKey { OriginKey(key.publicKey) }
 
-    init(name: String, timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard) throws {
+    /// `probes`: a frame tap or TLS key log (FrameTapTests); none by default, as the daemon has none.
+    init(name: String, timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard, probes: SyncTestProbes = SyncTestProbes()) throws {
         store = try SQLiteStore(path: directory.file("node.db"))
         var logger = Logger(label: "sync-test.\(name)")
         logger.logLevel = .warning
         engine = try SyncEngine(
             identity: try NodeIdentity(key: key, name: name, now: Date()), localName: name,
             store: AnnouncingStore(store: store, commits: commits), partners: PartnerSet(), logger: logger, commits: commits,
-            timing: timing, caps: caps)
+            timing: timing, caps: caps, probes: probes)
     }
 
     func start() async throws {

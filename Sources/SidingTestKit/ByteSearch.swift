@@ -1,0 +1,21 @@
+import Foundation
+
+/// Finding a canary's bytes in frames and in the files a node keeps.
+public enum ByteSearch {
+    public static func occurs(_ needle: [UInt8], in haystack: some Collection<UInt8>) -> Bool {
+        !needle.isEmpty && haystack.firstRange(of: needle) != nil
+    }
+
+    /// The files under `directory` (recursively: the database, its WAL and anything beside it) that hold
+    /// `needle` anywhere in their bytes. SQLite splits a value longer than a page over overflow pages, so
+    /// search for a short marker (tens of bytes), not a whole large value.
+    public static func files(under directory: String, containing needle: [UInt8]) throws -> [String] {
+        let manager = FileManager.default
+        let names = try manager.subpathsOfDirectory(atPath: directory).sorted()
+        return try names.map { "\(directory)/\($0)" }.filter { path in
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return false }
+            return occurs(needle, in: try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+    }
+}
