@@ -55,7 +55,7 @@ public enum Daemon {
 
         // `init` makes the database with the key: a key without one has signed changes this node lost.
         let databaseLost = !FileManager.default.fileExists(atPath: home.databaseFile)
-        let store = try SQLiteStore(path: home.databaseFile)
+        let store = try SQLiteStore(path: home.databaseFile, localKey: OriginKey(key.publicKey))
         if databaseLost {
             try store.markLostDatabase()
             logger.warning("siding.db was missing and has been made anew; edits stay locked until a partner sends back this node's own changes")

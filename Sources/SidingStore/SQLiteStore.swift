@@ -10,9 +10,13 @@ public final class SQLiteStore: Sendable {
     /// Searches' own connections: a search may run for its whole budget (`SearchBudget`).
     let searchReaders: ReaderPool
     public let path: String
+    /// This node's key: circles' changes are stored only while it is a member. Without one (a store
+    /// opened by a tool), every circle change is refused.
+    public let localKey: OriginKey?
 
-    public init(path: String) throws {
+    public init(path: String, localKey: OriginKey? = nil) throws {
         self.path = path
+        self.localKey = localKey
         let writeConnection = try SQLiteConnection(path: path)
         try writeConnection.execute("PRAGMA busy_timeout = 5000")
         // New databases only (an existing file keeps its size): a 1–2 KB note body fits in a 16 KiB
@@ -40,7 +44,7 @@ public final class SQLiteStore: Sendable {
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
         try writer.withLock { connection in
             try connection.transaction {
-                let transaction = StoreWriter(connection: connection)
+                let transaction = StoreWriter(connection: connection, localKey: localKey)
                 let result = try body(transaction)
                 try transaction.refreshMergedView()
                 return result

@@ -10,12 +10,22 @@ public final class StoreWriter {
     private var ensuredEntities: Set<String> = []
     /// Whether any dot was ever retired before it arrived; almost never, so usually not looked up per operation.
     private var tombstonesMayExist: Bool?
+    /// Whether any record belongs to a circle; until one does, no operation is looked up for its circle.
+    var circlesMayExist: Bool?
     /// Each change this transaction applied, with the session that delivered it (nil: this node's own).
     public private(set) var advances: [CommitNotice.Advance] = []
     /// The session whose changes are applied from now on (the node's writer sets it per job).
     public var deliveredBy: UInt64?
 
-    init(connection: SQLiteConnection) { self.connection = connection }
+    /// This node's key (circle changes are stored only while it is a member).
+    let localKey: OriginKey?
+    /// Each circle's membership as this transaction has folded it so far.
+    var memberships: [CircleID: CircleMembership] = [:]
+
+    init(connection: SQLiteConnection, localKey: OriginKey?) {
+        self.connection = connection
+        self.localKey = localKey
+    }
 
     /// What this transaction adds to the store, for announcing its commit.
     public var notice: CommitNotice { CommitNotice().merged(with: CommitNotice(advances)) }
@@ -31,6 +41,8 @@ public final class StoreWriter {
         } catch {
             try connection.execute("ROLLBACK TO job; RELEASE job")
             advances.removeSubrange(mark...)
+            memberships.removeAll()
+            circlesMayExist = nil
             throw error
         }
     }
@@ -47,23 +59,35 @@ public final class StoreWriter {
         return try EntityStateReader.read(id, from: connection)
     }
 
-    /// Applies a change whose signature has been checked. Duplicates change nothing; an equivocation is
-    /// recorded as evidence and the first version stays in force; a gap throws and changes nothing.
+    /// Applies a change whose signature has been checked. Duplicates change nothing; a gap throws and
+    /// changes nothing; of two versions of one seq (an equivocation) the one with the lower SHA-256 is
+    /// kept in force on every node, the other as evidence. A circle's change is stored only as a member
+    /// and only if its author's log counts (`.refused` otherwise; Protocol/CHANGES.md, "Format 2").
     public func apply(_ change: Change) throws -> ApplyOutcome {
+        if let log = change.circleLog, try !isOwnerLogCandidate(log) {
+            guard try memberLogChangeCounts(change, log) else { return .refused }
+        }
         let held = try heldSeq(of: change.origin)
         let stored = change.seq <= held ? try storedBytes(change.origin, change.seq) : nil
         switch Admission.decide(seq: change.seq, held: held, storedBytes: stored, bytes: change.encoded) {
         case .duplicate:
             return .duplicate
         case .equivocation:
-            try connection.statement("INSERT OR IGNORE INTO equivocations(origin_key, seq, bytes) VALUES (?, ?, ?)")
-                .bind(.blob(change.origin.bytes), .integer(Int64(change.seq)), .blob(change.encoded)).run()
+            guard let stored else { return .equivocation }
+            try keepLowerVersionInForce(change, held: stored)
             return .equivocation
         case .gap(let expected):
             throw ReceiveError.gap(origin: change.origin.nodeID, expected: expected, got: change.seq)
         case .apply:
+            if let log = change.circleLog, log.epoch == 0, try isOwnerLogCandidate(log) {
+                guard try foldOwnerChange(change, log) else { return .refused }
+            }
             try append(change)
-            advances.append(CommitNotice.Advance(origin: change.origin, seq: change.seq, deliveredBy: deliveredBy))
+            try afterAppendingInCircle(change)
+            advances.append(
+                CommitNotice.Advance(
+                    origin: change.origin, seq: change.seq, deliveredBy: deliveredBy, circle: change.circle,
+                    isOwnerLog: change.circleLog?.epoch == 0))
             return .applied
         }
     }
@@ -73,13 +97,15 @@ public final class StoreWriter {
             .bind(.blob(origin.bytes), .integer(Int64(seq))).rows { $0.blob(0) }.first
     }
 
-    private func append(_ change: Change) throws {
+    func append(_ change: Change, replacing: Bool = false) throws {
         let origin = SQLValue.blob(change.origin.bytes)
         let seq = SQLValue.integer(Int64(change.seq))
         let hlc = SQLValue.integer(Int64(change.hlc.rawValue))
         try connection.statement("INSERT INTO changes(origin_key, seq, hlc, bytes) VALUES (?, ?, ?, ?)")
             .bind(origin, seq, hlc, .blob(change.encoded)).run()
-        if change.seq == 1 {
+        if replacing {
+            // The seq is already counted in the log's version-vector entry.
+        } else if change.seq == 1 {
             try connection.statement("INSERT INTO origins(origin_key, node_id, max_seq) VALUES (?, ?, 1)")
                 .bind(origin, .text(change.origin.nodeID.description)).run()
         } else {
@@ -87,6 +113,7 @@ public final class StoreWriter {
         }
         for (index, operation) in change.operations.enumerated() {
             let entity = operation.entity.description
+            guard try operationStaysInItsCircle(operation, entity, circle: change.circle) else { continue }
             try ensureRow(of: operation.entity, entity)
             let (type, value) = Self.typeAndValue(of: operation.action)
             var live = false
@@ -121,11 +148,11 @@ public final class StoreWriter {
     }
 
     /// Updates what this transaction did to `entity` (the merged view refreshes every entity recorded).
-    private func record(_ entity: String, _ update: (inout PendingEntity) -> Void) {
+    func record(_ entity: String, _ update: (inout PendingEntity) -> Void) {
         update(&pending[entity, default: PendingEntity()])
     }
 
-    private func retiredBeforeArrival(_ origin: SQLValue, _ seq: SQLValue, _ index: Int) throws -> Bool {
+    func retiredBeforeArrival(_ origin: SQLValue, _ seq: SQLValue, _ index: Int) throws -> Bool {
         if tombstonesMayExist == nil { tombstonesMayExist = try connection.statement("SELECT 1 FROM tombstones LIMIT 1").exists() }
         guard tombstonesMayExist == true else { return false }
         return try connection.statement("SELECT 1 FROM tombstones WHERE origin_key = ? AND seq = ? AND op_index = ?")

@@ -23,7 +23,7 @@ final class SyncTestNode: @unchecked Sendable {
 
     /// `probes`: a frame tap or TLS key log (FrameTapTests); none by default, as the daemon has none.
     init(name: String, timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard, probes: SyncTestProbes = SyncTestProbes()) throws {
-        store = try SQLiteStore(path: directory.file("node.db"))
+        store = try SQLiteStore(path: directory.file("node.db"), localKey: OriginKey(key.publicKey))
         var logger = Logger(label: "sync-test.\(name)")
         logger.logLevel = .warning
         engine = try SyncEngine(
@@ -99,6 +99,10 @@ struct AnnouncingStore: ChangeStore {
     func changes(of origin: OriginKey, after: UInt64, limit: Int) async throws -> [[UInt8]] {
         try store.changes(of: origin, after: after, limit: limit)
     }
+
+    func circleLogs() async throws -> CircleLogIndex { try store.circleLogIndex() }
+
+    func sharedCircles(with peer: OriginKey) async throws -> Set<CircleID> { try store.sharedCircles(with: peer) }
 
     func apply(_ changes: [VerifiedChange], deliveredBy session: UInt64) async throws -> [ApplyOutcome] {
         let outcomes = try store.apply(changes.map(\.change))

@@ -18,6 +18,14 @@ struct NodeChangeStore: ChangeStore {
         try await database.read { try $0.changes(of: origin, after: after, limit: limit) }
     }
 
+    func circleLogs() async throws -> CircleLogIndex {
+        try await database.read { try $0.circleLogIndex() }
+    }
+
+    func sharedCircles(with peer: OriginKey) async throws -> Set<CircleID> {
+        try await database.read { try $0.sharedCircles(with: peer) }
+    }
+
     func apply(_ changes: [VerifiedChange], deliveredBy session: UInt64) async throws -> [ApplyOutcome] {
         let (outcomes, skew) = try await database.write(deliveredBy: session) { transaction, author in
             let outcomes = try changes.map { try transaction.apply($0.change) }

@@ -137,6 +137,37 @@ enum Migrations {
             entity TEXT NOT NULL           -- the record it was imported as (or matched on import)
         ) STRICT, WITHOUT ROWID;
         """,
+        // 9: circles. A circle log's changes, ops and version-vector entry are keyed by its log key as a
+        // network log's are by its origin key, so nothing already stored changes (no big table is
+        // rewritten). A record not listed in entity_circles belongs to the network.
+        """
+        CREATE TABLE circle_logs(
+            log_key BLOB PRIMARY KEY,      -- SHA-256 of (circle, author, epoch): the key its rows elsewhere use
+            circle BLOB NOT NULL,          -- 16-byte circle ID
+            author_key BLOB NOT NULL,      -- Ed25519 public key of the node that writes it
+            epoch INTEGER NOT NULL,        -- 0: the owner's log; else the seq of the owner's change that admitted it
+            ended_at INTEGER               -- the seq of the author's `leave`, if it left
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX circle_logs_by_circle ON circle_logs(circle, epoch);
+        CREATE TABLE entity_circles(
+            entity TEXT PRIMARY KEY,
+            circle BLOB NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX entity_circles_by_circle ON entity_circles(circle);
+        CREATE TABLE circle_labels(        -- local names of circles (never replicated)
+            circle BLOB PRIMARY KEY,
+            label TEXT NOT NULL UNIQUE COLLATE NOCASE
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE circle_deliveries(    -- the audit: which partner was sent which part of which circle, when
+            circle BLOB NOT NULL,
+            peer_node_id TEXT NOT NULL,
+            log_key BLOB NOT NULL,
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            sent_at_ms INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX circle_deliveries_by_circle ON circle_deliveries(circle, sent_at_ms);
+        """,
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.

@@ -121,6 +121,9 @@ public nonisolated struct WireAck: Sendable {
 
   public var equivocations: UInt32 = 0
 
+  /// circle changes not stored (protocol 2: not a member, not admitted, past a cut)
+  public var refused: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -337,7 +340,7 @@ nonisolated extension WireBatch: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
 
 nonisolated extension WireAck: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Ack"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}batch_id\0\u{1}applied\0\u{1}duplicates\0\u{1}equivocations\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}batch_id\0\u{1}applied\0\u{1}duplicates\0\u{1}equivocations\0\u{1}refused\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -349,6 +352,7 @@ nonisolated extension WireAck: SwiftProtobuf.Message, SwiftProtobuf._MessageImpl
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.applied) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.duplicates) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.equivocations) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.refused) }()
       default: break
       }
     }
@@ -367,6 +371,9 @@ nonisolated extension WireAck: SwiftProtobuf.Message, SwiftProtobuf._MessageImpl
     if self.equivocations != 0 {
       try visitor.visitSingularUInt32Field(value: self.equivocations, fieldNumber: 4)
     }
+    if self.refused != 0 {
+      try visitor.visitSingularUInt32Field(value: self.refused, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -375,6 +382,7 @@ nonisolated extension WireAck: SwiftProtobuf.Message, SwiftProtobuf._MessageImpl
     if lhs.applied != rhs.applied {return false}
     if lhs.duplicates != rhs.duplicates {return false}
     if lhs.equivocations != rhs.equivocations {return false}
+    if lhs.refused != rhs.refused {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,171 @@
+import Crypto
+import SidingCore
+
+/// The circle rules of applying a change (Protocol/CHANGES.md, "Receiving a format 2 change"): who may
+/// store it, which writes count, that records stay in their circle, and retraction of what stopped
+/// counting.
+extension StoreWriter {
+    func cachedMembership(_ circle: CircleID) throws -> CircleMembership {
+        if let membership = memberships[circle] { return membership }
+        let membership = try CircleQueries.membership(of: circle, in: connection)
+        memberships[circle] = membership
+        return membership
+    }
+
+    /// Whether `log` may be its circle's owner's log: epoch 0 and no other owner known.
+    func isOwnerLogCandidate(_ log: CircleLog) throws -> Bool {
+        guard log.epoch == 0 else { return false }
+        let owner = try cachedMembership(log.circle).owner
+        return owner == nil || owner == log.author
+    }
+
+    /// A change of a member's log: stored only while this node is a member and while its author's log
+    /// counts (admitted, not past its cut, and no control action only the owner may write).
+    func memberLogChangeCounts(_ change: Change, _ log: CircleLog) throws -> Bool {
+        let membership = try cachedMembership(log.circle)
+        guard let localKey, membership.isMember(localKey) else { return false }
+        return (try? membership.standing(ofMemberChange: change)) == .valid
+    }
+
+    /// The owner's next change: folded into the membership if it keeps the rules and this node is a
+    /// member afterwards (a node learns of its own admission from the change that admits it).
+    func foldOwnerChange(_ change: Change, _ log: CircleLog) throws -> Bool {
+        guard let localKey else { return false }
+        var membership = try cachedMembership(log.circle)
+        do {
+            try membership.apply(ownerChange: change)
+        } catch {
+            return false
+        }
+        guard membership.isMember(localKey) else { return false }
+        memberships[log.circle] = membership
+        return true
+    }
+
+    /// Bookkeeping once a circle change is stored: its log's row, a member's leave, and the retraction
+    /// of writes past a cut the change set.
+    func afterAppendingInCircle(_ change: Change) throws {
+        guard let log = change.circleLog else { return }
+        circlesMayExist = true
+        if change.seq == 1 {
+            try connection.statement("INSERT OR IGNORE INTO circle_logs(log_key, circle, author_key, epoch) VALUES (?, ?, ?, ?)")
+                .bind(.blob(log.key.bytes), .blob(log.circle.bytes), .blob(log.author.bytes), .integer(Int64(log.epoch))).run()
+        }
+        for action in change.controlActions {
+            switch action {
+            case .leave:
+                try connection.statement("UPDATE circle_logs SET ended_at = ? WHERE log_key = ?")
+                    .bind(.integer(Int64(change.seq)), .blob(log.key.bytes)).run()
+                var membership = try cachedMembership(log.circle)
+                membership.memberLeft(log, at: change.seq)
+                memberships[log.circle] = membership
+            case .remove(let member, let cut):
+                let membership = try cachedMembership(log.circle)
+                guard let tenure = membership.tenures[member]?.last(where: { $0.cut == cut }) else { continue }
+                try retract(CircleLog(circle: log.circle, author: member, epoch: tenure.epoch).key, after: cut)
+            case .create, .admit:
+                continue
+            }
+        }
+    }
+
+    /// Whether `operation` may touch its record: a record stays in the circle (or the network) it was
+    /// created in. An operation that would cross is skipped, the rest of its change applies, so every
+    /// log stays gap-free.
+    func operationStaysInItsCircle(_ operation: Operation, _ entity: String, circle: CircleID?) throws -> Bool {
+        if circle == nil && circlesMayExist == false { return true }
+        if circlesMayExist == nil {
+            circlesMayExist = try connection.statement("SELECT 1 FROM circle_logs LIMIT 1").exists()
+            if circle == nil && circlesMayExist == false { return true }
+        }
+        if operation.entity.kind == .circle { return circle?.entity == operation.entity }
+        let held = try connection.statement("SELECT circle FROM entity_circles WHERE entity = ?").bind(.text(entity)).rows { $0.blob(0) }.first
+        if let held { return held == circle?.bytes }
+        guard let circle else { return true }
+        if try connection.statement("SELECT 1 FROM entities WHERE entity = ?").bind(.text(entity)).exists() { return false }
+        try connection.statement("INSERT INTO entity_circles(entity, circle) VALUES (?, ?)").bind(.text(entity), .blob(circle.bytes)).run()
+        return true
+    }
+
+    /// Of two versions of one seq, every node keeps in force the one whose SHA-256 is lower, so members
+    /// converge however the versions arrived; the other is kept as evidence.
+    func keepLowerVersionInForce(_ change: Change, held: [UInt8]) throws {
+        let origin = SQLValue.blob(change.origin.bytes)
+        let seq = SQLValue.integer(Int64(change.seq))
+        guard Array(SHA256.hash(data: change.encoded)).lexicographicallyPrecedes(Array(SHA256.hash(data: held))) else {
+            try connection.statement("INSERT OR IGNORE INTO equivocations(origin_key, seq, bytes) VALUES (?, ?, ?)")
+                .bind(origin, seq, .blob(change.encoded)).run()
+            return
+        }
+        if let log = change.circleLog, log.epoch == 0 {
+            // An owner's fork changes who belongs: fold the log again with the version now in force.
+            memberships[log.circle] = nil
+        }
+        try connection.statement("INSERT OR IGNORE INTO equivocations(origin_key, seq, bytes) VALUES (?, ?, ?)")
+            .bind(origin, seq, .blob(held)).run()
+        try connection.statement("DELETE FROM equivocations WHERE origin_key = ? AND seq = ? AND bytes = ?")
+            .bind(origin, seq, .blob(change.encoded)).run()
+        let touched = try dropStoredChanges(origin, where: "seq = ?", seq)
+        try append(change, replacing: true)
+        try rebuild(touched)
+    }
+
+    /// Un-applies every change of `logKey` after `cut`: their operations leave the merged view as if
+    /// they had never arrived, and the log's version-vector entry goes back to the cut.
+    func retract(_ logKey: OriginKey, after cut: UInt64) throws {
+        let origin = SQLValue.blob(logKey.bytes)
+        let touched = try dropStoredChanges(origin, where: "seq > ?", .integer(Int64(cut)))
+        try connection.statement("UPDATE origins SET max_seq = min(max_seq, ?) WHERE origin_key = ?").bind(.integer(Int64(cut)), origin).run()
+        try rebuild(touched)
+    }
+
+    /// Deletes the changes and operations of `origin` matching `condition`; returns the entities they touched.
+    private func dropStoredChanges(_ origin: SQLValue, where condition: String, _ value: SQLValue) throws -> Set<String> {
+        let touched = try connection.statement(sql: "SELECT DISTINCT entity FROM ops WHERE origin_key = ? AND \(condition)")
+            .bind(origin, value).rows { $0.text(0) ?? "" }
+        try connection.statement(sql: "DELETE FROM ops WHERE origin_key = ? AND \(condition)").bind(origin, value).run()
+        try connection.statement(sql: "DELETE FROM changes WHERE origin_key = ? AND \(condition)").bind(origin, value).run()
+        return Set(touched)
+    }
+
+    /// Recomputes which operations of each entity survive from the changes that remain, then its view.
+    private func rebuild(_ entities: Set<String>) throws {
+        for entity in entities.sorted() {
+            let sources = try connection.statement("SELECT DISTINCT origin_key, seq FROM ops WHERE entity = ?")
+                .bind(.text(entity)).rows { ($0.blob(0), $0.int(1)) }
+            var retired: Set<Dot> = []
+            for (origin, seq) in sources {
+                guard
+                    let bytes = try connection.statement("SELECT bytes FROM changes WHERE origin_key = ? AND seq = ?")
+                        .bind(.blob(origin), .integer(seq)).rows({ $0.blob(0) }).first
+                else { continue }
+                let change = try Change(decoding: bytes)
+                for operation in change.operations where operation.entity.description == entity {
+                    retired.formUnion(operation.action.retires)
+                }
+            }
+            let operations = try connection.statement(
+                "SELECT origin_key, seq, op_index, field, op_type, value FROM ops WHERE entity = ? AND op_type IN (1, 2)"
+            ).bind(.text(entity)).rows { ($0.blob(0), $0.int(1), $0.int(2), $0.text(3) ?? "", $0.int(4), $0.text(5) ?? "") }
+            for (origin, seq, index, field, type, value) in operations {
+                guard let key = OriginKey(bytes: origin) else { continue }
+                let dot = Dot(origin: key, seq: UInt64(seq), index: Int(index))
+                let live = try !retired.contains(dot) && !retiredBeforeArrival(.blob(origin), .integer(seq), Int(index))
+                try connection.statement("UPDATE ops SET live = ? WHERE origin_key = ? AND seq = ? AND op_index = ?")
+                    .bind(.integer(live ? 1 : 0), .blob(origin), .integer(seq), .integer(index)).run()
+                if type == 1 { record(entity) { $0.retired(field: field) } }
+                if type == 2 { record(entity) { $0.retired(.init(field: field, element: value)) } }
+            }
+            // Fields and elements left with no operation at all.
+            let shown = try connection.statement("SELECT field FROM field_values WHERE entity = ?").bind(.text(entity)).rows { $0.text(0) ?? "" }
+            for field in shown { record(entity) { $0.retired(field: field) } }
+            let members = try connection.statement("SELECT field, element FROM set_members WHERE entity = ?")
+                .bind(.text(entity)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
+            for (field, element) in members { record(entity) { $0.retired(.init(field: field, element: element)) } }
+            if operations.isEmpty && shown.isEmpty {
+                try connection.statement("DELETE FROM entities WHERE entity = ?").bind(.text(entity)).run()
+                try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
+            }
+        }
+    }
+}
