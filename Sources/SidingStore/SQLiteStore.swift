@@ -68,7 +68,7 @@ public final class SQLiteStore: Sendable {
     }
 
     public func apply(_ changes: [Change]) throws -> [ApplyOutcome] {
-        try write { transaction in try changes.map { try transaction.apply($0) } }
+        try write { transaction in try transaction.apply(changes) }
     }
 
     // MARK: Reading
@@ -226,9 +226,21 @@ public final class SQLiteStore: Sendable {
         return view
     }
 
-    /// The merged view's and version vector's fingerprint, both read in one snapshot.
-    public func digest() throws -> ViewDigest {
-        try read { ViewDigest(view: try Self.mergedView(in: $0), vector: try Self.versionVector(in: $0)) }
+    /// The fingerprint of the network's part (nil) or of one circle's part of the merged view and the
+    /// version vector, read in one snapshot: partners compare the network's, members a circle's.
+    public func digest(of circle: CircleID? = nil) throws -> ViewDigest {
+        try read { connection in
+            let circleLogs = try CircleQueries.logIndex(in: connection).circleOf
+            let entityCircles = try connection.statement("SELECT entity, circle FROM entity_circles").rows { ($0.text(0) ?? "", $0.blob(1)) }
+            var inCircle: [String: [UInt8]] = [:]
+            for (entity, bytes) in entityCircles { inCircle[entity] = bytes }
+            let view = try Self.mergedView(in: connection).filter { id, _ in
+                if id.kind == .circle { return circle?.entity == id }
+                return inCircle[id.description] == circle?.bytes
+            }
+            let vector = VersionVector(try Self.versionVector(in: connection).entries.filter { circleLogs[$0.key] == circle })
+            return ViewDigest(view: view, vector: vector)
+        }
     }
 
     /// SQLite's `PRAGMA integrity_check` result: "ok" when the file is sound.

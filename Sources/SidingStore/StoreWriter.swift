@@ -21,6 +21,8 @@ public final class StoreWriter {
     let localKey: OriginKey?
     /// Each circle's membership as this transaction has folded it so far.
     var memberships: [CircleID: CircleMembership] = [:]
+    /// Circles the batch being applied admits this node to (`apply(_ changes:)`).
+    var joining: Set<CircleID> = []
 
     init(connection: SQLiteConnection, localKey: OriginKey?) {
         self.connection = connection
@@ -64,8 +66,12 @@ public final class StoreWriter {
     /// kept in force on every node, the other as evidence. A circle's change is stored only as a member
     /// and only if its author's log counts (`.refused` otherwise; Protocol/CHANGES.md, "Format 2").
     public func apply(_ change: Change) throws -> ApplyOutcome {
-        if let log = change.circleLog, try !isOwnerLogCandidate(log) {
-            guard try memberLogChangeCounts(change, log) else { return .refused }
+        if let log = change.circleLog {
+            if try !isOwnerLogCandidate(log) {
+                guard try memberLogChangeCounts(change, log) else { return .refused }
+            } else if try !mayHoldOwnerLog(change, log) {
+                return .refused
+            }
         }
         let held = try heldSeq(of: change.origin)
         let stored = change.seq <= held ? try storedBytes(change.origin, change.seq) : nil

@@ -52,18 +52,27 @@ import Testing
         #expect(try store.versionVector()[first.origin] == 1)
     }
 
-    @Test func equivocationIsKeptAsEvidenceAndTheFirstVersionStays() throws {
-        let store = try SQLiteStore(path: directory.file("fork.db"))
-        let first = try change(1, name: "Li Wei")
-        let fork = try change(1, name: "Someone Else")
-        #expect(try store.receive([first.encoded]) == [.applied])
-        #expect(try store.receive([fork.encoded]) == [.equivocation])
-        #expect(try store.record(contact)?.fields["name"] == "Li Wei")
+    /// Of two versions of one seq, every node keeps the one with the lower SHA-256 in force, whichever
+    /// arrived first, so nodes that received a fork in opposite orders still agree.
+    @Test(arguments: [false, true]) func equivocationKeepsTheLowerHashInForceAndTheOtherAsEvidence(lowerFirst: Bool) throws {
+        let store = try SQLiteStore(path: directory.file("fork-\(lowerFirst).db"))
+        let versions = [try change(1, name: "Li Wei"), try change(1, name: "Someone Else")].sorted {
+            Array(SHA256.hash(data: $0.encoded)).lexicographicallyPrecedes(Array(SHA256.hash(data: $1.encoded)))
+        }
+        let (lower, higher) = (versions[0], versions[1])
+        let (arrivesFirst, arrivesSecond) = lowerFirst ? (lower, higher) : (higher, lower)
+        #expect(try store.receive([arrivesFirst.encoded]) == [.applied])
+        #expect(try store.receive([arrivesSecond.encoded]) == [.equivocation])
+        let lowerName = lower.operations.first.flatMap { operation -> String? in
+            if case .write(let value, _) = operation.action { value } else { nil }
+        }
+        #expect(try store.record(contact)?.fields["name"] == lowerName)
         let evidence = try store.equivocations()
         #expect(evidence.count == 1)
-        #expect(evidence.first?.first == first.encoded && evidence.first?.second == fork.encoded)
-        #expect(try store.receive([fork.encoded]) == [.equivocation])
+        #expect(evidence.first?.first == lower.encoded && evidence.first?.second == higher.encoded)
+        #expect(try store.receive([lower.encoded, higher.encoded]) == [.duplicate, .equivocation])
         #expect(try store.equivocations().count == 1)
+        #expect(try store.versionVector()[lower.origin] == 1)
     }
 
     @Test func truncatedAndOversizedBytesAreRejected() throws {

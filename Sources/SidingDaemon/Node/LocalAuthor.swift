@@ -18,6 +18,10 @@ struct LocalAuthor: ~Copyable {
         clock = lastHLC
     }
 
+    var currentHLC: HLC { clock }
+
+    mutating func tick() { clock = clock.tick(now: wallClock.nowMilliseconds()) }
+
     /// How far ahead of our wall clock a partner's timestamp may move our clock. Beyond it the change is
     /// still applied (validity never depends on clocks); only our clock stops following it.
     static let maxClockDrift: UInt64 = 5 * 60 * 1_000
@@ -35,8 +39,12 @@ struct LocalAuthor: ~Copyable {
         return skew
     }
 
-    /// Signs `operations` as this node's next change and applies it inside `transaction`.
-    mutating func commit(_ operations: [Operation], in transaction: StoreWriter) throws {
+    /// Signs `operations` as this node's next change and applies it inside `transaction`: in the log of
+    /// the circle of the records it touches (a new record goes to `newRecordsIn`, nil: the network).
+    mutating func commit(_ operations: [Operation], in transaction: StoreWriter, newRecordsIn: CircleID? = nil) throws {
+        if let circle = try circle(of: operations, newRecords: newRecordsIn, in: transaction) {
+            return try commit(operations, inCircle: circle, transaction: transaction)
+        }
         let seq = try transaction.heldSeq(of: origin) + 1
         clock = clock.tick(now: wallClock.nowMilliseconds())
         let change = try Change.sign(by: key, seq: seq, hlc: clock, operations: operations)

@@ -28,7 +28,7 @@ struct NodeChangeStore: ChangeStore {
 
     func apply(_ changes: [VerifiedChange], deliveredBy session: UInt64) async throws -> [ApplyOutcome] {
         let (outcomes, skew) = try await database.write(deliveredBy: session) { transaction, author in
-            let outcomes = try changes.map { try transaction.apply($0.change) }
+            let outcomes = try transaction.apply(changes.map(\.change))
             return (outcomes, author.observe(changes.map(\.change)))
         }
         if skew > Self.reportedSkewMilliseconds {

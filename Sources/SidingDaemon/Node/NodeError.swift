@@ -19,6 +19,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case ambiguous(String, candidates: [RecordSummary], more: Bool)
     /// A search stopped for taking too long, or not started because too many are running.
     case searchRefused(String)
+    /// A write into a circle this node is not (or no longer) a member of.
+    case notACircleMember(String)
 
     public var httpStatus: Int {
         switch self {
@@ -30,6 +32,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .shuttingDown, .ownHistoryGap: 503
         case .storage: 500
         case .searchRefused: 422
+        case .notACircleMember: 403
         }
     }
 
@@ -49,6 +52,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noSuchRecord: "unknown_id"
         case .ambiguous: "ambiguous"
         case .searchRefused: "search_refused"
+        case .notACircleMember: "not_a_member"
         }
     }
 
@@ -69,6 +73,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .ownHistoryGap(let gap): "edits are locked: " + NodeError.lockReason(gap)
         case .storage(let why): "the database refused the write (\(why)); see `journalctl -u sidingd` or the daemon's log"
         case .searchRefused(let why): why
+        case .notACircleMember(let circle):
+            "this node is not a member of circle \(circle) (removed, left, or the owner's admission has not arrived yet); `siding circle list` shows the circles it is in"
         case .noSuchRecord(let text, let kinds):
             "'\(text)' is not an ID, ID prefix or name of any \(kinds.map(\.description).joined(separator: " or ")); "
                 + "find it with `siding \(kinds.first == .note ? "note" : "contact") list` or `siding search`"

@@ -19,6 +19,16 @@ extension StoreWriter {
         return owner == nil || owner == log.author
     }
 
+    /// Before any gap check: an owner's change of a circle this node neither belongs to, nor belonged
+    /// to, nor joins in this batch is refused (a non-member must not end a session over a gap in a
+    /// log it may not hold).
+    func mayHoldOwnerLog(_ change: Change, _ log: CircleLog) throws -> Bool {
+        guard let localKey else { return false }
+        let membership = try cachedMembership(log.circle)
+        return membership.isMember(localKey) || joining.contains(log.circle)
+            || (membership.tenures[localKey] != nil && change.seq <= membership.ownerSeq + 1)
+    }
+
     /// A change of a member's log: stored only while this node is a member and while its author's log
     /// counts (admitted, not past its cut, and no control action only the owner may write).
     func memberLogChangeCounts(_ change: Change, _ log: CircleLog) throws -> Bool {
@@ -29,17 +39,44 @@ extension StoreWriter {
 
     /// The owner's next change: folded into the membership if it keeps the rules and this node is a
     /// member afterwards (a node learns of its own admission from the change that admits it).
+    ///
+    /// The owner's log is stored by members, by a member learning of its own removal, and by a node
+    /// whose admission comes later in the same batch (it needs the log from seq 1, or from its removal).
     func foldOwnerChange(_ change: Change, _ log: CircleLog) throws -> Bool {
         guard let localKey else { return false }
         var membership = try cachedMembership(log.circle)
+        let wasMember = membership.isMember(localKey)
         do {
             try membership.apply(ownerChange: change)
         } catch {
             return false
         }
-        guard membership.isMember(localKey) else { return false }
+        guard wasMember || membership.isMember(localKey) || joining.contains(log.circle) else { return false }
         memberships[log.circle] = membership
         return true
+    }
+
+    /// Applies a batch: each change as `apply(_:)` does, after looking ahead at the owner's changes it
+    /// carries, so a node admitted by one of them (at any point of the batch) stores the owner's log
+    /// that leads up to it.
+    public func apply(_ changes: [Change]) throws -> [ApplyOutcome] {
+        joining = try circlesJoined(by: changes)
+        defer { joining = [] }
+        return try changes.map { try apply($0) }
+    }
+
+    private func circlesJoined(by changes: [Change]) throws -> Set<CircleID> {
+        guard let localKey else { return [] }
+        var folded: [CircleID: CircleMembership] = [:]
+        var joined: Set<CircleID> = []
+        for change in changes {
+            guard let log = change.circleLog, log.epoch == 0 else { continue }
+            var membership = try folded[log.circle] ?? cachedMembership(log.circle)
+            guard change.seq == membership.ownerSeq + 1, (try? membership.apply(ownerChange: change)) != nil else { continue }
+            folded[log.circle] = membership
+            if membership.isMember(localKey) { joined.insert(log.circle) }
+        }
+        return joined
     }
 
     /// Bookkeeping once a circle change is stored: its log's row, a member's leave, and the retraction
@@ -168,4 +205,33 @@ extension StoreWriter {
             }
         }
     }
+}
+
+/// What local writes need to know about circles.
+extension StoreWriter {
+    /// The circle a held record belongs to; nil for the network (or a record not held).
+    public func circle(of entity: EntityID) throws -> CircleID? {
+        if entity.kind == .circle { return nil }
+        return try connection.statement("SELECT circle FROM entity_circles WHERE entity = ?").bind(.text(entity.description))
+            .rows { $0.blob(0) }.first.flatMap(CircleID.init(bytes:))
+    }
+
+    /// Whether a record is held at all (in any circle or the network).
+    public func holds(_ entity: EntityID) throws -> Bool {
+        try connection.statement("SELECT 1 FROM entities WHERE entity = ?").bind(.text(entity.description)).exists()
+    }
+
+    /// The circle's membership as this transaction sees it.
+    public func membership(of circle: CircleID) throws -> CircleMembership { try cachedMembership(circle) }
+
+    /// The log `author` writes in `circle` now: the owner's, or its current admission's; nil if it is not a member.
+    public func currentLog(of author: OriginKey, in circle: CircleID) throws -> CircleLog? {
+        let membership = try cachedMembership(circle)
+        return membership.currentLogs.first { $0.author == author }
+    }
+}
+
+extension StoreWriter {
+    /// Every circle this node holds anything of.
+    public func circles() throws -> [CircleID] { try CircleQueries.circles(in: connection) }
 }
