@@ -33,7 +33,7 @@ import Testing
         try SQLiteStore(path: directory.file("\(name).db"), localKey: key)
     }
 
-    var creation: Change { get throws { try sign(0, ownerLog, 1, control([.create(nonce: nonce), .admit(member: member)])) } }
+    var creation: Change { get throws { try sign(0, ownerLog, 1, control([.create(nonce: nonce), .admit(member: member.nodeID)])) } }
 
     @Test func aNonMemberStoresNothingOfTheCircle() throws {
         let outsiderStore = try store("outsider", as: outsider)
@@ -71,14 +71,14 @@ import Testing
         let late = try sign(1, memberLog, 2, [name("void-canary", replaces: [kept.dot(0)])], others: [ownerLog])
         #expect(try ownerStore.apply([try creation, kept, late]) == [.applied, .applied, .applied])
         #expect(try ownerStore.record(contact)?.fields["name"] == "void-canary")
-        let removal = try sign(0, ownerLog, 2, control([.remove(member: member, cut: 1)]))
+        let removal = try sign(0, ownerLog, 2, control([.remove(member: member.nodeID, cut: 1)]))
         #expect(try ownerStore.apply([removal]) == [.applied])
         #expect(try ownerStore.record(contact)?.fields["name"] == "kept", "retracted: the replaced value is back")
         #expect(try ownerStore.versionVector()[memberLog.key] == 1)
 
         // A third member that gets the removal first never applies the late write, and agrees.
         let third = OriginKey(keys[3].publicKey)
-        let admitThird = try sign(0, ownerLog, 3, control([.admit(member: third)]))
+        let admitThird = try sign(0, ownerLog, 3, control([.admit(member: third.nodeID)]))
         #expect(try ownerStore.apply([admitThird]) == [.applied])
         let thirdStore = try store("third", as: third)
         #expect(try thirdStore.apply([try creation, removal, admitThird, kept]) == [.applied, .applied, .applied, .applied])
@@ -96,8 +96,8 @@ import Testing
     @Test func reAdmissionStartsANewLogAndTheOldOneKeepsItsCut() throws {
         let ownerStore = try store("owner", as: owner)
         let oldLog = CircleLog(circle: circle, author: member, epoch: 1)
-        let removal = try sign(0, ownerLog, 2, control([.remove(member: member, cut: 0)]))
-        let readmission = try sign(0, ownerLog, 3, control([.admit(member: member)]))
+        let removal = try sign(0, ownerLog, 2, control([.remove(member: member.nodeID, cut: 0)]))
+        let readmission = try sign(0, ownerLog, 3, control([.admit(member: member.nodeID)]))
         let newLog = CircleLog(circle: circle, author: member, epoch: 3)
         let inOldLog = try sign(1, oldLog, 1, [name("old")], others: [ownerLog])
         let inNewLog = try sign(1, newLog, 1, [name("new")], others: [ownerLog])
@@ -121,11 +121,11 @@ import Testing
         #expect(try memberStore.apply([try creation]) == [.applied])
         // Another node's epoch-0 log in the same circle is not the owner's.
         let impostor = CircleLog(circle: circle, author: outsider, epoch: 0)
-        let claim = try sign(2, impostor, 1, control([.admit(member: outsider)]) + [name("impostor")])
+        let claim = try sign(2, impostor, 1, control([.admit(member: outsider.nodeID)]) + [name("impostor")])
         #expect(try memberStore.apply([claim]) == [.refused])
         // A member cannot admit anyone.
         let memberLog = CircleLog(circle: circle, author: member, epoch: 1)
-        let admitting = try sign(1, memberLog, 1, control([.admit(member: outsider)]), others: [])
+        let admitting = try sign(1, memberLog, 1, control([.admit(member: outsider.nodeID)]), others: [])
         #expect(try memberStore.apply([admitting]) == [.refused])
         #expect(try memberStore.membership(of: circle).isMember(outsider) == false)
     }

@@ -22,7 +22,7 @@ public struct CircleMembership: Hashable, Sendable {
     public private(set) var owner: OriginKey?
     /// The owner's changes folded so far.
     public private(set) var ownerSeq: UInt64 = 0
-    public private(set) var tenures: [OriginKey: [Tenure]] = [:]
+    public private(set) var tenures: [NodeID: [Tenure]] = [:]
 
     public init(circle: CircleID) { self.circle = circle }
 
@@ -48,7 +48,7 @@ public struct CircleMembership: Hashable, Sendable {
                 next.owner = log.author
             case .admit(let member):
                 try next.requireOwner(log)
-                guard member != log.author else { throw .ownerIsAlwaysMember }
+                guard member != log.author.nodeID else { throw .ownerIsAlwaysMember }
                 if next.currentTenure(of: member) == nil { next.tenures[member, default: []].append(Tenure(epoch: change.seq, cut: nil)) }
             case .remove(let member, let cut):
                 try next.requireOwner(log)
@@ -64,8 +64,8 @@ public struct CircleMembership: Hashable, Sendable {
 
     /// A member's own `leave` at `seq` of its log: the log ends there.
     public mutating func memberLeft(_ log: CircleLog, at seq: UInt64) {
-        guard let tenure = tenures[log.author]?.last, tenure.epoch == log.epoch, tenure.cut == nil else { return }
-        end(log.author, at: seq)
+        guard let tenure = tenures[log.author.nodeID]?.last, tenure.epoch == log.epoch, tenure.cut == nil else { return }
+        end(log.author.nodeID, at: seq)
     }
 
     /// Where `change`, a change of a member's log (not the owner's), stands. Throws if it carries an
@@ -82,33 +82,31 @@ public struct CircleMembership: Hashable, Sendable {
     public func standing(of log: CircleLog, seq: UInt64) -> Standing {
         guard log.circle == circle else { return .notAdmitted }
         if log.epoch == 0 { return log.author == owner ? .valid : .notAdmitted }
-        guard let tenure = tenures[log.author]?.first(where: { $0.epoch == log.epoch }) else { return .notAdmitted }
+        guard let tenure = tenures[log.author.nodeID]?.first(where: { $0.epoch == log.epoch }) else { return .notAdmitted }
         guard let cut = tenure.cut else { return .valid }
         return seq <= cut ? .valid : .void
     }
 
     /// Whether `node` belongs to the circle now (the owner always does).
-    public func isMember(_ node: OriginKey) -> Bool { node == owner || currentTenure(of: node) != nil }
+    public func isMember(_ node: NodeID) -> Bool { node == owner?.nodeID || currentTenure(of: node) != nil }
 
-    /// Current members and the log each writes, the owner's (epoch 0) first.
-    public var currentLogs: [CircleLog] {
+    public func isMember(_ key: OriginKey) -> Bool { isMember(key.nodeID) }
+
+    /// Current members, the owner first.
+    public var members: [NodeID] {
         guard let owner else { return [] }
-        let members = tenures.compactMap { member, list in
-            list.last.flatMap { $0.cut == nil ? CircleLog(circle: circle, author: member, epoch: $0.epoch) : nil }
-        }
-        return [CircleLog(circle: circle, author: owner, epoch: 0)] + members.sorted()
+        return [owner.nodeID] + tenures.keys.filter { currentTenure(of: $0) != nil }.sorted()
     }
 
-    /// Every log that ever belonged to the circle (removed members' included: their writes up to the cut count).
-    public var allLogs: [CircleLog] {
-        guard let owner else { return [] }
-        let members = tenures.flatMap { member, list in list.map { CircleLog(circle: circle, author: member, epoch: $0.epoch) } }
-        return [CircleLog(circle: circle, author: owner, epoch: 0)] + members.sorted()
+    /// The log `author` writes in now; nil if it is not a member.
+    public func currentLog(of author: OriginKey) -> CircleLog? {
+        if author == owner { return CircleLog(circle: circle, author: author, epoch: 0) }
+        return currentTenure(of: author.nodeID).map { CircleLog(circle: circle, author: author, epoch: $0.epoch) }
     }
 
     public var ownerLog: CircleLog? { owner.map { CircleLog(circle: circle, author: $0, epoch: 0) } }
 
-    func currentTenure(of member: OriginKey) -> Tenure? {
+    func currentTenure(of member: NodeID) -> Tenure? {
         guard let last = tenures[member]?.last, last.cut == nil else { return nil }
         return last
     }
@@ -117,7 +115,7 @@ public struct CircleMembership: Hashable, Sendable {
         guard log.author == owner, log.epoch == 0 else { throw .notTheOwner }
     }
 
-    private mutating func end(_ member: OriginKey, at cut: UInt64) {
+    private mutating func end(_ member: NodeID, at cut: UInt64) {
         guard var list = tenures[member], let last = list.last, last.cut == nil else { return }
         list[list.count - 1].cut = cut
         tenures[member] = list

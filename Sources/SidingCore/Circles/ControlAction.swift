@@ -4,10 +4,10 @@
 public enum ControlAction: Hashable, Sendable {
     /// Seq 1 of the owner's log: reveals the nonce, so anyone can check that the owner made the ID.
     case create(nonce: [UInt8])
-    /// `member` may write and receive the circle; its log is the one with epoch = this change's seq.
-    case admit(member: OriginKey)
+    /// `member` (a node ID, as partners know each other) may write and receive the circle; its log is the one with epoch = this change's seq.
+    case admit(member: NodeID)
     /// `member` is out. Its current log keeps seqs 1…`cut`; anything it wrote after is void everywhere.
-    case remove(member: OriginKey, cut: UInt64)
+    case remove(member: NodeID, cut: UInt64)
     /// The author leaves: its log ends with this change.
     case leave
 
@@ -28,10 +28,10 @@ public enum ControlAction: Hashable, Sendable {
             body.raw(nonce)
         case .admit(let member):
             type = ActionType.admit
-            body.raw(member.bytes)
+            body.raw(member.fingerprint)
         case .remove(let member, let cut):
             type = ActionType.remove
-            body.raw(member.bytes)
+            body.raw(member.fingerprint)
             body.varint(cut)
         case .leave:
             type = ActionType.leave
@@ -61,8 +61,8 @@ public enum ControlAction: Hashable, Sendable {
         guard reader.isAtEnd else { throw .malformed("trailing bytes in a control action") }
     }
 
-    private static func member(_ reader: inout ByteReader) throws(DecodingError) -> OriginKey {
-        guard let key = OriginKey(bytes: try reader.raw(OriginKey.byteCount)) else { throw .truncated(at: reader.offset) }
-        return key
+    private static func member(_ reader: inout ByteReader) throws(DecodingError) -> NodeID {
+        guard let node = NodeID(fingerprint: try reader.raw(NodeID.digestBytes)) else { throw .truncated(at: reader.offset) }
+        return node
     }
 }

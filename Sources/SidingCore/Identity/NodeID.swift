@@ -3,7 +3,7 @@ import Crypto
 /// The copy-pasteable identity of a node: base32 of the first 20 bytes of SHA-256(public key) plus a
 /// Luhn mod 32 check character, shown in three dash-separated groups of 11 so typos are caught.
 public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
-    static let digestBytes = 20
+    public static let digestBytes = 20
     /// The 20-byte fingerprint; equal fingerprints mean the same key (second preimages are infeasible).
     public let fingerprint: [UInt8]
 
@@ -12,6 +12,11 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// Parses a node ID as shown by `siding id`; dashes, spaces and case do not matter.
+    public init?(fingerprint: [UInt8]) {
+        guard fingerprint.count == Self.digestBytes else { return nil }
+        self.fingerprint = fingerprint
+    }
+
     public init?(_ text: String) {
         let compact = text.lowercased().filter { $0 != "-" && $0 != " " }
         guard compact.count == 33, let check = compact.last else { return nil }

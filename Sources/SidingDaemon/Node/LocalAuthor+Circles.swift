@@ -34,18 +34,18 @@ extension LocalAuthor {
         let seed = (0..<ValueSeal.seedByteCount).map { _ in UInt8.random(in: 0...255, using: &random) }
         let change = try Change.sign(
             by: key, in: log, seq: seq, hlc: currentHLC, operations: operations,
-            otherLogs: try transaction.membership(of: circle).allLogs, seed: seed)
+            otherLogs: try transaction.heldLogs(of: circle), seed: seed)
         guard try transaction.apply(change) == .applied else { throw NodeError.notACircleMember(circle.description) }
     }
 
     /// Creates a circle owned by this node, admitting `members`, with `name` for its members to see.
-    mutating func createCircle(name: String, members: [OriginKey], transaction: StoreWriter) throws -> CircleID {
+    mutating func createCircle(name: String, members: [NodeID], transaction: StoreWriter) throws -> CircleID {
         var random = SystemRandomNumberGenerator()
         let nonce = (0..<CircleID.nonceByteCount).map { _ in UInt8.random(in: 0...255, using: &random) }
         guard let circle = CircleID(owner: origin, nonce: nonce) else { throw NodeError.storage("cannot make a circle ID") }
         let operations =
             [ControlAction.create(nonce: nonce).operation(in: circle)]
-            + members.filter { $0 != origin }.map { ControlAction.admit(member: $0).operation(in: circle) }
+            + members.filter { $0 != origin.nodeID }.map { ControlAction.admit(member: $0).operation(in: circle) }
             + [Operation(entity: circle.entity, field: "name", action: .write(value: name, replaces: []))]
         let log = CircleLog(circle: circle, author: origin, epoch: 0)
         tick()

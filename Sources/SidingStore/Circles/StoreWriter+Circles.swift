@@ -26,7 +26,7 @@ extension StoreWriter {
         guard let localKey else { return false }
         let membership = try cachedMembership(log.circle)
         return membership.isMember(localKey) || joining.contains(log.circle)
-            || (membership.tenures[localKey] != nil && change.seq <= membership.ownerSeq + 1)
+            || (membership.tenures[localKey.nodeID] != nil && change.seq <= membership.ownerSeq + 1)
     }
 
     /// A change of a member's log: stored only while this node is a member and while its author's log
@@ -99,7 +99,9 @@ extension StoreWriter {
             case .remove(let member, let cut):
                 let membership = try cachedMembership(log.circle)
                 guard let tenure = membership.tenures[member]?.last(where: { $0.cut == cut }) else { continue }
-                try retract(CircleLog(circle: log.circle, author: member, epoch: tenure.epoch).key, after: cut)
+                for memberLog in try heldLogs(of: log.circle) where memberLog.epoch == tenure.epoch && memberLog.author.nodeID == member {
+                    try retract(memberLog.key, after: cut)
+                }
             case .create, .admit:
                 continue
             }
@@ -224,10 +226,17 @@ extension StoreWriter {
     /// The circle's membership as this transaction sees it.
     public func membership(of circle: CircleID) throws -> CircleMembership { try cachedMembership(circle) }
 
+    /// The logs of `circle` this node holds (those that dots of new changes may name).
+    public func heldLogs(of circle: CircleID) throws -> [CircleLog] {
+        try connection.statement("SELECT author_key, epoch FROM circle_logs WHERE circle = ?").bind(.blob(circle.bytes))
+            .rows { ($0.blob(0), UInt64($0.int(1))) }
+            .compactMap { author, epoch in OriginKey(bytes: author).map { CircleLog(circle: circle, author: $0, epoch: epoch) } }
+    }
+
     /// The log `author` writes in `circle` now: the owner's, or its current admission's; nil if it is not a member.
     public func currentLog(of author: OriginKey, in circle: CircleID) throws -> CircleLog? {
         let membership = try cachedMembership(circle)
-        return membership.currentLogs.first { $0.author == author }
+        return membership.currentLog(of: author)
     }
 }
 
