@@ -8,8 +8,9 @@ extension FuzzTargets {
     /// same operations; and its operations signed anew must verify.
     public static func change(_ input: UnsafeRawBufferPointer) {
         let bytes = Array(input)
-        _ = try? VerifiedChange(verifying: bytes)
+        let verified = try? VerifiedChange(verifying: bytes)
         guard let change = try? Change(decoding: bytes) else { return }
+        if let verified, verified.circleLog != nil { checkErasable(verified.change) }
         let signature = bytes.suffix(Change.signatureByteCount)
         if change.operations.contains(where: \.action.isOfLaterVersion) {
             // Opaque actions may name other origins that re-encoding cannot see: the operations must stay.
@@ -22,6 +23,22 @@ extension FuzzTargets {
             }
         }
         checkSignedAnew(change)
+    }
+
+    /// A verified format 2 change: erasing any one value leaves a change that still verifies, keeps
+    /// every other operation, and no longer holds the erased value's bytes as a value.
+    private static func checkErasable(_ change: Change) {
+        for index in change.operations.indices.prefix(8) where !change.erasedOperations.contains(index) {
+            guard let redacted = change.redacting([index]) else { continue }
+            guard let again = try? VerifiedChange(verifying: redacted.encoded) else {
+                invariantBroken("change", "seq \(change.seq) with operation \(index) erased no longer verifies")
+            }
+            guard again.erasedOperations == change.erasedOperations.union([index]),
+                zip(again.operations, change.operations).enumerated().allSatisfy({ $0.offset == index || $0.element.0 == $0.element.1 })
+            else {
+                invariantBroken("change", "seq \(change.seq): erasing operation \(index) changed another one")
+            }
+        }
     }
 
     /// Signs the operations anew, with the change vectors' key (seed all 0x01): the result must verify

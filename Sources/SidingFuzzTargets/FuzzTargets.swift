@@ -18,6 +18,7 @@ public enum FuzzTargets {
         case "session": session
         case "vcard": vcard
         case "csv": csv
+        case "circle": circle
         default: nil
         }
     }

@@ -49,3 +49,59 @@ import Testing
         }
     }
 }
+
+/// Format 2 vectors (Protocol/vectors/change-v2.json): circle changes, control actions and an erased value.
+@Suite struct CircleVectorTests {
+    struct Vector: Decodable {
+        let name: String
+        let hex: String
+        let author: String
+        let circle: String
+        let epoch: UInt64
+        let seq: UInt64
+        let hlc_ms: UInt64
+        let hlc_counter: UInt16
+        let erased: [Int]
+        let operations: [String]
+    }
+
+    static func describe(_ operation: SidingCore.Operation) throws -> String {
+        func dots(_ list: [Dot]) -> String { list.map { " \(hex(Array($0.origin.bytes.prefix(8))))/\($0.seq)/\($0.index)" }.joined() }
+        let head = "\(operation.entity) \(operation.field)"
+        if let control = try ControlAction(operation) {
+            switch control {
+            case .create(let nonce): return "\(operation.entity) control create \(hex(nonce))"
+            case .admit(let member): return "\(operation.entity) control admit \(member)"
+            case .remove(let member, let cut): return "\(operation.entity) control remove \(member) cut \(cut)"
+            case .leave: return "\(operation.entity) control leave"
+            }
+        }
+        switch operation.action {
+        case .write(let value, let replaces): return "\(head) write \"\(value)\" replaces" + dots(replaces)
+        case .add(let element): return "\(head) add \"\(element)\""
+        case .remove(let element, let removes): return "\(head) remove \"\(element)\" removes" + dots(removes)
+        case .unknown(let type, let body): return "\(head) action \(type) body \(hex(body))"
+        }
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    @Test func changeV2VectorsDecodeToTheirStatedMeaning() throws {
+        let data = try Data(contentsOf: ProtocolVectorTests.vectorsDirectory.appendingPathComponent("change-v2.json"))
+        let vectors = try JSONDecoder().decode([Vector].self, from: data)
+        #expect(vectors.count >= 4)
+        for vector in vectors {
+            let change = try VerifiedChange(verifying: hexBytes(vector.hex))
+            #expect(change.author.nodeID.description == vector.author, "\(vector.name)")
+            #expect(change.circle?.description == vector.circle && change.circleLog?.epoch == vector.epoch, "\(vector.name)")
+            #expect(change.seq == vector.seq && change.hlc == HLC(milliseconds: vector.hlc_ms, counter: vector.hlc_counter), "\(vector.name)")
+            #expect(change.erasedOperations == Set(vector.erased), "\(vector.name)")
+            #expect(try change.operations.map(Self.describe) == vector.operations, "\(vector.name)")
+            for position in stride(from: 0, to: change.encoded.count, by: 5) {
+                var tampered = change.encoded
+                tampered[position] ^= 0x01
+                #expect(throws: ChangeError.self) { try VerifiedChange(verifying: tampered) }
+            }
+        }
+    }
+}
