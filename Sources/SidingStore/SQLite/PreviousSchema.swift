@@ -1,0 +1,22 @@
+/// For measuring migrations: turns a database of the current schema into one of the previous release's
+/// (schema 8) by dropping exactly what migration 9 added. Migrations are append-only, so the result is
+/// what the previous release's code would have written; its data is untouched.
+@_spi(Testing) public enum PreviousSchema {
+    public static let version = 8
+
+    public static func rollBack(_ path: String) throws {
+        let connection = try SQLiteConnection(path: path)
+        try connection.transaction {
+            try connection.execute(
+                """
+                DROP TABLE circle_logs; DROP TABLE entity_circles; DROP TABLE circle_labels; DROP TABLE circle_deliveries;
+                PRAGMA user_version = \(version);
+                """)
+        }
+    }
+
+    public static func schemaVersion(_ path: String) throws -> Int {
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        return Int(try connection.statement("PRAGMA user_version").rows { $0.int(0) }.first ?? 0)
+    }
+}
