@@ -88,7 +88,9 @@ import Testing
     @Test func aRelayCarriesOnlyTheCirclesItIsIn() async throws {
         let recorder = FrameRecorder()
         let probes = SyncTestProbes(frameTap: recorder)
-        let (a, b, c) = (try SyncTestNode(name: "A", probes: probes), try SyncTestNode(name: "B", probes: probes), try SyncTestNode(name: "C", probes: probes))
+        let (a, b, c) = (
+            try SyncTestNode(name: "A", probes: probes), try SyncTestNode(name: "B", probes: probes), try SyncTestNode(name: "C", probes: probes)
+        )
         for node in [a, b, c] { try await node.start() }
         await a.pair(with: b)
         await c.pair(with: b)
@@ -107,7 +109,9 @@ import Testing
         #expect(try ByteSearch.files(under: b.directory.path, containing: Array(yMarker.utf8)).isEmpty)
         #expect(try ByteSearch.files(under: b.directory.path, containing: y.id.bytes).isEmpty)
         #expect(try !ByteSearch.files(under: c.directory.path, containing: Array(xMarker.utf8)).isEmpty)
-        #expect(try b.store.deliveries(of: x.id).allSatisfy { $0.peer == c.nodeID.description } && !b.store.deliveries(of: x.id).isEmpty, "B's audit names C")
+        #expect(
+            try b.store.deliveries(of: x.id).allSatisfy { $0.peer == c.nodeID.description } && !b.store.deliveries(of: x.id).isEmpty,
+            "B's audit names C")
         for node in [a, b, c] { await node.stop() }
     }
 

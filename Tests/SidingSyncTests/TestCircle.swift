@@ -18,7 +18,8 @@ struct TestCircle {
         guard let id = CircleID(owner: owner.origin, nonce: nonce) else { throw TestCircleError.badNonce }
         self.id = id
         self.owner = owner
-        let operations = [ControlAction.create(nonce: nonce).operation(in: id)] + members.map { ControlAction.admit(member: $0.origin).operation(in: id) }
+        let operations =
+            [ControlAction.create(nonce: nonce).operation(in: id)] + members.map { ControlAction.admit(member: $0.origin).operation(in: id) }
         try commit(operations)
     }
 
