@@ -12,6 +12,8 @@ public protocol ChangeStore: Sendable {
     func circleLogs() async throws -> CircleLogIndex
     /// The circles of which both this node and `peer` are current members, in this node's view.
     func sharedCircles(with peer: OriginKey) async throws -> Set<CircleID>
+    /// Remembers which parts of which circles were sent to `peer` (the circle audit).
+    func recordDeliveries(_ deliveries: [CircleDelivery], to peer: NodeID) async throws
 }
 
 /// Which logs of the version vector belong to which circle. A log it does not list is a network log:

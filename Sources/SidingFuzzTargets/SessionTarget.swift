@@ -20,7 +20,7 @@ extension FuzzTargets {
             var actions = machine.frameReceived(message, now: now)
             if actions == [.loadSummary] {
                 guard before == .awaitingHello else { invariantBroken("session", "summary loaded in phase \(before)") }
-                actions = machine.summaryLoaded(VersionVector(), tips: [:])
+                actions = machine.summaryLoaded(VersionVector(), tips: [:], circles: CircleLogIndex(), shared: [])
             }
             if before == .closed, !actions.isEmpty { invariantBroken("session", "\(actions) after closing") }
             for action in actions {
@@ -33,7 +33,7 @@ extension FuzzTargets {
                     guard before == .awaitingSummary else { invariantBroken("session", "established in phase \(before)") }
                 case .close:
                     guard machine.phase == .closed else { invariantBroken("session", "\(action) left phase \(machine.phase)") }
-                case .send, .loadSummary, .scheduleIdleCheck, .report:
+                case .send, .loadSummary, .loadSharedCircles, .recordDeliveries, .scheduleIdleCheck, .report:
                     break
                 }
             }

@@ -21,6 +21,8 @@ public struct PeerStatus: Sendable, Equatable {
     public var batchesReceived = 0
     public var duplicatesReceived = 0
     public var equivocationsReceived = 0
+    /// Changes of circles this node does not store (not a member, author not admitted, past a cut).
+    public var refusedReceived = 0
     public var lastSync: Date?
     /// When any frame last arrived from the partner.
     public var lastHeard: Date?

@@ -30,6 +30,13 @@ extension Session {
             return state.withLock { $0.machine.applyFailed(gap: nil) }
         }
         traffic.changesReceived.add(UInt64(outcomes.count))
+        let refused = outcomes.filter { $0 == .refused }.count
+        if refused > 0 {
+            // Without content: no value, no record, no circle.
+            context.logger.notice(
+                "refused changes of circles this node does not store (not a member, author not admitted, or past a cut)",
+                metadata: ["peer": "\(peer)", "count": "\(refused)"])
+        }
         if outcomes.contains(.equivocation) {
             context.logger.error(
                 "equivocation: a partner relayed a second, different change for a seq already held; both kept as evidence",

@@ -27,6 +27,11 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         var elidedSender: OriginKey?
         var ending: SyncError?
         var ended = false
+        /// Batches decided but not yet written: a membership change is adopted once none decided
+        /// before it is still on its way to the socket.
+        var batchesToWrite = 0
+        /// Barrier requests waiting for their shared-circles read to take effect.
+        var awaitingAdoption: [(read: UInt64, generation: UInt64)] = []
     }
 
     var peer: NodeID { peerKey.nodeID }
@@ -48,6 +53,9 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         let commits = context.commits.subscribe()
         let shutdown = context.stopping.subscribe()
         let probes = context.probes.subscribe()
+        let membership = context.barrier.requests.subscribe()
+        context.barrier.register(session: sessionID)
+        defer { context.barrier.unregister(session: sessionID) }
         try await channel.executeThenClose { inbound, outbound in
             let writer = FrameWriter(outbound: outbound, traffic: traffic, tap: tap)
             // Our Hello goes out before anything the peer's frames may prompt.
@@ -62,6 +70,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
                     await self.handle(writer) { $0.shutdown() }
                 }
                 group.addTask { for await _ in probes { await self.handle(writer) { $0.probe() } } }
+                group.addTask { for await _ in membership { await self.adoptMembership(writer) } }
                 await receive(inbound, writer)
                 group.cancelAll()
             }
@@ -110,6 +119,32 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         }
     }
 
+    /// The revocation barrier asks: read the shared circles again, and say so once in force.
+    private func adoptMembership(_ writer: FrameWriter) async {
+        let generation = context.barrier.currentGeneration
+        let actions = state.withLock { state -> [SessionAction<C.Instant>] in
+            let actions = state.machine.requestSharedCircles()
+            if case .loadSharedCircles(let read) = actions.first { state.awaitingAdoption.append((read, generation)) }
+            return actions
+        }
+        // Closed: it writes nothing more, which is as good as adopted.
+        if actions.isEmpty { return context.barrier.adopted(session: sessionID, generation: generation) }
+        await perform(actions, writer)
+    }
+
+    /// Tells the barrier which requests are in force: their read applied and no batch decided before
+    /// it still unwritten.
+    private func reportAdoptions() {
+        let generation = state.withLock { state -> UInt64? in
+            guard state.batchesToWrite == 0 else { return nil }
+            let applied = state.machine.appliedSharedRead
+            let ready = state.awaitingAdoption.filter { $0.read <= applied }
+            state.awaitingAdoption.removeAll { $0.read <= applied }
+            return ready.map(\.generation).max()
+        }
+        if let generation { context.barrier.adopted(session: sessionID, generation: generation) }
+    }
+
     /// Feeds one event to the machine and performs what it returns.
     private func handle(_ writer: FrameWriter, _ event: (inout SessionStateMachine<C>) -> [SessionAction<C.Instant>]) async {
         await perform(state.withLock { event(&$0.machine) }, writer)
@@ -136,14 +171,42 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
     private func perform(_ action: SessionAction<C.Instant>, _ writer: FrameWriter) async throws -> [SessionAction<C.Instant>] {
         switch action {
         case .send(let message):
-            let sender: OriginKey? = if case .batch = message { state.withLock { $0.elidedSender } } else { nil }
-            try await writer.send(message, sender: sender)
+            guard case .batch = message else {
+                try await writer.send(message)
+                break
+            }
+            defer {
+                state.withLock { $0.batchesToWrite -= 1 }
+                reportAdoptions()
+            }
+            try await writer.send(message, sender: state.withLock { $0.elidedSender })
         case .loadSummary:
-            let (vector, tips) = try await context.summary()
-            return state.withLock { $0.machine.summaryLoaded(vector, tips: tips) }
+            let summary = try await context.summary(for: peerKey)
+            return state.withLock { $0.machine.summaryLoaded(summary.vector, tips: summary.tips, circles: summary.circles, shared: summary.shared) }
+        case .loadSharedCircles(let read):
+            let shared = try await context.store.sharedCircles(with: peerKey)
+            let actions = state.withLock { $0.machine.sharedCirclesLoaded(shared, read: read) }
+            reportAdoptions()
+            return actions
+        case .recordDeliveries(let deliveries):
+            let now = context.wallClock()
+            do {
+                let stamped = deliveries.map { delivery in
+                    var stamped = delivery
+                    stamped.sentAtMilliseconds = now
+                    return stamped
+                }
+                try await context.store.recordDeliveries(stamped, to: peer)
+            } catch {
+                context.logger.error("could not record what was sent of a circle for its audit", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            }
         case .fetchBatch(let ranges):
             let changes = try await context.fetch(ranges)
-            return state.withLock { $0.machine.batchFetched(changes) }
+            return state.withLock { state in
+                let actions = state.machine.batchFetched(changes)
+                state.batchesToWrite += actions.filter(\.isBatch).count
+                return actions
+            }
         case .apply(let id, let encoded):
             return try await apply(id, encoded)
         case .scheduleIdleCheck:

@@ -8,6 +8,10 @@ public enum SessionAction<Instant: InstantProtocol & Sendable>: Sendable, Equata
     case send(WireMessage)
     /// Their Hello is acceptable: read our version vector and tip digests, then `summaryLoaded`.
     case loadSummary
+    /// Read the circles shared with the peer, then `sharedCirclesLoaded` with the same `read`.
+    case loadSharedCircles(read: UInt64)
+    /// Remember, for the circle audit, which parts of circles the next batch carries.
+    case recordDeliveries([CircleDelivery])
     /// Read these changes from the store, in order and within the batch byte limit, then `batchFetched`.
     case fetchBatch([FetchRange])
     /// Verify these changes (`batchVerified` or `batchRejected`), store them, then `batchCommitted`.
@@ -18,6 +22,10 @@ public enum SessionAction<Instant: InstantProtocol & Sendable>: Sendable, Equata
     case report(SessionReport)
     /// Close the connection; the session ended for this reason (nil: in good order).
     case close(SyncError?)
+
+    var isBatch: Bool {
+        if case .send(.batch) = self { true } else { false }
+    }
 
     /// When to call `tick` next, if this is that instruction.
     public var scheduledCheck: Instant? {

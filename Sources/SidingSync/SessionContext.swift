@@ -23,6 +23,8 @@ struct SessionContext: Sendable {
     let metrics: SyncMetrics
     /// Tests only (`SyncTestProbes`): sees every frame of every session.
     var frameTap: (any FrameTap)? = nil
+    /// The revocation barrier every session answers (`SyncEngine.adoptMembershipChanges`).
+    var barrier = MembershipBarrier()
 
     /// Clock differences beyond this are logged (they are always shown in `siding status --json`).
     static let reportedClockOffsetMilliseconds: Int64 = 60_000
@@ -38,15 +40,24 @@ struct SessionContext: Sendable {
         return hello
     }
 
-    /// Our version vector and, for each origin, the first bytes of SHA-256 of the change at its tip.
-    func summary() async throws -> (VersionVector, [OriginKey: [UInt8]]) {
+    /// Our version vector and, for each origin, the first bytes of SHA-256 of the change at its tip;
+    /// then which logs are circles' (read after the vector, so it names every circle log in it) and the
+    /// circles shared with `peer`.
+    func summary(for peer: OriginKey) async throws -> OurSummary {
         let vector = try await store.versionVector()
         var tips: [OriginKey: [UInt8]] = [:]
         for (origin, seq) in vector.entries {
             guard let bytes = try await store.changes(of: origin, after: seq - 1, limit: 1).first else { continue }
             tips[origin] = Array(SHA256.hash(data: bytes).prefix(WireLimits.tipDigestBytes))
         }
-        return (vector, tips)
+        return OurSummary(vector: vector, tips: tips, circles: try await store.circleLogs(), shared: try await store.sharedCircles(with: peer))
+    }
+
+    struct OurSummary {
+        var vector: VersionVector
+        var tips: [OriginKey: [UInt8]]
+        var circles: CircleLogIndex
+        var shared: Set<CircleID>
     }
 
     /// The changes `ranges` name, in order, stopping before the batch would exceed its byte limit.
@@ -113,6 +124,7 @@ struct SessionContext: Sendable {
                 $0.changesReceived += Int(ack.applied)
                 $0.duplicatesReceived += Int(ack.duplicates)
                 $0.equivocationsReceived += Int(ack.equivocations)
+                $0.refusedReceived += Int(ack.refused)
                 $0.lastSync = Date()
             }
         }

@@ -6,9 +6,14 @@ extension SessionStateMachine {
     /// A commit on this node: what may now be sent. Logs advanced only by this session's own peer
     /// are already known to it, so they wake nothing.
     public mutating func commitNotice(_ notice: CommitNotice) -> [SessionAction<Instant>] {
-        for advance in notice.advances { ours.advance(advance.origin, to: advance.seq) }
-        guard notice.advances.contains(where: { $0.deliveredBy != sessionID }) else { return [] }
-        return sendMore()
+        for advance in notice.advances {
+            scope.learn(advance.origin, circle: advance.circle, isOwnerLog: advance.isOwnerLog)
+            ours.advance(advance.origin, to: advance.seq)
+        }
+        // Membership changed: read again what is shared with the peer before sending more of a circle.
+        let reread = notice.circlesChanged.isEmpty ? [] : requestSharedCircles()
+        guard notice.advances.contains(where: { $0.deliveredBy != sessionID }) else { return reread }
+        return reread + sendMore()
     }
 
     /// The changes read for the last `fetchBatch`, in order: send them as the next batch.
@@ -17,6 +22,14 @@ extension SessionStateMachine {
         // Nothing to read (the store had less than a commit notice said): wait for the next commit
         // rather than ask again at once.
         guard phase == .live, !changes.isEmpty else { return [] }
+        // Read before a membership change took effect: only what is shared now leaves.
+        var changes = changes
+        changes.removeAll { change in
+            guard !scope.allows(change) else { return false }
+            scope.learn(change.origin, circle: change.circle)
+            return true
+        }
+        guard !changes.isEmpty else { return sendMore() }
         var highest: [OriginKey: UInt64] = [:]
         for change in changes {
             highest[change.origin] = max(highest[change.origin] ?? 0, change.seq)
@@ -27,10 +40,12 @@ extension SessionStateMachine {
         inflight[id] = highest
         batchesSent += 1
         changesSent += changes.count
+        let deliveries = Self.deliveries(in: changes)
         let sent: [SessionAction<Instant>] = [
             .send(.batch(id: id, changes: changes.map(\.encoded))), .report(.sent(batches: batchesSent, changes: changesSent)),
         ]
-        return sent + sendMore()
+        // Recorded before the frame is written: the audit may name a part the peer never got, never the reverse.
+        return (deliveries.isEmpty ? [] : [.recordDeliveries(deliveries)]) + sent + sendMore()
     }
 
     /// A received batch's signatures checked out: the peer holds these changes, known before their
@@ -55,6 +70,7 @@ extension SessionStateMachine {
         ack.applied = UInt32(outcomes.filter { $0 == .applied }.count)
         ack.duplicates = UInt32(outcomes.filter { $0 == .duplicate }.count)
         ack.equivocations = UInt32(outcomes.filter { $0 == .equivocation }.count)
+        ack.refused = UInt32(outcomes.filter { $0 == .refused }.count)
         return [.send(.ack(ack)), .report(.received(ack, known: known, acknowledged: acknowledged))]
     }
 
@@ -69,6 +85,7 @@ extension SessionStateMachine {
     /// first, then every origin's missing changes in origin order, up to one batch's worth.
     mutating func sendMore() -> [SessionAction<Instant>] {
         guard phase == .live, !fetching, inflight.count < WireLimits.sendWindow else { return [] }
+        forkProbes.removeAll { !scope.allows($0) }
         if !forkProbes.isEmpty {
             let probes = forkProbes.prefix(WireLimits.maxBatchChanges)
             forkProbes.removeFirst(probes.count)
@@ -77,7 +94,10 @@ extension SessionStateMachine {
         }
         var ranges: [FetchRange] = []
         var room = WireLimits.maxBatchChanges
-        for (origin, range) in known.missing(from: ours).sorted(by: { $0.key < $1.key }) where room > 0 {
+        // Owners' logs first (control before data), then the rest in log order.
+        let missing = known.missing(from: ours).filter { scope.allows($0.key) }
+            .sorted { (scope.ownerLogs.contains($0.key) ? 0 : 1, $0.key) < (scope.ownerLogs.contains($1.key) ? 0 : 1, $1.key) }
+        for (origin, range) in missing where room > 0 {
             let limit = min(room, range.count)
             ranges.append(FetchRange(origin: origin, after: range.lowerBound - 1, limit: limit))
             room -= limit

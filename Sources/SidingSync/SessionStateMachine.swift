@@ -36,6 +36,13 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
     var forkProbes: [OriginKey] = []
     public internal(set) var batchesSent = 0
     public internal(set) var changesSent = 0
+    /// What may be written to this peer (protocol 2: the circles shared with it).
+    var scope = SendScope()
+    /// Reads of the shared circles, numbered in the order they were asked for: a result older than
+    /// the one in force is dropped. The summary's read is one of them.
+    var sharedReadsRequested: UInt64 = 0
+    public internal(set) var appliedSharedRead: UInt64 = 0
+    var summaryRead: UInt64 = 0
 
     public init(sessionID: UInt64, timing: SessionTiming, now: Instant) {
         self.sessionID = sessionID
@@ -64,7 +71,10 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
                 return closing(.unsupportedVersion, "versions \(hello.minProtocolVersion)…\(hello.protocolVersion) unsupported")
             }
             peerHello = hello
+            scope.version = min(WireLimits.protocolVersion, hello.protocolVersion)
             phase = .awaitingSummary
+            sharedReadsRequested += 1
+            summaryRead = sharedReadsRequested
             return [.loadSummary]
         case (.awaitingHello, _):
             return closing(.protocolError, "expected hello first, got \(message.frameType)")
@@ -106,13 +116,21 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
         }
     }
 
-    /// Our summary, read from the store after their Hello: send it.
-    public mutating func summaryLoaded(_ vector: VersionVector, tips: [OriginKey: [UInt8]]) -> [SessionAction<Instant>] {
+    /// Our summary, read from the store after their Hello, with the circle of each log (read after the
+    /// vector) and the circles shared with the peer: send what the peer may see of it.
+    public mutating func summaryLoaded(
+        _ vector: VersionVector, tips: [OriginKey: [UInt8]], circles: CircleLogIndex, shared: Set<CircleID>
+    ) -> [SessionAction<Instant>] {
         guard phase == .awaitingSummary else { return [] }
         for (origin, seq) in vector.entries { ours.advance(origin, to: seq) }
+        scope.learn(circles, logs: vector.entries.keys)
+        if summaryRead > appliedSharedRead {
+            scope.shared = shared
+            appliedSharedRead = summaryRead
+        }
         summaryLoaded = true
-        ourTips = tips
-        return [.send(.summary(vector, tips: tips))]
+        ourTips = tips.filter { scope.allows($0.key) }
+        return [.send(.summary(VersionVector(vector.entries.filter { scope.allows($0.key) }), tips: ourTips))]
     }
 
     var ourTips: [OriginKey: [UInt8]] = [:]
@@ -124,7 +142,7 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
         // Same seq, different change: the origin signed two versions (a fork). Send ours, so the peer
         // holds both and records the proof, as we will when it sends its version.
         forkProbes = ours.entries.keys.filter { origin in
-            peerSummary[origin] == ours[origin] && peerTips[origin].map { $0 != ourTips[origin] } ?? false
+            scope.allows(origin) && peerSummary[origin] == ours[origin] && peerTips[origin].map { $0 != ourTips[origin] } ?? false
         }.sorted()
         let hello = peerHello ?? WireHello()
         return [.report(.established(hello: hello, summary: peerSummary, forked: forkProbes))] + sendMore()

@@ -181,6 +181,19 @@ public actor SyncEngine {
         book.remove(id)
     }
 
+    /// The revocation barrier: call after committing a membership change. Every live session reads
+    /// again which circles it shares with its peer, and this returns once each has adopted the result
+    /// (no frame decided under the old membership is still unwritten) or ended, or after `timeout`.
+    /// Returns whether every session adopted it in time.
+    @discardableResult
+    public nonisolated func adoptMembershipChanges(timeout: Duration = .seconds(10)) async -> Bool {
+        let late = await context.barrier.adoptAll(timeout: timeout)
+        if !late.isEmpty {
+            logger.error("some sessions did not adopt a membership change in time", metadata: ["sessions": "\(late.sorted())"])
+        }
+        return late.isEmpty
+    }
+
     /// Ends every backoff (dialers retry at once) and has every live session ping its partner.
     public nonisolated func syncNow() { context.probes.notify() }
 

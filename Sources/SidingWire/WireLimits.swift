@@ -1,6 +1,6 @@
 /// Every limit of the sync protocol, as written in Protocol/SPEC.md. Changing one is a protocol change.
 public enum WireLimits {
-    public static let protocolVersion: UInt32 = 1
+    public static let protocolVersion: UInt32 = 2
     public static let minimumProtocolVersion: UInt32 = 1
     /// Largest frame (type + flags + payload); a larger length prefix is refused before allocating.
     public static let maxFrameBytes = 8 << 20

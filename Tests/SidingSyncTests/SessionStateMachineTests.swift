@@ -25,7 +25,7 @@ import Testing
         var machine = Machine(sessionID: sessionID, timing: timing, now: clock.now)
         _ = machine.opened(sending: hello)
         _ = machine.frameReceived(.hello(hello), now: clock.now)
-        _ = machine.summaryLoaded(ours, tips: [:])
+        _ = machine.summaryLoaded(ours, tips: [:], circles: CircleLogIndex(), shared: [])
         _ = machine.frameReceived(.summary(theirs), now: clock.now)
         return machine
     }
@@ -48,7 +48,7 @@ import Testing
         var machine = Machine(sessionID: Self.sessionID, timing: Self.timing, now: clock.now)
         #expect(machine.opened(sending: Self.hello) == [.send(.hello(Self.hello)), .scheduleIdleCheck(at: clock.now.advanced(by: .seconds(10)))])
         #expect(machine.frameReceived(.hello(Self.hello), now: clock.now) == [.loadSummary] && machine.phase == .awaitingSummary)
-        #expect(machine.summaryLoaded(VersionVector(), tips: [:]) == [.send(.summary(VersionVector()))])
+        #expect(machine.summaryLoaded(VersionVector(), tips: [:], circles: CircleLogIndex(), shared: []) == [.send(.summary(VersionVector()))])
         #expect(
             machine.frameReceived(.summary(VersionVector()), now: clock.now) == [
                 .report(.established(hello: Self.hello, summary: VersionVector(), forked: []))
@@ -80,7 +80,7 @@ import Testing
         var last: [Action] = []
         for message in messages {
             last = machine.frameReceived(message, now: clock.now)
-            if last == [.loadSummary] { last = machine.summaryLoaded(VersionVector(), tips: [:]) }
+            if last == [.loadSummary] { last = machine.summaryLoaded(VersionVector(), tips: [:], circles: CircleLogIndex(), shared: []) }
         }
         #expect(Self.closeCode(last) == code && machine.phase == .closed, "\(last)")
         guard case .close(.closedLocally(code, _)) = last.last else {
@@ -170,7 +170,7 @@ import Testing
         var machine = Machine(sessionID: Self.sessionID, timing: Self.timing, now: clock.now)
         _ = machine.opened(sending: Self.hello)
         _ = machine.frameReceived(.hello(Self.hello), now: clock.now)
-        _ = machine.summaryLoaded(VersionVector([origin: 5]), tips: [origin: [1, 1]])
+        _ = machine.summaryLoaded(VersionVector([origin: 5]), tips: [origin: [1, 1]], circles: CircleLogIndex(), shared: [])
         let actions = machine.frameReceived(.summary(VersionVector([origin: 5]), tips: [origin: [2, 2]]), now: clock.now)
         #expect(
             actions == [

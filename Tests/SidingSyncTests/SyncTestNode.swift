@@ -104,6 +104,10 @@ struct AnnouncingStore: ChangeStore {
 
     func sharedCircles(with peer: OriginKey) async throws -> Set<CircleID> { try store.sharedCircles(with: peer) }
 
+    func recordDeliveries(_ deliveries: [CircleDelivery], to peer: NodeID) async throws {
+        try store.recordDeliveries(deliveries, to: peer)
+    }
+
     func apply(_ changes: [VerifiedChange], deliveredBy session: UInt64) async throws -> [ApplyOutcome] {
         let outcomes = try store.apply(changes.map(\.change))
         commits.publish(CommitNotice(applied: changes, outcomes: outcomes, deliveredBy: session))

@@ -26,6 +26,11 @@ struct NodeChangeStore: ChangeStore {
         try await database.read { try $0.sharedCircles(with: peer) }
     }
 
+    func recordDeliveries(_ deliveries: [CircleDelivery], to peer: NodeID) async throws {
+        guard !deliveries.isEmpty else { return }
+        try await database.write { transaction, _ in try transaction.recordDeliveries(deliveries, to: peer) }
+    }
+
     func apply(_ changes: [VerifiedChange], deliveredBy session: UInt64) async throws -> [ApplyOutcome] {
         let (outcomes, skew) = try await database.write(deliveredBy: session) { transaction, author in
             let outcomes = try transaction.apply(changes.map(\.change))
