@@ -19,7 +19,7 @@ struct TestCircle {
         self.id = id
         self.owner = owner
         let operations =
-            [ControlAction.create(nonce: nonce).operation(in: id)] + members.map { ControlAction.admit(member: $0.origin).operation(in: id) }
+            [ControlAction.create(nonce: nonce).operation(in: id)] + members.map { ControlAction.admit(member: $0.nodeID).operation(in: id) }
         try commit(operations)
     }
 
@@ -63,7 +63,7 @@ struct TestCircle {
 
     /// The owner removes `member`, keeping its writes up to `cut`.
     mutating func remove(_ member: SyncTestNode, cut: UInt64 = 0) throws {
-        try commit([ControlAction.remove(member: member.origin, cut: cut).operation(in: id)])
+        try commit([ControlAction.remove(member: member.nodeID, cut: cut).operation(in: id)])
     }
 
     static func newContact() -> EntityID {
