@@ -71,7 +71,8 @@ public struct CommitNotice: Sendable, Equatable {
             highest[change.origin] = Advance(
                 origin: change.origin, seq: max(highest[change.origin]?.seq ?? 0, change.seq), deliveredBy: session, circle: log?.circle,
                 isOwnerLog: isOwnerLog)
-            if let log, isOwnerLog || !change.controlActions.isEmpty { circlesChanged.insert(log.circle) }
+            // Only control actions change who belongs; the owner's other writes are data like anyone's.
+            if let log, !change.controlActions.isEmpty { circlesChanged.insert(log.circle) }
         }
         advances = Array(highest.values)
         self.circlesChanged = circlesChanged

@@ -5,7 +5,7 @@ import SidingCore
 import SidingTestKit
 import Testing
 
-@testable import SidingStore
+@_spi(Testing) @testable import SidingStore
 
 /// Full-text search in the store: CJK text found inside words, case and diacritics folded in other
 /// scripts, bounded searches (words, time, cancellation), totals and snippets, and the migration
@@ -141,6 +141,7 @@ import Testing
             #expect(try Self.titles(store, "资源").count == 1)
         }
         // Put the database back as migration 6 left it: texts indexed as shown, no tables of later migrations.
+        try PreviousSchema.rollBack(path)
         var handle: OpaquePointer?
         #expect(sqlite3_open(path, &handle) == SQLITE_OK)
         let sql = """

@@ -142,7 +142,7 @@ import Testing
 
         let network = try a.write(1)
         let networkStart = ContinuousClock.now
-        #expect(try await eventually(5) { try b.store.record(network[0]) != nil }, "the session still carries the network")
+        #expect(try await eventually(60) { try b.store.record(network[0]) != nil }, "the session still carries the network")
         print("a network write reached B \(ContinuousClock.now - networkStart) after it was committed")
         #expect(try await Self.settle(a, [b]))
         let after = recorder.frames(from: a.nodeID, to: b.nodeID, since: mark)

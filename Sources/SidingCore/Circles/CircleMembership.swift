@@ -62,6 +62,13 @@ public struct CircleMembership: Hashable, Sendable {
         self = next
     }
 
+    /// The owner's changes up to `seq` that carry no control action: folding them changes nothing but
+    /// the count (so a store folds only the changes that carry control actions, then this).
+    public mutating func skipOwnerChanges(through seq: UInt64) {
+        guard owner != nil, seq > ownerSeq else { return }
+        ownerSeq = seq
+    }
+
     /// A member's own `leave` at `seq` of its log: the log ends there.
     public mutating func memberLeft(_ log: CircleLog, at seq: UInt64) {
         guard let tenure = tenures[log.author.nodeID]?.last, tenure.epoch == log.epoch, tenure.cut == nil else { return }

@@ -5,20 +5,19 @@ enum CircleQueries {
     /// The membership of `circle` as the held owner's log and members' `leave`s make it.
     static func membership(of circle: CircleID, in connection: SQLiteConnection) throws -> CircleMembership {
         var membership = CircleMembership(circle: circle)
-        let ownerLogs = try connection.statement("SELECT log_key FROM circle_logs WHERE circle = ? AND epoch = 0")
-            .bind(.blob(circle.bytes)).rows { $0.blob(0) }
-        // Only the owner's create can fold; another node's epoch-0 log would have been refused.
-        for key in ownerLogs {
-            let changes = try connection.statement("SELECT bytes FROM changes WHERE origin_key = ? ORDER BY seq")
-                .bind(.blob(key)).rows { $0.blob(0) }
-            var folded = membership
-            do {
-                for bytes in changes { try folded.apply(ownerChange: try Change(decoding: bytes)) }
-                membership = folded
-                break
-            } catch {
-                continue
+        // The owner's log: the one epoch-0 log whose seq 1 created the circle (another node's was refused).
+        let ownerLog = try connection.statement(
+            "SELECT l.log_key, o.max_seq FROM circle_logs l JOIN origins o ON o.origin_key = l.log_key WHERE l.circle = ? AND l.epoch = 0"
+        ).bind(.blob(circle.bytes)).rows { ($0.blob(0), UInt64($0.int(1))) }.first
+        if let (key, held) = ownerLog {
+            let controls = try connection.statement(
+                "SELECT c.seq, c.bytes FROM circle_controls k JOIN changes c ON c.origin_key = ? AND c.seq = k.seq WHERE k.circle = ? ORDER BY k.seq"
+            ).bind(.blob(key), .blob(circle.bytes)).rows { (UInt64($0.int(0)), $0.blob(1)) }
+            for (seq, bytes) in controls {
+                membership.skipOwnerChanges(through: seq - 1)
+                try membership.apply(ownerChange: try Change(decoding: bytes))
             }
+            membership.skipOwnerChanges(through: held)
         }
         let leaves = try connection.statement("SELECT author_key, epoch, ended_at FROM circle_logs WHERE circle = ? AND ended_at IS NOT NULL")
             .bind(.blob(circle.bytes)).rows { ($0.blob(0), UInt64($0.int(1)), UInt64($0.int(2))) }

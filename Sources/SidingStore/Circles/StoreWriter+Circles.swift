@@ -88,6 +88,10 @@ extension StoreWriter {
             try connection.statement("INSERT OR IGNORE INTO circle_logs(log_key, circle, author_key, epoch) VALUES (?, ?, ?, ?)")
                 .bind(.blob(log.key.bytes), .blob(log.circle.bytes), .blob(log.author.bytes), .integer(Int64(log.epoch))).run()
         }
+        if log.epoch == 0, !change.controlActions.isEmpty {
+            try connection.statement("INSERT OR IGNORE INTO circle_controls(circle, seq) VALUES (?, ?)")
+                .bind(.blob(log.circle.bytes), .integer(Int64(change.seq))).run()
+        }
         for action in change.controlActions {
             switch action {
             case .leave:
@@ -139,6 +143,7 @@ extension StoreWriter {
         if let log = change.circleLog, log.epoch == 0 {
             // An owner's fork changes who belongs: fold the log again with the version now in force.
             memberships[log.circle] = nil
+            try connection.statement("DELETE FROM circle_controls WHERE circle = ? AND seq = ?").bind(.blob(log.circle.bytes), seq).run()
         }
         try connection.statement("INSERT OR IGNORE INTO equivocations(origin_key, seq, bytes) VALUES (?, ?, ?)")
             .bind(origin, seq, .blob(held)).run()
@@ -146,6 +151,7 @@ extension StoreWriter {
             .bind(origin, seq, .blob(change.encoded)).run()
         let touched = try dropStoredChanges(origin, where: "seq = ?", seq)
         try append(change, replacing: true)
+        try afterAppendingInCircle(change)
         try rebuild(touched)
     }
 

@@ -149,6 +149,11 @@ enum Migrations {
             ended_at INTEGER               -- the seq of the author's `leave`, if it left
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX circle_logs_by_circle ON circle_logs(circle, epoch);
+        CREATE TABLE circle_controls(      -- the owner's changes that carry control actions: membership is folded from them alone
+            circle BLOB NOT NULL,
+            seq INTEGER NOT NULL,          -- seq in the owner's log (its changes row: the owner's log key and this seq)
+            PRIMARY KEY(circle, seq)
+        ) STRICT, WITHOUT ROWID;
         CREATE TABLE entity_circles(
             entity TEXT PRIMARY KEY,
             circle BLOB NOT NULL

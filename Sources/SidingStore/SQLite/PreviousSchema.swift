@@ -9,7 +9,7 @@
         try connection.transaction {
             try connection.execute(
                 """
-                DROP TABLE circle_logs; DROP TABLE entity_circles; DROP TABLE circle_labels; DROP TABLE circle_deliveries;
+                DROP TABLE circle_logs; DROP TABLE circle_controls; DROP TABLE entity_circles; DROP TABLE circle_labels; DROP TABLE circle_deliveries;
                 PRAGMA user_version = \(version);
                 """)
         }
