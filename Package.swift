@@ -88,8 +88,8 @@ let package = Package(
         .executableTarget(
             name: "siding-bench",
             dependencies: [
-                "SidingCore", "SidingStore", "SidingAPI", "SidingInterchange", "SidingTestKit", "CSQLite",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "SidingCore", "SidingStore", "SidingAPI", "SidingInterchange", "SidingTestKit", "SidingWire", "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // One function per fuzz target, feeding bytes to production code; siding-fuzz is libFuzzer's entry
         // point (Deploy/fuzz.sh builds it with --sanitize=fuzzer), the regression tests replay the corpus.

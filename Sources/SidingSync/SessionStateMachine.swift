@@ -83,6 +83,10 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
         case (.awaitingSummary, _):
             return closing(.protocolError, "expected summary after hello, got \(message.frameType)")
         case (.live, .batch(let id, let changes)):
+            // A version 1 session carries the network only; a circle's change on it is a peer's error.
+            if scope.version < 2, changes.contains(where: { $0.first == CircleChangeFormat.byte }) {
+                return closing(.invalidChange, "a format 2 (circle) change on a protocol version 1 session")
+            }
             return [.apply(batchID: id, changes: changes)]
         case (.live, .ack(let ack)):
             guard let highest = inflight.removeValue(forKey: ack.batchID) else {

@@ -45,6 +45,7 @@ enum SidingBench {
                 scale: options.scale, queries: options.only.contains("query"), commit: options.only.contains("commit"))
         }
         if options.only.contains("duplicates") { figures += try await DuplicatesBench.run(scale: options.scale) }
+        if options.only.contains("circles") { figures += try await CircleBench.run(scale: options.scale, edits: options.edits) }
         print(options.json ? try Figure.json(figures) : Figure.table(figures))
     }
 }

@@ -142,6 +142,19 @@ import Testing
         #expect(machine.sharedCirclesLoaded([world.x], read: 5).allSatisfy { if case .fetchBatch = $0 { false } else { true } })
     }
 
+    /// Bad-input row: a peer that negotiated version 1 and still sends a circle's change.
+    @Test func aFormat2ChangeOnAVersionOneSessionEndsIt() throws {
+        let world = try World()
+        var (machine, _) = Self.opened(world, version: 1, ours: VersionVector(), shared: [])
+        _ = machine.frameReceived(.summary(VersionVector()), now: ManualClock().now)
+        let network = try world.networkChanges(1...1).map(\.encoded)
+        #expect(machine.frameReceived(.batch(id: 1, changes: network), now: ManualClock().now) == [.apply(batchID: 1, changes: network)])
+        let circle = try world.changes(world.xOwner, 1...1).map(\.encoded)
+        let actions = machine.frameReceived(.batch(id: 2, changes: network + circle), now: ManualClock().now)
+        #expect(actions.contains { if case .send(.close(.invalidChange, _, _)) = $0 { true } else { false } })
+        #expect(machine.phase == .closed)
+    }
+
     @Test func refusedChangesAreCountedInTheAckAndDoNotEndTheSession() throws {
         let world = try World()
         var (machine, _) = Self.opened(world, ours: VersionVector(), shared: [])

@@ -10,8 +10,13 @@
 ///
 /// The signature is over "siding-change-v2\0" and the same bytes with each value slot replaced by its
 /// 32-byte commitment and the seal left out, so erasing a value leaves it valid.
+/// The first byte of every change in a circle, for code that sorts changes before decoding them.
+public enum CircleChangeFormat {
+    public static let byte: UInt8 = 2
+}
+
 enum CircleChangeCodec {
-    static let format: UInt8 = 2
+    static let format: UInt8 = CircleChangeFormat.byte
     static let signingContext = Array("siding-change-v2\u{0}".utf8)
 
     enum Slot {
