@@ -1,6 +1,6 @@
 import Crypto
-@_spi(Testing) import SidingStore
 import SidingCore
+@_spi(Testing) import SidingStore
 import SidingTestKit
 import Testing
 
