@@ -144,7 +144,7 @@ import Testing
         node.stop()
         try await node.start()
         let refused = try node.siding("contact", "add", "--name", "Wei Li")
-        #expect(refused.status == 1 && refused.stderr.contains("default_circle in siding.toml"), "\(refused.stderr)")
+        #expect(refused.status == 1 && refused.stderr.contains("default_circle = \"Gone\" in siding.toml"), "\(refused.stderr)")
     }
 
     /// A circle {A, B}: its record reaches B and never C, a partner of A only.

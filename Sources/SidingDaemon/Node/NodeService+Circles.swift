@@ -21,8 +21,7 @@ extension NodeService {
             do {
                 target = try directory.resolve(configured)
             } catch NodeError.unknownCircle {
-                throw NodeError.unknownCircle(
-                    "\(configured)' (the default_circle in siding.toml's [sharing]); fix the setting and restart sidingd, or give --circle. '")
+                throw NodeError.unknownDefaultCircle(configured)
             }
         } else {
             target = .network
