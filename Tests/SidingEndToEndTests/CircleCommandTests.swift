@@ -82,7 +82,8 @@ import Testing
         let note = try node.siding("note", "add", "--title", "Round 4", "--participant", "Li Wei", "--body", "x", "--circle", circleID)
         #expect(note.status == 0 && note.stderr == "added to circle \"Frontier dialogue\" (3 members)\n", "\(note.stderr)")
         let noteID = note.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try Self.decode([NoteResource].self, try node.siding("note", "list", "--circle", "Frontier dialogue", "--json")).map(\.id) == [noteID])
+        #expect(
+            try Self.decode([NoteResource].self, try node.siding("note", "list", "--circle", "Frontier dialogue", "--json")).map(\.id) == [noteID])
         // A note of the network may name a contact of the network; editing one to name a narrower contact is refused too.
         let wideID = try Self.decode([String: String].self, wide)["id"] ?? ""
         let wideNote = try Self.created(node, "note", "add", "--title", "Open", "--participant", wideID, "--body", "x", "--circle", "network")
