@@ -121,6 +121,14 @@ import Testing
         let badID = try node.siding("circle", "add", "Frontier dialogue", "not-a-node")
         #expect(badID.status == 1 && badID.stderr.contains("is not a node ID"), "\(badID.stderr)")
 
+        // An import's new records go to the default circle too.
+        let csv = node.directory.file("people.csv")
+        try "name,organization\nImported Person,ORF\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let imported = try node.siding("contact", "import", csv, "--map", "name=name", "--map", "organization=organization")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let inPartnersNow = try Self.decode([ContactResource].self, try node.siding("contact", "list", "--circle", "partners", "--json"))
+        #expect(inPartnersNow.contains { $0.text(ContactSchema.name) == "Imported Person" }, "\(inPartnersNow.map(\.id))")
+
         // Per-circle digests: the network's is `digest` as before.
         #expect(try node.siding("digest", "--circle", "network").stdout == (try node.siding("digest").stdout))
         #expect(try node.siding("digest", "--circle", "Frontier dialogue").stdout != (try node.siding("digest").stdout))
