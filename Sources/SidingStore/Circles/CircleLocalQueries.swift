@@ -42,12 +42,18 @@ extension SQLiteStore {
         guard !entities.isEmpty else { return [:] }
         return try read { connection in
             var found: [EntityID: CircleID] = [:]
-            // One lookup per record: lists are at most a page, and entity_circles is keyed by entity.
+            if entities.count > Self.circleLookupsPerRecord {
+                // A long list: one pass over the records in circles costs less than a lookup for each.
+                let wanted = Set(entities.map(\.description))
+                for (entity, bytes) in try connection.statement("SELECT entity, circle FROM entity_circles").rows({ ($0.text(0) ?? "", $0.blob(1)) })
+                where wanted.contains(entity) {
+                    if let id = EntityID(entity), let circle = CircleID(bytes: bytes) { found[id] = circle }
+                }
+                return found
+            }
             for entity in entities {
-                if let bytes = try connection.statement("SELECT circle FROM entity_circles WHERE entity = ?").bind(.text(entity.description)).rows({
-                    $0.blob(0)
-                }).first,
-                    let circle = CircleID(bytes: bytes)
+                if let bytes = try connection.statement("SELECT circle FROM entity_circles WHERE entity = ?").bind(.text(entity.description))
+                    .rows({ $0.blob(0) }).first, let circle = CircleID(bytes: bytes)
                 {
                     found[entity] = circle
                 }
@@ -55,6 +61,9 @@ extension SQLiteStore {
             return found
         }
     }
+
+    /// Up to this many records, `circles(of:)` looks each one up by key.
+    static let circleLookupsPerRecord = 500
 
     /// The audit of `circle`: each part of it sent to a partner, oldest first.
     public func deliveries(of circle: CircleID) throws -> [CircleDelivery] {
