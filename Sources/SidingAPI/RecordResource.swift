@@ -15,6 +15,8 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
     /// The contact this one was merged into (`siding contact merge`); nil, and absent from the JSON,
     /// when it was not merged.
     public var mergedInto: String?
+    /// The circle it belongs to (`"network"` or `{"id", "name"}`); nil only from a daemon before circles.
+    public var circle: CircleRef?
     /// Every declared register's value and every declared set's members, by field name.
     private var texts: [String: String]
     private var setMembers: [String: [String]]
@@ -22,8 +24,9 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
     /// Keeps exactly the declared fields of `texts` (register values) and `sets` (members), by field name.
     public init(
         id: String, texts: [String: String], sets: [String: [String]], deleted: Bool, conflicts: [String], names: [String: String] = [:],
-        mergedInto: String? = nil
+        mergedInto: String? = nil, circle: CircleRef? = nil
     ) {
+        self.circle = circle
         self.id = id
         self.deleted = deleted
         self.conflicts = conflicts
@@ -56,7 +59,8 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
             deleted: try container.decode(Bool.self, forKey: JSONKey("deleted")),
             conflicts: try container.decode([String].self, forKey: JSONKey("conflicts")),
             names: try container.decodeIfPresent([String: String].self, forKey: JSONKey("names")) ?? [:],
-            mergedInto: try container.decodeIfPresent(String.self, forKey: JSONKey(ContactSchema.mergedInto.jsonKey)))
+            mergedInto: try container.decodeIfPresent(String.self, forKey: JSONKey(ContactSchema.mergedInto.jsonKey)),
+            circle: try container.decodeIfPresent(CircleRef.self, forKey: JSONKey("circle")))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -74,6 +78,7 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
         try container.encode(conflicts, forKey: JSONKey("conflicts"))
         try container.encode(names, forKey: JSONKey("names"))
         try container.encodeIfPresent(mergedInto, forKey: JSONKey(ContactSchema.mergedInto.jsonKey))
+        try container.encodeIfPresent(circle, forKey: JSONKey("circle"))
     }
 }
 

@@ -4,10 +4,13 @@
 public struct CreateRequest: Codable, Hashable, Sendable {
     public var set: [String: String]
     public var add: [String: [String]]
+    /// The circle the new record goes into (a name, label or ID; `network`); nil: `[sharing] default_circle`.
+    public var circle: String?
 
-    public init(set: [String: String], add: [String: [String]] = [:]) {
+    public init(set: [String: String], add: [String: [String]] = [:], circle: String? = nil) {
         self.set = set
         self.add = add
+        self.circle = circle
     }
 
     /// A key left out means nothing of that kind: `{"set": {"name": "Li Wei"}}` is a whole request.
@@ -15,7 +18,8 @@ public struct CreateRequest: Codable, Hashable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             set: try container.decodeIfPresent([String: String].self, forKey: .set) ?? [:],
-            add: try container.decodeIfPresent([String: [String]].self, forKey: .add) ?? [:])
+            add: try container.decodeIfPresent([String: [String]].self, forKey: .add) ?? [:],
+            circle: try container.decodeIfPresent(String.self, forKey: .circle))
     }
 }
 
@@ -44,10 +48,13 @@ public struct EditRequest: Codable, Hashable, Sendable {
 public struct WriteResult: Codable, Hashable, Sendable {
     public var id: String
     public var changed: Bool
+    /// Where a new record went (absent for edits).
+    public var placement: CirclePlacement?
 
-    public init(id: String, changed: Bool) {
+    public init(id: String, changed: Bool, placement: CirclePlacement? = nil) {
         self.id = id
         self.changed = changed
+        self.placement = placement
     }
 }
 

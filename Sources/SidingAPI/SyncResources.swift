@@ -125,9 +125,11 @@ public struct StatusResource: Codable, Hashable, Sendable {
     public var editsLocked: String?
     public var peers: [PeerStatusResource]
     public var equivocations: [EquivocationResource]
+    /// Said when new records go to the network by default (a database made before circles).
+    public var sharingNotice: String?
 
     enum CodingKeys: String, CodingKey {
-        case nodeID = "node_id", name, listen, changes, editsLocked = "edits_locked", peers, equivocations
+        case nodeID = "node_id", name, listen, changes, editsLocked = "edits_locked", peers, equivocations, sharingNotice = "sharing_notice"
     }
 
     public init(
@@ -145,6 +147,7 @@ public struct StatusResource: Codable, Hashable, Sendable {
             listen: try c.decode(String.self, forKey: .listen), changes: try c.decode(UInt64.self, forKey: .changes),
             editsLocked: try c.decodeIfPresent(String.self, forKey: .editsLocked), peers: try c.decode([PeerStatusResource].self, forKey: .peers),
             equivocations: try c.decode([EquivocationResource].self, forKey: .equivocations))
+        sharingNotice = try c.decodeIfPresent(String.self, forKey: .sharingNotice)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -156,6 +159,7 @@ public struct StatusResource: Codable, Hashable, Sendable {
         try c.encode(editsLocked, forKey: .editsLocked)
         try c.encode(peers, forKey: .peers)
         try c.encode(equivocations, forKey: .equivocations)
+        try c.encodeIfPresent(sharingNotice, forKey: .sharingNotice)
     }
 }
 

@@ -10,8 +10,8 @@ public struct SidingCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, IDCommand.self, ContactCommand.self, NoteCommand.self, SearchCommand.self,
-            HistoryCommand.self, ConflictsCommand.self, DigestCommand.self, PeerCommand.self, StatusCommand.self, SyncCommand.self,
-            BackupCommand.self, DemoCommand.self,
+            HistoryCommand.self, ConflictsCommand.self, DigestCommand.self, PeerCommand.self, CircleCommand.self, MoveCommand.self,
+            StatusCommand.self, SyncCommand.self, BackupCommand.self, DemoCommand.self,
         ])
 
     public init() {}

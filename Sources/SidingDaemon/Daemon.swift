@@ -85,9 +85,12 @@ public enum Daemon {
             }
             running.listen = ListenAddress(host: configuration.listen.host, port: port)
             let restoreGuard = RestoreGuard(database: database, origin: origin)
-            let service = NodeService(database: database, configuration: running, nodeID: origin.nodeID, engine: engine, restoreGuard: restoreGuard)
+            // WIRE HERE when sync lands: `barrier: { await engine.adoptMembershipChanges() }` (the revocation
+            // barrier of `circle remove` / `peer remove`); until then sessions carry no circle, so there is nothing to wait for.
+            let service = NodeService(
+                database: database, configuration: running, nodeID: origin.nodeID, engine: engine, restoreGuard: restoreGuard, barrier: {})
             partnerService = PartnerService(
-                database: database, engine: engine, configuration: running, ownID: origin.nodeID, restoreGuard: restoreGuard)
+                database: database, engine: engine, configuration: running, ownID: origin.nodeID, restoreGuard: restoreGuard, circles: service)
             let router = LocalAPIRouter(service: service, partners: partnerService, version: version)
             do {
                 server = try await LocalAPIServer.start(

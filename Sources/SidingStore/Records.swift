@@ -43,4 +43,6 @@ public enum ListFilter: Hashable, Sendable {
     case memberOfAny(field: String, elements: [String])
     /// The field's shown value sorts at or after this (dates are YYYY-MM-DD, so this is "since").
     case atLeast(field: String, value: String)
+    /// The record belongs to this circle (nil: to the network, i.e. to no circle).
+    case inCircle(CircleID?)
 }

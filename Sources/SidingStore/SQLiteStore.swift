@@ -163,6 +163,11 @@ public final class SQLiteStore: Sendable {
             case .atLeast(let field, let value):
                 sql += " AND EXISTS (SELECT 1 FROM field_values f WHERE f.entity = e.entity AND f.field = ? AND f.value >= ?)"
                 values += [.text(field), .text(value)]
+            case .inCircle(let circle?):
+                sql += " AND e.entity IN (SELECT c.entity FROM entity_circles c WHERE c.circle = ?)"
+                values.append(.blob(circle.bytes))
+            case .inCircle(nil):
+                sql += " AND e.entity NOT IN (SELECT c.entity FROM entity_circles c)"
             }
         }
         return (sql, values)

@@ -10,12 +10,22 @@ public final class TestNode: @unchecked Sendable {
     private let lock = NSLock()
 
     /// A new node; port 0 lets the daemon pick a free port for partners (tests that do not sync).
-    public init(name: String = "Test NGO", listenPort: Int = 0) throws {
+    /// `defaultCircle` replaces the `[sharing] default_circle` that `init` wrote (`partners`): tests of
+    /// the network keep sending new records to the network; nil keeps what `init` wrote.
+    public init(name: String = "Test NGO", listenPort: Int = 0, defaultCircle: String? = "network") throws {
         directory = TemporaryDirectory("node")
         home = directory.file("home")
         let result = try runProcess(BuiltProducts.sidingd, ["init", "--home", home, "--name", name, "--listen", "127.0.0.1:\(listenPort)"])
         guard result.status == 0 else { throw TestNodeError.initFailed(result.stderr) }
         nodeID = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let defaultCircle {
+            let file = home + "/siding.toml"
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            let replaced = text.replacingOccurrences(of: "default_circle = \"partners\"", with: "default_circle = \"\(defaultCircle)\"")
+            guard replaced != text else { throw TestNodeError.initFailed("siding.toml has no default_circle = \"partners\" to replace") }
+            try replaced.write(toFile: file, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        }
     }
 
     /// Set when the daemon is started with `--socket`, so the client finds it.

@@ -51,7 +51,8 @@ import Testing
         let scrapeB = try Scrape(try await Self.scrape(b).body)
         let fromA = #"{partner="\#(a.nodeID)",name="A"}"#
         #expect((scrapeB.value("siding_received_changes_total" + fromA) ?? 0) >= 3)
-        #expect(scrapeB.value("siding_sent_changes_total" + fromA) == 0, "B had nothing of its own to send")
+        // B's partners circle: its create and A's admission (A is its partner, so a member).
+        #expect(scrapeB.value("siding_sent_changes_total" + fromA) == 2, "B had nothing of its own to send but its partners circle")
         #expect((scrapeB.value("siding_apply_duration_seconds_count") ?? 0) >= 1)
         #expect(scrapeB.value(#"siding_changes_held{origin="\#(a.nodeID)",name="A"}"#) == 3)
         #expect(

@@ -22,6 +22,7 @@ struct ContactCommand: AsyncParsableCommand {
         @Option(help: "Phone number (repeatable; \(ContactSchema.phones.limitDescription)).") var phone: [String] = []
         @Option(help: "Tag: one word, any case (repeatable; \(Schema.tags.limitDescription)).") var tag: [String] = []
         @Option(help: "Short biography (\(ContactSchema.bio.limitDescription)).") var bio: String?
+        @Option(help: CircleOption.addHelp) var circle: String?
 
         func run() async throws {
             try await CLIRun.run(global) { client in
@@ -32,9 +33,8 @@ struct ContactCommand: AsyncParsableCommand {
                 fields[Field.country.name] = country
                 fields[Field.bio.name] = bio
                 let sets = [Field.emails.name: email, Field.phones.name: phone, Field.tags.name: tag]
-                let request = CreateRequest(set: fields, add: sets.filter { !$0.value.isEmpty })
-                let result = try await client.create(.contacts, request)
-                output.json ? try Printer.json(["id": result.id]) : Printer.line(result.id)
+                let request = CreateRequest(set: fields, add: sets.filter { !$0.value.isEmpty }, circle: circle)
+                try AddReport.print(try await client.create(.contacts, request), json: output.json)
             }
         }
     }
@@ -77,11 +77,12 @@ struct ContactCommand: AsyncParsableCommand {
         @Option(help: "Only contacts with this tag (any case).") var tag: String?
         @Option(help: "Only contacts from this country (ISO code).") var country: String?
         @Option(help: "Only contacts of this organisation (exact, any case).") var org: String?
+        @Option(help: CircleOption.listHelp) var circle: String?
         @Flag(help: "List deleted contacts instead (restore one with `contact restore`).") var deleted = false
 
         func run() async throws {
             try await CLIRun.run(global) { client in
-                let contacts = try await client.contacts(tag: tag, country: country, organization: org, deleted: deleted)
+                let contacts = try await client.contacts(circle: circle, tag: tag, country: country, organization: org, deleted: deleted)
                 output.json ? try Printer.json(contacts) : Printer.line(Views.contactTable(contacts))
             }
         }

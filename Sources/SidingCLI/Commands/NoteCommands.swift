@@ -24,6 +24,7 @@ struct NoteCommand: AsyncParsableCommand {
         @Option(help: "The note's text (\(NoteSchema.body.limitDescription)); without it or --body-file, $EDITOR opens on a terminal.")
         var body: String?
         @Option(help: "Read the text from a file, or - for standard input.") var bodyFile: String?
+        @Option(help: CircleOption.addHelp) var circle: String?
 
         func validate() throws {
             if body != nil && bodyFile != nil { throw ValidationError("give either --body or --body-file, not both") }
@@ -55,7 +56,7 @@ struct NoteCommand: AsyncParsableCommand {
                     fields[Field.body.name] = text
                 }
                 let sets = [Field.participants.name: participant, Field.tags.name: tag]
-                let request = CreateRequest(set: fields, add: sets.filter { !$0.value.isEmpty })
+                let request = CreateRequest(set: fields, add: sets.filter { !$0.value.isEmpty }, circle: circle)
                 let result: WriteResult
                 do {
                     result = try await client.create(.notes, request)
@@ -64,7 +65,7 @@ struct NoteCommand: AsyncParsableCommand {
                     throw error
                 }
                 editor?.discard()
-                output.json ? try Printer.json(["id": result.id]) : Printer.line(result.id)
+                try AddReport.print(result, json: output.json)
             }
         }
     }
@@ -159,11 +160,13 @@ struct NoteCommand: AsyncParsableCommand {
         @Option(help: "Only notes with this participant (contact ID, unique ID prefix or name).") var participant: String?
         @Option(help: "Only notes dated on or after this day, YYYY-MM-DD.") var since: String?
         @Option(help: "Only notes with this tag (any case).") var tag: String?
+        @Option(help: CircleOption.listHelp) var circle: String?
         @Flag(help: "List deleted notes instead (restore one with `note restore`).") var deleted = false
 
         func run() async throws {
             try await CLIRun.run(global) { client in
-                let notes = try await client.notes(conflict: conflict, participant: participant, since: since, tag: tag, deleted: deleted)
+                let notes = try await client.notes(
+                    circle: circle, conflict: conflict, participant: participant, since: since, tag: tag, deleted: deleted)
                 output.json ? try Printer.json(notes) : Printer.line(Views.noteTable(notes))
             }
         }

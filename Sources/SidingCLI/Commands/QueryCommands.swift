@@ -7,10 +7,11 @@ struct SearchCommand: AsyncParsableCommand {
     @OptionGroup var output: JSONFlag
     @Argument(help: "Words to find (all must match; end a word with * for a prefix).") var words: [String]
     @Option(help: "At most this many results.") var limit = 50
+    @Option(help: CircleOption.listHelp) var circle: String?
 
     func run() async throws {
         try await CLIRun.run(global) { client in
-            let page = try await client.searchPage(words.joined(separator: " "), limit: limit)
+            let page = try await client.searchPage(words.joined(separator: " "), limit: limit, circle: circle)
             output.json ? try Printer.json(page.results) : Printer.line(Views.searchTable(page.results))
             // On stderr: it is about the list, not part of it, so a pipe gets the results alone.
             if let cut = Views.searchCut(shown: page.results.count, total: page.total) { try? StandardStream.error.write(cut + "\n") }
@@ -51,10 +52,12 @@ struct DigestCommand: AsyncParsableCommand {
         commandName: "digest", abstract: "A fingerprint of the merged view and of the changes held: equal on partners in step.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: JSONFlag
+    @Option(help: "The digest of this circle's part only (name or ID; `network` for the records of no circle): its members compare it.")
+    var circle: String?
 
     func run() async throws {
         try await CLIRun.run(global) { client in
-            let digest = try await client.digest()
+            let digest = if let circle { try await client.digest(circle: circle) } else { try await client.digest() }
             output.json ? try Printer.json(digest) : Printer.line(Views.digest(digest))
         }
     }

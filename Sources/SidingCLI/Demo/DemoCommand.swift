@@ -49,7 +49,9 @@ struct DemoCommand: AsyncParsableCommand {
                 .notes,
                 CreateRequest(
                     set: ["title": round.title, "date": round.date, "conflict": DemoData.conflict, "location": round.location, "body": round.body],
-                    add: ["participants": round.participants.compactMap { knownOnA[$0] }, "tags": ["china-india"]]))
+                    add: ["participants": round.participants.compactMap { knownOnA[$0] }, "tags": ["china-india"]],
+                    // The demo shows the whole network converging (B relays between A and C).
+                    circle: CircleRef.networkName))
         }
         Printer.line("A added 4 contacts and 3 dialogue notes; C added 2 contacts. Each edit is one signed change.")
         try await waitInStep([a, b, c])

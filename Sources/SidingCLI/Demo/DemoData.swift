@@ -27,7 +27,7 @@ enum DemoData {
                 set: [
                     "name": name, "organization": org, "role": role, "country": country,
                     "bio": "\(role) at \(org).",
-                ], add: ["tags": tags]))
+                ], add: ["tags": tags], circle: CircleRef.networkName))
     }
 
     struct Round {

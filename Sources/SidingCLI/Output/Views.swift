@@ -14,6 +14,7 @@ enum Views {
             (field.name, field.isSet ? record.members(field).map { named($0, record.names) }.joined(separator: ", ") : record.text(field))
         }
         var pairs = [("id", record.id)] + Kind.schema.fields.filter { $0 != shownLast }.map(pair)
+        if let circle = record.circle { pairs.append(("circle", circle.displayName)) }
         if record.deleted { pairs.append(("deleted", "yes")) }
         if let target = record.mergedInto { pairs.append(("merged into", named(target, record.names))) }
         if !record.conflicts.isEmpty { pairs.append(("conflicts", record.conflicts.joined(separator: ", ") + " (see `siding conflicts`)")) }
@@ -23,20 +24,22 @@ enum Views {
 
     static func contactTable(_ contacts: [ContactResource]) -> String {
         typealias Field = ContactSchema
-        var table = Table("ID", "NAME", "ORGANIZATION", "ROLE", "COUNTRY", "TAGS")
+        var table = Table("ID", "NAME", "ORGANIZATION", "ROLE", "COUNTRY", "TAGS", "CIRCLE")
         for c in contacts {
             table.add(
                 c.id, c.text(Field.name), c.text(Field.organization), c.text(Field.role), c.text(Field.country),
-                c.members(Field.tags).joined(separator: ","))
+                c.members(Field.tags).joined(separator: ","), c.circle?.displayName ?? "")
         }
         return table.render()
     }
 
     static func noteTable(_ notes: [NoteResource]) -> String {
         typealias Field = NoteSchema
-        var table = Table("ID", "DATE", "TITLE", "CONFLICT", "PARTICIPANTS")
+        var table = Table("ID", "DATE", "TITLE", "CONFLICT", "PARTICIPANTS", "CIRCLE")
         for n in notes {
-            table.add(n.id, n.text(Field.date), n.text(Field.title), n.text(Field.conflict), String(n.members(Field.participants).count))
+            table.add(
+                n.id, n.text(Field.date), n.text(Field.title), n.text(Field.conflict), String(n.members(Field.participants).count),
+                n.circle?.displayName ?? "")
         }
         return table.render()
     }
@@ -82,6 +85,7 @@ enum Views {
                     + "nothing is dropped, but among concurrent edits the later clock is shown first: check NTP on both machines")
         }
         if let lock = status.editsLocked { lines.append("EDITS LOCKED: \(lock)") }
+        if let notice = status.sharingNotice { lines.append(notice) }
         guard !status.peers.isEmpty else {
             return (lines + ["no partners; add one with `siding peer add NODE_ID --name NAME --address HOST:PORT`"]).joined(separator: "\n")
         }

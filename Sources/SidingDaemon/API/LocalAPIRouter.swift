@@ -28,6 +28,7 @@ struct LocalAPIRouter: Sendable {
             let outcome = try await service.restore(kind, id: path[2])
             return .json(WriteResult(id: outcome.id, changed: outcome.changed))
         }
+        if path.count >= 2, path[0] == "v1", ["circles", "move"].contains(path[1]) { return try await routeCircles(request) }
         guard path.first == "v1", (2...3).contains(path.count) else { throw notFound(request) }
         let resource = path[1]
         let id: String? = path.count == 3 ? path[2] : nil
@@ -47,7 +48,7 @@ struct LocalAPIRouter: Sendable {
             return .json(try await service.importRecords(kind ?? .contact, try request.decode(ImportRequest.self)))
         case (.POST, _, nil) where kind != nil:
             let outcome = try await service.create(kind ?? .contact, try request.decode(CreateRequest.self))
-            return .json(WriteResult(id: outcome.id, changed: outcome.changed), status: .created)
+            return .json(WriteResult(id: outcome.id, changed: outcome.changed, placement: outcome.placement), status: .created)
         case (.PATCH, _, .some(let id)) where kind != nil:
             let outcome = try await service.edit(kind ?? .contact, id: id, try request.decode(EditRequest.self))
             return .json(WriteResult(id: outcome.id, changed: outcome.changed))
@@ -60,24 +61,26 @@ struct LocalAPIRouter: Sendable {
             return .json(
                 try await service.contacts(
                     tag: request.query["tag"], country: request.query["country"]?.uppercased(), organization: request.query["org"],
-                    deleted: Self.flag(request.query["deleted"])))
+                    deleted: Self.flag(request.query["deleted"]), circle: request.query["circle"]))
         case (.GET, "notes", nil):
             return .json(
                 try await service.notes(
                     conflict: request.query["conflict"], participant: request.query["participant"], since: request.query["since"],
-                    tag: request.query["tag"], deleted: Self.flag(request.query["deleted"])))
+                    tag: request.query["tag"], deleted: Self.flag(request.query["deleted"]), circle: request.query["circle"]))
         case (.GET, "contacts", .some(let id)):
             let record = try await service.record(.contact, id: id)
-            let contact: ContactResource = ResourceMapping.resource(record, names: try await service.referencedNames(record))
+            var contact: ContactResource = ResourceMapping.resource(record, names: try await service.referencedNames(record))
+            contact.circle = try await service.circleRef(of: record)
             return .json(contact)
         case (.GET, "notes", .some(let id)):
             let record = try await service.record(.note, id: id)
-            let note: NoteResource = ResourceMapping.resource(record, names: try await service.referencedNames(record))
+            var note: NoteResource = ResourceMapping.resource(record, names: try await service.referencedNames(record))
+            note.circle = try await service.circleRef(of: record)
             return .json(note)
         case (.GET, "search", nil):
             let limit = Int(request.query["limit"] ?? "") ?? 50
             guard (1...1_000).contains(limit) else { throw NodeError.badRequest("limit must be between 1 and 1000") }
-            let page = try await service.search(request.query["q"] ?? "", limit: limit)
+            let page = try await service.search(request.query["q"] ?? "", limit: limit, circle: request.query["circle"])
             return request.query["total"] == nil ? .json(page.results) : .json(page)
         case (.GET, "history", .some(let id)):
             return .json(try await service.history(id))
@@ -88,6 +91,7 @@ struct LocalAPIRouter: Sendable {
         case (.GET, "duplicates", nil):
             return .json(try await service.duplicates())
         case (.GET, "digest", nil):
+            if let circle = request.query["circle"] { return .json(try await service.digest(circle: circle)) }
             return .json(try await service.digest())
         case (.GET, "peers", nil):
             return .json(try await partners.list())
@@ -118,7 +122,7 @@ struct LocalAPIRouter: Sendable {
     /// `?deleted=true` (or 1, yes); absent or anything else is false.
     private static func flag(_ value: String?) -> Bool { ["true", "1", "yes"].contains(value?.lowercased() ?? "") }
 
-    private func notFound(_ request: APIRequest) -> NodeError {
+    func notFound(_ request: APIRequest) -> NodeError {
         .badRequest("no such API endpoint: \(request.method) /\(request.segments.joined(separator: "/"))")
     }
 }

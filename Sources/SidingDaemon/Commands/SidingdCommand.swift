@@ -78,7 +78,7 @@ struct InitCommand: AsyncParsableCommand {
             let nodeHome = try home.resolved()
             guard !name.trimmingWhitespace.isEmpty else { throw ValidationError("--name must not be empty") }
             guard let address = ListenAddress(listen) else { throw DaemonError.invalidListenAddress(listen) }
-            let nodeID = try NodeSetup.create(nodeHome, Configuration(name: name, listen: address))
+            let nodeID = try NodeSetup.create(nodeHome, Configuration(name: name, listen: address, defaultCircle: PartnersCircle.label))
             print(nodeID)
         }
     }

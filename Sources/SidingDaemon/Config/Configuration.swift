@@ -10,15 +10,22 @@ public struct Configuration: Sendable, Equatable {
     /// Whether members of the daemon's group may use the local API (socket mode 0660 instead of 0600).
     public var groupAccess: Bool
     public var logLevel: Logger.Level
+    /// The circle new records go into when no `--circle` is given (a name, label or ID); nil: the
+    /// network, as before circles (a configuration written before them has no such key).
+    public var defaultCircle: String?
 
-    static let knownKeys: Set<String> = ["node.name", "network.listen", "api.socket", "api.group_access", "log.level"]
+    static let knownKeys: Set<String> = ["node.name", "network.listen", "api.socket", "api.group_access", "log.level", "sharing.default_circle"]
 
-    public init(name: String, listen: ListenAddress, socketPath: String? = nil, groupAccess: Bool = false, logLevel: Logger.Level = .info) {
+    public init(
+        name: String, listen: ListenAddress, socketPath: String? = nil, groupAccess: Bool = false, logLevel: Logger.Level = .info,
+        defaultCircle: String? = nil
+    ) {
         self.name = name
         self.listen = listen
         self.socketPath = socketPath
         self.groupAccess = groupAccess
         self.logLevel = logLevel
+        self.defaultCircle = defaultCircle
     }
 
     public init(parsing text: String, file: String) throws(DaemonError) {
@@ -62,6 +69,14 @@ public struct Configuration: Sendable, Equatable {
         } else {
             logLevel = .info
         }
+        if let (circle, line) = try string("sharing.default_circle") {
+            guard !circle.trimmingWhitespace.isEmpty else {
+                throw .config(file: file, line: line, reason: "sharing.default_circle must name a circle (e.g. \"partners\" or \"network\")")
+            }
+            defaultCircle = circle
+        } else {
+            defaultCircle = nil
+        }
     }
 
     /// The file `siding init` writes: every key present and commented.
@@ -87,8 +102,21 @@ public struct Configuration: Sendable, Equatable {
         [log]
         # One of trace, debug, info, notice, warning, error, critical. Contact and note content is never logged.
         level = \(TOMLDocument.quoted(logLevel.rawValue))
-
+        \(sharingSection)
         """
+    }
+
+    /// Left out when unset, so the node keeps sending new records to the network as before circles.
+    private var sharingSection: String {
+        guard let defaultCircle else { return "" }
+        return """
+
+            [sharing]
+            # The circle new records go into when no --circle is given: "partners" (this node and its
+            # partners, nobody further), "network" (every partner and their partners), or a circle's name or ID.
+            default_circle = \(TOMLDocument.quoted(defaultCircle))
+
+            """
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SidingAPI
 import SidingCore
 import SidingMetrics
 import SidingStore
@@ -119,4 +120,6 @@ private final class ResultBox<T>: @unchecked Sendable {
 struct WriteOutcome: Sendable {
     let id: String
     let changed: Bool
+    /// Where a new record went.
+    var placement: CirclePlacement? = nil
 }

@@ -51,7 +51,9 @@ extension LocalAuthor {
         tick()
         let seed = (0..<ValueSeal.seedByteCount).map { _ in UInt8.random(in: 0...255, using: &random) }
         let change = try Change.sign(by: key, in: log, seq: 1, hlc: currentHLC, operations: operations, seed: seed)
-        guard try transaction.apply(change) == .applied else { throw NodeError.storage("the new circle was not stored") }
+        // As a batch: a lone owner's change of a circle this node is not yet a member of would be refused
+        // (the batch looks ahead and sees that it makes this node the owner).
+        guard try transaction.apply([change]).first == .applied else { throw NodeError.storage("the new circle was not stored") }
         return circle
     }
 }

@@ -21,6 +21,16 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case searchRefused(String)
     /// A write into a circle this node is not (or no longer) a member of.
     case notACircleMember(String)
+    /// What the user typed names no circle this node is in.
+    case unknownCircle(String)
+    /// `[sharing] default_circle` names no circle this node is in.
+    case unknownDefaultCircle(String)
+    /// What the user typed names several circles; each candidate as `name (x_…)`.
+    case ambiguousCircle(String, candidates: [String])
+    /// A record would refer to a record of a circle narrower than its own; says why and what to do.
+    case circleReference(String)
+    /// Only a circle's owner admits and removes members; the owner cannot leave.
+    case notTheCircleOwner(String)
 
     public var httpStatus: Int {
         switch self {
@@ -32,7 +42,10 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .shuttingDown, .ownHistoryGap: 503
         case .storage: 500
         case .searchRefused: 422
-        case .notACircleMember: 403
+        case .notACircleMember, .notTheCircleOwner: 403
+        case .unknownCircle, .unknownDefaultCircle: 404
+        case .ambiguousCircle: 409
+        case .circleReference: 409
         }
     }
 
@@ -53,6 +66,10 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .ambiguous: "ambiguous"
         case .searchRefused: "search_refused"
         case .notACircleMember: "not_a_member"
+        case .unknownCircle, .unknownDefaultCircle: "unknown_circle"
+        case .ambiguousCircle: "ambiguous"
+        case .circleReference: "circle_reference"
+        case .notTheCircleOwner: "not_the_owner"
         }
     }
 
@@ -80,6 +97,17 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "find it with `siding \(kinds.first == .note ? "note" : "contact") list` or `siding search`"
         case .ambiguous(let text, let candidates, let more):
             Self.candidateList(text, candidates, more: more)
+        case .unknownCircle(let text):
+            "'\(text)' is not the name, ID or ID prefix of a circle this node is in; `siding circle list` shows them "
+                + "(`network` means every partner and their partners)"
+        case .unknownDefaultCircle(let text):
+            "default_circle = \"\(text)\" in siding.toml's [sharing] names no circle this node is in; give --circle, or set it to a name "
+                + "from `siding circle list` (or \"network\") and restart sidingd"
+        case .ambiguousCircle(let text, let candidates):
+            (["'\(text)' matches \(candidates.count) circles; give the circle's ID or a longer ID prefix:"] + candidates.map { "  " + $0 })
+                .joined(separator: "\n")
+        case .circleReference(let why): why
+        case .notTheCircleOwner(let why): why
         }
     }
 

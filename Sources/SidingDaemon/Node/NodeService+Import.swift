@@ -38,6 +38,9 @@ extension NodeService {
         let prepared = request.records.map { Self.prepared($0, kind: kind, truncate: truncate) }
         let freshIDs = try request.records.map { _ in try Self.randomID(kind) }
         let records = request.records
+        // New records go where `contact add` would put them: `[sharing] default_circle`, else the network.
+        let directory = try await circleDirectory()
+        let target = try newRecordTarget(nil, in: directory)
         let items = try await database.write { transaction, author in
             try zip(records.indices, records).map { index, record -> ImportItem in
                 switch prepared[index] {
@@ -49,7 +52,8 @@ extension NodeService {
                             let plan = try ImportMatcher.plan(
                                 kind: kind, sidingID: record.id, sourceKey: record.sourceKey, prepared: prepared.edit, options: options,
                                 lookup: transaction)
-                            return try Self.execute(plan, sourceKey: record.sourceKey, freshID: freshIDs[index], transaction, &author)
+                            return try Self.execute(
+                                plan, sourceKey: record.sourceKey, freshID: freshIDs[index], into: target, directory, transaction, &author)
                         }
                     } catch {
                         decided = (.failed, nil, "not written: \(error)")
@@ -93,15 +97,18 @@ extension NodeService {
 
     /// Carries out a plan inside the writer's transaction and remembers the source key it matched or made.
     private static func execute(
-        _ plan: ImportPlan, sourceKey: String?, freshID: EntityID, _ transaction: StoreWriter, _ author: inout LocalAuthor
+        _ plan: ImportPlan, sourceKey: String?, freshID: EntityID, into target: CircleTarget, _ directory: CircleDirectory,
+        _ transaction: StoreWriter, _ author: inout LocalAuthor
     ) throws -> (ImportOutcome, EntityID?, String?) {
         let result: (ImportOutcome, EntityID?, String?)
         switch plan {
         case .create(let own, let edit):
             let id = own ?? freshID
-            try author.commit(EditPlanner.operations(for: edit, on: id, current: nil), in: transaction)
+            try checkReferences(edit, from: target.id, directory: directory, in: transaction)
+            try author.commit(EditPlanner.operations(for: edit, on: id, current: nil), in: transaction, newRecordsIn: target.id)
             result = (.created, id, nil)
         case .change(let id, let edit):
+            try checkReferences(edit, from: try transaction.circle(of: id), directory: directory, in: transaction)
             let operations = EditPlanner.operations(for: edit, on: id, current: try transaction.entity(id))
             try author.commit(operations, in: transaction)
             result = (.updated, id, nil)

@@ -14,8 +14,18 @@ extension NodeService {
             let id = try await resolver.resolve(text, kinds: [.contact], scope: .live)
             if !others.contains(id) { others.append(id) }
         }
+        let directory = try await circleDirectory()
         return try await database.write { [others] transaction, author in
             guard let keepState = try transaction.entity(keep) else { throw NodeError.unknownID(keep.description) }
+            // A merge writes a pointer from each merged contact to the one kept: records of two circles never point across.
+            let keepCircle = try transaction.circle(of: keep)
+            for other in others where try transaction.circle(of: other) != keepCircle {
+                let otherName = directory.ref(CircleTarget(try transaction.circle(of: other))).displayName
+                let keepName = directory.ref(CircleTarget(keepCircle)).displayName
+                throw NodeError.circleReference(
+                    "\(other) is in \(otherName) and \(keep) in \(keepName); contacts of different circles cannot be merged. "
+                        + "Move one into the other's circle first (`siding move \(other) --to \"\(keepName)\"`), then merge")
+            }
             let otherStates = try others.map { id in
                 guard let state = try transaction.entity(id) else { throw NodeError.unknownID(id.description) }
                 return state

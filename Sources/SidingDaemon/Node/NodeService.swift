@@ -14,14 +14,21 @@ final class NodeService: Sendable {
     let database: NodeDatabase
     let engine: SyncEngine
     let restoreGuard: RestoreGuard
+    /// The sync engine's revocation barrier: returns once every live session has adopted the circles'
+    /// membership as committed (`circle remove` and `peer remove` wait for it).
+    let barrier: @Sendable () async -> Void
     var resolver: RecordResolver { RecordResolver(database: database) }
 
-    init(database: NodeDatabase, configuration: Configuration, nodeID: NodeID, engine: SyncEngine, restoreGuard: RestoreGuard) {
+    init(
+        database: NodeDatabase, configuration: Configuration, nodeID: NodeID, engine: SyncEngine, restoreGuard: RestoreGuard,
+        barrier: @escaping @Sendable () async -> Void
+    ) {
         self.database = database
         self.configuration = configuration
         self.nodeID = nodeID
         self.engine = engine
         self.restoreGuard = restoreGuard
+        self.barrier = barrier
     }
 
     // MARK: Writes
@@ -33,15 +40,15 @@ final class NodeService: Sendable {
         try await restoreGuard.checkWritable(engine)
         let additions = try await resolvingReferences(request.add, of: kind, scope: .live)
         let edit = try validated(Edit(writes: request.set, additions: additions), kind: kind, creating: true)
-        var random = SystemRandomNumberGenerator()
-        guard let id = EntityID(kind: kind, bytes: (0..<EntityID.randomByteCount).map { _ in UInt8.random(in: 0...255, using: &random) }) else {
-            throw NodeError.badRequest("cannot make an ID")
-        }
+        let id = try Self.newEntityID(kind)
+        let directory = try await circleDirectory()
+        let target = try newRecordTarget(request.circle, in: directory)
         return try await database.write { transaction, author in
             try Self.checkParticipants(edit, in: transaction)
+            try Self.checkReferences(edit, from: target.id, directory: directory, in: transaction)
             let operations = EditPlanner.operations(for: edit, on: id, current: nil)
-            try author.commit(operations, in: transaction)
-            return WriteOutcome(id: id.description, changed: true)
+            try author.commit(operations, in: transaction, newRecordsIn: target.id)
+            return WriteOutcome(id: id.description, changed: true, placement: directory.placement(target))
         }
     }
 
@@ -65,6 +72,7 @@ final class NodeService: Sendable {
 
     private func change(_ id: EntityID, _ edit: Edit) async throws -> WriteOutcome {
         try await restoreGuard.checkWritable(engine)
+        let directory = try await circleDirectory()
         return try await database.write { transaction, author in
             guard let current = try transaction.entity(id) else { throw NodeError.unknownID(id.description) }
             // Only a restore or a delete may write a deleted record (a delete again settles a
@@ -74,6 +82,7 @@ final class NodeService: Sendable {
                 throw NodeError.deleted(id.description)
             }
             try Self.checkParticipants(edit, in: transaction)
+            try Self.checkReferences(edit, from: try transaction.circle(of: id), directory: directory, in: transaction)
             var operations = EditPlanner.operations(for: edit, on: id, current: current)
             if edit == .restore { operations += MergePlanner.unlinking(current) }
             if edit == .delete { operations += MergePlanner.settlingPointer(current) }
@@ -141,6 +150,9 @@ final class NodeService: Sendable {
 
     // MARK: Reads
 
+    /// How many of the best search hits `search --circle` filters.
+    static let searchCircleWindow = 1_000
+
     func record(_ kind: EntityKind, id text: String) async throws -> EntityRecord {
         let id = try await resolver.resolve(text, kinds: [kind], scope: .preferringLive)
         guard let record = try await database.read({ try $0.record(id) }) else { throw NodeError.unknownID(text) }
@@ -156,11 +168,32 @@ final class NodeService: Sendable {
         return Dictionary(uniqueKeysWithValues: try await database.read { try $0.titles(of: ids) }.map { ($0.key.description, $0.value) })
     }
 
-    func contacts(tag: String?, country: String?, organization: String?, deleted: Bool = false) async throws -> [ContactResource] {
-        let filters = try await contactFilters(tag: tag, country: country, organization: organization)
-        return try await database.read { [filters] in
+    func contacts(tag: String?, country: String?, organization: String?, deleted: Bool = false, circle: String? = nil) async throws
+        -> [ContactResource]
+    {
+        var filters = try await contactFilters(tag: tag, country: country, organization: organization)
+        let directory = try await circleDirectory()
+        if let circle { filters.append(.inCircle(try directory.resolve(circle).id)) }
+        let records = try await database.read { [filters] in
             try $0.list(kind: .contact, filters: filters, sortField: "name", onlyDeleted: deleted)
-        }.map(ResourceMapping.contact)
+        }
+        return try await withCircles(records, directory)
+    }
+
+    /// The records as resources, each with its circle.
+    func withCircles<Kind>(_ records: [EntityRecord], _ directory: CircleDirectory) async throws -> [RecordResource<Kind>] {
+        let circles = try await database.read { try $0.circles(of: records.map(\.id)) }
+        return records.map { record in
+            var resource: RecordResource<Kind> = ResourceMapping.resource(record)
+            resource.circle = directory.ref(CircleTarget(circles[record.id]))
+            return resource
+        }
+    }
+
+    /// The circle `record` belongs to, as the API names it.
+    func circleRef(of record: EntityRecord) async throws -> CircleRef {
+        let directory = try await circleDirectory()
+        return directory.ref(CircleTarget(try await database.read { try $0.circles(of: [record.id]) }[record.id]))
     }
 
     /// `contact list`'s filters, checked.
@@ -177,10 +210,12 @@ final class NodeService: Sendable {
         return filters
     }
 
-    func notes(conflict: String?, participant: String?, since: String?, tag: String? = nil, deleted: Bool = false) async throws
-        -> [NoteResource]
-    {
+    func notes(
+        conflict: String?, participant: String?, since: String?, tag: String? = nil, deleted: Bool = false, circle: String? = nil
+    ) async throws -> [NoteResource] {
         var filters: [ListFilter] = []
+        let directory = try await circleDirectory()
+        if let circle { filters.append(.inCircle(try directory.resolve(circle).id)) }
         if let conflict { filters.append(.equals(field: "conflict", value: conflict)) }
         if let participant {
             let id = try await resolver.resolve(participant, kinds: [.contact], scope: .preferringLive)
@@ -191,9 +226,10 @@ final class NodeService: Sendable {
             filters.append(.atLeast(field: "date", value: since))
         }
         if let tag { filters.append(try await tagFilter(tag)) }
-        return try await database.read { [filters] in
+        let records = try await database.read { [filters] in
             try $0.list(kind: .note, filters: filters, sortField: "date", descending: true, onlyDeleted: deleted)
-        }.map(ResourceMapping.note)
+        }
+        return try await withCircles(records, directory)
     }
 
     /// Matches a tag in every spelling it is held in (`water` finds `Water`), as tags ignore case.
@@ -213,14 +249,24 @@ final class NodeService: Sendable {
 
     /// A page of results and how many matched. Stopped after `SearchBudget.standardTime`, or as soon
     /// as the calling task is cancelled (its client went away).
-    func search(_ text: String, limit: Int) async throws -> SearchPageResource {
+    func search(_ text: String, limit: Int, circle: String? = nil) async throws -> SearchPageResource {
         guard !text.trimmingWhitespace.isEmpty else { throw NodeError.badRequest("the search query is empty; give one or more words") }
         let budget = SearchBudget()
+        var wanted: CircleTarget?
+        if let circle { wanted = try await circleDirectory().resolve(circle) }
+        // Filtered after ranking: a circle's hits are looked for among the first `searchCircleWindow`.
+        let fetched = wanted == nil ? limit : max(limit, Self.searchCircleWindow)
         do {
             let page = try await withTaskCancellationHandler {
-                try await database.search { try $0.search(text, limit: limit, budget: budget) }
+                try await database.search { try $0.search(text, limit: fetched, budget: budget) }
             } onCancel: {
                 budget.cancel()
+            }
+            if let wanted {
+                let ids = page.hits.map { $0.record.id }
+                let circles = try await database.read { try $0.circles(of: ids) }
+                let hits = page.hits.filter { circles[$0.record.id] == wanted.id }
+                return SearchPageResource(results: hits.prefix(limit).map(ResourceMapping.searchResult), total: hits.count)
             }
             return SearchPageResource(results: page.hits.map(ResourceMapping.searchResult), total: page.total)
         } catch let error as StoreError {

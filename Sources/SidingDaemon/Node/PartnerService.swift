@@ -11,6 +11,11 @@ struct PartnerService: Sendable {
     let configuration: Configuration
     let ownID: NodeID
     let restoreGuard: RestoreGuard
+    /// Keeps the `partners` circle's members equal to the partner list.
+    let circles: NodeService
+
+    static let networkDefaultNotice =
+        "sharing: new records go to the network (every partner and their partners); see `siding circle`"
 
     func list() async throws -> [PeerResource] {
         try await database.read { try $0.peers() }.map { PeerResource(nodeID: $0.nodeID.description, name: $0.name, address: $0.address) }
@@ -31,6 +36,11 @@ struct PartnerService: Sendable {
         let record = PeerRecord(nodeID: id, name: name, address: request.address)
         try await database.write { transaction, _ in try transaction.savePeer(record) }
         await engine.addPartner(Partner(nodeID: id, name: name, address: request.address))
+        // A node whose edits are locked (restored, lost database) re-adds partners to be sent its history back:
+        // that must not fail; the admission waits for the next `peer add`.
+        if (try? await circles.checkWritable()) != nil, let partners = try await circles.circleDirectory().partnersCircle {
+            try await circles.admit(id, to: partners)
+        }
         return PeerResource(nodeID: id.description, name: name, address: request.address)
     }
 
@@ -41,6 +51,9 @@ struct PartnerService: Sendable {
         }
         _ = try await database.write { transaction, _ in try transaction.removePeer(id) }
         await engine.removePartner(id)
+        if (try? await circles.checkWritable()) != nil, let partners = try await circles.circleDirectory().partnersCircle {
+            try await circles.remove(id, from: partners)
+        }
         return PeerResource(nodeID: id.description, name: existing.name, address: existing.address)
     }
 
@@ -57,9 +70,11 @@ struct PartnerService: Sendable {
         let lock = try await restoreGuard.lock(engine)
         let (vector, evidence) = try await database.read { store in (try store.versionVector(), try store.equivocations()) }
         let equivocations = evidence.map { EquivocationResource(origin: $0.origin.nodeID.description, seq: $0.seq) }
-        return StatusResource(
+        var status = StatusResource(
             nodeID: ownID.description, name: configuration.name, listen: configuration.listen.description,
             changes: vector.entries.values.reduce(0, +), editsLocked: lock.map(NodeError.lockReason), peers: peers, equivocations: equivocations)
+        if configuration.defaultCircle == nil { status.sharingNotice = Self.networkDefaultNotice }
+        return status
     }
 
     static func iso(_ date: Date) -> String { Date.ISO8601FormatStyle(includingFractionalSeconds: false).format(date) }
