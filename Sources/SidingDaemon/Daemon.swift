@@ -85,10 +85,15 @@ public enum Daemon {
             }
             running.listen = ListenAddress(host: configuration.listen.host, port: port)
             let restoreGuard = RestoreGuard(database: database, origin: origin)
-            // WIRE HERE when sync lands: `barrier: { await engine.adoptMembershipChanges() }` (the revocation
-            // barrier of `circle remove` / `peer remove`); until then sessions carry no circle, so there is nothing to wait for.
+            // The revocation barrier of `circle remove`, `circle leave` and `peer remove`: they return only
+            // once every live session has stopped sending what the change took away.
+            let barrier: @Sendable () async -> Void = {
+                if await !engine.adoptMembershipChanges() {
+                    logger.warning("a session did not confirm a membership change within 10 s; it is closing or stalled")
+                }
+            }
             let service = NodeService(
-                database: database, configuration: running, nodeID: origin.nodeID, engine: engine, restoreGuard: restoreGuard, barrier: {})
+                database: database, configuration: running, nodeID: origin.nodeID, engine: engine, restoreGuard: restoreGuard, barrier: barrier)
             partnerService = PartnerService(
                 database: database, engine: engine, configuration: running, ownID: origin.nodeID, restoreGuard: restoreGuard, circles: service)
             let router = LocalAPIRouter(service: service, partners: partnerService, version: version)

@@ -6,23 +6,6 @@ extension SQLiteStore {
         guard !deliveries.isEmpty else { return }
         try write { try $0.recordDeliveries(deliveries, to: peer) }
     }
-
-    /// What was sent of `circle`, to whom, oldest first.
-    public func deliveries(of circle: CircleID) throws -> [(peer: String, delivery: CircleDelivery)] {
-        try read { connection in
-            try connection.statement(
-                "SELECT peer_node_id, log_key, first_seq, last_seq, sent_at_ms FROM circle_deliveries WHERE circle = ? ORDER BY sent_at_ms, rowid"
-            )
-            .bind(.blob(circle.bytes)).rows { row in
-                (row.text(0) ?? "", row.blob(1), UInt64(row.int(2)), UInt64(row.int(3)), UInt64(row.int(4)))
-            }
-            .compactMap { peer, log, first, last, sentAt in
-                OriginKey(bytes: log).map {
-                    (peer, CircleDelivery(circle: circle, log: $0, firstSeq: first, lastSeq: last, sentAtMilliseconds: sentAt))
-                }
-            }
-        }
-    }
 }
 
 extension StoreWriter {

@@ -2,7 +2,8 @@ import SidingCore
 
 /// What only this node knows of its circles: local labels, which records each holds, and the audit of
 /// what was sent to whom. None of it is replicated.
-public struct CircleDelivery: Hashable, Sendable {
+/// One row of the circle audit: a part of a circle (a log's seq range) sent to a partner, and when.
+public struct CircleAuditEntry: Hashable, Sendable {
     public let peer: NodeID?
     public let peerText: String
     /// The log's author and epoch, when this node holds the log's row.
@@ -66,7 +67,7 @@ extension SQLiteStore {
     static let circleLookupsPerRecord = 500
 
     /// The audit of `circle`: each part of it sent to a partner, oldest first.
-    public func deliveries(of circle: CircleID) throws -> [CircleDelivery] {
+    public func deliveries(of circle: CircleID) throws -> [CircleAuditEntry] {
         try read { connection in
             try connection.statement(
                 """
@@ -77,7 +78,7 @@ extension SQLiteStore {
             ).bind(.blob(circle.bytes)).rows { row in
                 let peer = row.text(0) ?? ""
                 let author = row.isNull(1) ? nil : OriginKey(bytes: row.blob(1))
-                return CircleDelivery(
+                return CircleAuditEntry(
                     peer: NodeID(peer), peerText: peer, author: author?.nodeID, epoch: row.isNull(2) ? nil : UInt64(row.int(2)),
                     firstSeq: UInt64(row.int(3)), lastSeq: UInt64(row.int(4)), sentAtMilliseconds: UInt64(max(0, row.int(5))))
             }
