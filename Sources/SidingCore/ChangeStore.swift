@@ -11,7 +11,7 @@ public protocol ChangeStore: Sendable {
     /// Which held logs belong to a circle, and which of them are owners' logs (sent first).
     func circleLogs() async throws -> CircleLogIndex
     /// The circles of which both this node and `peer` are current members, in this node's view.
-    func sharedCircles(with peer: OriginKey) async throws -> Set<CircleID>
+    func sharedCircles(with peer: NodeID) async throws -> Set<CircleID>
     /// Remembers which parts of which circles were sent to `peer` (the circle audit).
     func recordDeliveries(_ deliveries: [CircleDelivery], to peer: NodeID) async throws
 }

@@ -29,8 +29,11 @@ public final class StoreWriter {
         self.localKey = localKey
     }
 
+    /// Circles whose membership a change of this transaction changed.
+    public internal(set) var circlesChanged: Set<CircleID> = []
+
     /// What this transaction adds to the store, for announcing its commit.
-    public var notice: CommitNotice { CommitNotice().merged(with: CommitNotice(advances)) }
+    public var notice: CommitNotice { CommitNotice(circlesChanged: circlesChanged).merged(with: CommitNotice(advances)) }
 
     /// Runs `body` inside a savepoint: if it throws, only its own writes are undone.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
@@ -90,6 +93,7 @@ public final class StoreWriter {
             }
             try append(change)
             try afterAppendingInCircle(change)
+            if let circle = change.circle, !change.controlActions.isEmpty { circlesChanged.insert(circle) }
             advances.append(
                 CommitNotice.Advance(
                     origin: change.origin, seq: change.seq, deliveredBy: deliveredBy, circle: change.circle,

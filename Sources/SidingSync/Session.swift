@@ -184,7 +184,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
             let summary = try await context.summary(for: peerKey)
             return state.withLock { $0.machine.summaryLoaded(summary.vector, tips: summary.tips, circles: summary.circles, shared: summary.shared) }
         case .loadSharedCircles(let read):
-            let shared = try await context.store.sharedCircles(with: peerKey)
+            let shared = try await context.store.sharedCircles(with: peerKey.nodeID)
             let actions = state.withLock { $0.machine.sharedCirclesLoaded(shared, read: read) }
             reportAdoptions()
             return actions

@@ -50,7 +50,7 @@ struct SessionContext: Sendable {
             guard let bytes = try await store.changes(of: origin, after: seq - 1, limit: 1).first else { continue }
             tips[origin] = Array(SHA256.hash(data: bytes).prefix(WireLimits.tipDigestBytes))
         }
-        return OurSummary(vector: vector, tips: tips, circles: try await store.circleLogs(), shared: try await store.sharedCircles(with: peer))
+        return OurSummary(vector: vector, tips: tips, circles: try await store.circleLogs(), shared: try await store.sharedCircles(with: peer.nodeID))
     }
 
     struct OurSummary {

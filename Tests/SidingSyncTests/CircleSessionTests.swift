@@ -76,7 +76,7 @@ import Testing
         #expect(recorder.linksCarrying(Array(marker.utf8), since: mark) == [ac])
         #expect(Self.leaks(recorder, [circle.id.bytes, circle.ownerLog.key.bytes], on: [ac], since: mark).count >= 2)
         #expect(try !ByteSearch.files(under: c.directory.path, containing: Array(marker.utf8)).isEmpty)
-        #expect(try c.store.sharedCircles(with: a.origin) == [circle.id])
+        #expect(try c.store.sharedCircles(with: a.nodeID) == [circle.id])
         #expect(try await Self.settle(a, [b, c, d]))
         #expect(Self.leaks(recorder, needles, on: [ab, ba, bc, cb, ad, da]).isEmpty, "still nothing of X elsewhere (C does not relay to B)")
         let audit = try a.store.deliveries(of: circle.id)

@@ -102,7 +102,7 @@ struct AnnouncingStore: ChangeStore {
 
     func circleLogs() async throws -> CircleLogIndex { try store.circleLogIndex() }
 
-    func sharedCircles(with peer: OriginKey) async throws -> Set<CircleID> { try store.sharedCircles(with: peer) }
+    func sharedCircles(with peer: NodeID) async throws -> Set<CircleID> { try store.sharedCircles(with: peer) }
 
     func recordDeliveries(_ deliveries: [CircleDelivery], to peer: NodeID) async throws {
         try store.recordDeliveries(deliveries, to: peer)

@@ -22,7 +22,7 @@ struct NodeChangeStore: ChangeStore {
         try await database.read { try $0.circleLogIndex() }
     }
 
-    func sharedCircles(with peer: OriginKey) async throws -> Set<CircleID> {
+    func sharedCircles(with peer: NodeID) async throws -> Set<CircleID> {
         try await database.read { try $0.sharedCircles(with: peer) }
     }
 

@@ -45,7 +45,7 @@ enum CircleQueries {
     }
 
     /// Circles of which both `local` and `peer` are current members.
-    static func sharedCircles(local: OriginKey, peer: OriginKey, in connection: SQLiteConnection) throws -> Set<CircleID> {
+    static func sharedCircles(local: OriginKey, peer: NodeID, in connection: SQLiteConnection) throws -> Set<CircleID> {
         var shared: Set<CircleID> = []
         for circle in try circles(in: connection) {
             let membership = try membership(of: circle, in: connection)
@@ -59,7 +59,7 @@ extension SQLiteStore {
     public func circleLogIndex() throws -> CircleLogIndex { try read(CircleQueries.logIndex) }
 
     /// Circles this node and `peer` are both members of now (none without a local key).
-    public func sharedCircles(with peer: OriginKey) throws -> Set<CircleID> {
+    public func sharedCircles(with peer: NodeID) throws -> Set<CircleID> {
         guard let localKey else { return [] }
         return try read { try CircleQueries.sharedCircles(local: localKey, peer: peer, in: $0) }
     }

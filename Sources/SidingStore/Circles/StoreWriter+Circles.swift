@@ -143,6 +143,7 @@ extension StoreWriter {
         if let log = change.circleLog, log.epoch == 0 {
             // An owner's fork changes who belongs: fold the log again with the version now in force.
             memberships[log.circle] = nil
+            circlesChanged.insert(log.circle)
             try connection.statement("DELETE FROM circle_controls WHERE circle = ? AND seq = ?").bind(.blob(log.circle.bytes), seq).run()
         }
         try connection.statement("INSERT OR IGNORE INTO equivocations(origin_key, seq, bytes) VALUES (?, ?, ?)")
