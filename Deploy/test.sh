@@ -10,6 +10,9 @@ swift build --build-tests
 bash Deploy/check-units.sh
 # One test at a time: the tests drive real daemons and sessions with deadlines of a few seconds, and
 # on two cores the whole suite side by side starved them into timeouts that said nothing of the code.
+# The previous release's daemon and CLI, for PreviousReleaseTests (built once; minutes on a fresh machine).
+SIDING_PREVIOUS_RELEASE=$(bash Deploy/previous-release.sh)
+export SIDING_PREVIOUS_RELEASE
 swift test --no-parallel
 # Every fuzz target briefly (the corpus, crashes included once fixed, is replayed by swift test too).
 bash Deploy/fuzz.sh 15

@@ -13,8 +13,8 @@ public enum ByteSearch {
         let manager = FileManager.default
         let names = try manager.subpathsOfDirectory(atPath: directory).sorted()
         return try names.map { "\(directory)/\($0)" }.filter { path in
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return false }
+            // Regular files only: a daemon's home also holds its API socket.
+            guard (try? manager.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular else { return false }
             return occurs(needle, in: try Data(contentsOf: URL(fileURLWithPath: path)))
         }
     }

@@ -8,14 +8,19 @@ public final class TestNode: @unchecked Sendable {
     public let nodeID: String
     private var daemon: Process?
     private let lock = NSLock()
+    /// Where its `sidingd` and `siding` are: this build's, or another release's (`PreviousRelease`).
+    public let binaries: String
 
     /// A new node; port 0 lets the daemon pick a free port for partners (tests that do not sync).
     /// `defaultCircle` replaces the `[sharing] default_circle` that `init` wrote (`partners`): tests of
     /// the network keep sending new records to the network; nil keeps what `init` wrote.
-    public init(name: String = "Test NGO", listenPort: Int = 0, defaultCircle: String? = "network") throws {
+    public init(
+        name: String = "Test NGO", listenPort: Int = 0, defaultCircle: String? = "network", binaries: String = BuiltProducts.directory
+    ) throws {
         directory = TemporaryDirectory("node")
         home = directory.file("home")
-        let result = try runProcess(BuiltProducts.sidingd, ["init", "--home", home, "--name", name, "--listen", "127.0.0.1:\(listenPort)"])
+        self.binaries = binaries
+        let result = try runProcess(binaries + "/sidingd", ["init", "--home", home, "--name", name, "--listen", "127.0.0.1:\(listenPort)"])
         guard result.status == 0 else { throw TestNodeError.initFailed(result.stderr) }
         nodeID = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         if let defaultCircle {
@@ -38,7 +43,7 @@ public final class TestNode: @unchecked Sendable {
     /// Starts the daemon and waits (at most 20 s) until its local API answers.
     public func start(extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.sidingd)
+        process.executableURL = URL(fileURLWithPath: binaries + "/sidingd")
         process.arguments = ["--home", home] + extraArguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
@@ -67,7 +72,7 @@ public final class TestNode: @unchecked Sendable {
 
     /// Runs the daemon expecting it to exit on its own (a refusal at start-up); killed after 20 s.
     public func runExpectingExit() throws -> ProcessResult {
-        try runProcess("/usr/bin/timeout", ["20", BuiltProducts.sidingd, "--home", home])
+        try runProcess("/usr/bin/timeout", ["20", binaries + "/sidingd", "--home", home])
     }
 
     /// SIGKILL: the daemon gets no chance to clean up.
@@ -110,7 +115,7 @@ public final class TestNode: @unchecked Sendable {
     }
 
     public func sidingArguments(_ arguments: [String], stdin: Data? = nil) throws -> ProcessResult {
-        try runProcess(BuiltProducts.siding, ["--home", home] + arguments, stdin: stdin)
+        try runProcess(binaries + "/siding", ["--home", home] + arguments, stdin: stdin)
     }
 
     deinit { kill9() }
