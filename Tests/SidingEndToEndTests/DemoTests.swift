@@ -8,6 +8,8 @@ import Testing
         let result = try runProcess(BuiltProducts.siding, ["demo"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Merged views: identical on A, B and C"), "\(result.stdout)")
+        #expect(result.stdout.contains("on B (a member): Meera Sen in the circle"), "\(result.stdout)")
+        #expect(result.stdout.contains("on C (B's partner, not a member): no trace of it"), "\(result.stdout)")
         #expect(result.stdout.contains("the three demo nodes are stopped and their homes removed"))
     }
 }

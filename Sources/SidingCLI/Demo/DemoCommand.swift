@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SidingAPI
+import SidingCore
 
 /// `siding demo`: three throw-away nodes on loopback in a line (A–B–C, no A–C link). A and C write,
 /// including a conflicting edit made while the relay B was offline; then all three are shown holding
@@ -78,11 +79,45 @@ struct DemoCommand: AsyncParsableCommand {
             "Merged views: "
                 + (views.allSatisfy { $0 == views[0] }
                     ? "identical on A, B and C (\(views[0].contacts.count) contacts, \(views[0].notes.count) notes)" : "DIFFERENT"))
+        try await showCircle(a: a, b: b, c: c)
         heading("$ siding history \(li)   (on B)")
         Printer.line(Views.historyTable(try await b.client.history(li)))
         heading(
             "Done: the three demo nodes are stopped and their homes removed. Start your own with:\n  siding init --home ~/aw --name \"Your organisation\" --listen 0.0.0.0:7400\n  sidingd --home ~/aw &"
         )
+    }
+
+    /// A private circle beside the network: A shares a contact with B only; C, B's partner, never
+    /// receives a byte of it, while network records keep flowing through B.
+    private func showCircle(a: DemoNetwork.Node, b: DemoNetwork.Node, c: DemoNetwork.Node) async throws {
+        heading("$ siding circle create \"Frontier dialogue\" --member <B>   (on A: a circle of A and B only)")
+        let circle = try await a.client.createCircle(CircleCreateRequest(name: "Frontier dialogue", members: [b.id])).circle
+        Printer.line("  \(circle.id)  owner: A, \(circle.members) members")
+        heading("$ siding contact add --name \"Meera Sen\" --circle \"Frontier dialogue\"   (on A)")
+        let secret = try await a.client.create(
+            .contacts, CreateRequest(set: ["name": "Meera Sen", "role": "Former Officer"], circle: circle.id)
+        ).id
+        let open = try await a.client.create(.contacts, CreateRequest(set: ["name": "Open Forum Desk"], circle: CircleRef.networkName)).id
+        Printer.line("  and, for everyone, \"Open Forum Desk\" in the network")
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            let onB = (try? await b.client.contact(secret)) != nil
+            let onC = (try? await c.client.contact(open)) != nil
+            if onB && onC { break }
+            guard ContinuousClock.now < deadline else { throw CLIError("the circle's contact did not reach B within 30 s") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let onB = try await b.client.contacts(circle: circle.id)
+        let onC = try await c.client.contacts()
+        Printer.line("  on B (a member): \(onB.map { $0.text(ContactSchema.name) }.joined(separator: ", ")) in the circle")
+        Printer.line(
+            "  on C (B's partner, not a member): \(onC.contains { $0.id == secret } ? "HAS IT: LEAK" : "no trace of it")"
+                + "; the network's \"Open Forum Desk\" \(onC.contains { $0.id == open } ? "arrived through B" : "missing")")
+        guard !onC.contains(where: { $0.id == secret }) else { throw CLIError("the circle's contact reached C, which is not a member") }
+        heading("$ siding circle audit \"Frontier dialogue\"   (on A: who was sent what of the circle)")
+        for entry in try await a.client.circleAudit(circle.id) {
+            Printer.line("  \(entry.peerName ?? entry.peer)  seq \(entry.firstSeq)–\(entry.lastSeq)")
+        }
     }
 
     /// Waits until every node is in step with every partner (at most 30 s).
