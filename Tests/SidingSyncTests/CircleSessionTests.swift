@@ -78,6 +78,8 @@ import Testing
         #expect(try !ByteSearch.files(under: c.directory.path, containing: Array(marker.utf8)).isEmpty)
         #expect(try c.store.sharedCircles(with: a.nodeID) == [circle.id])
         #expect(try await Self.settle(a, [b, c, d]))
+        #expect(try c.store.digest(of: circle.id) == a.store.digest(of: circle.id), "the members' digests of X agree")
+        #expect(try b.store.digest(of: circle.id) != a.store.digest(of: circle.id), "and B, not a member, holds nothing of X")
         #expect(Self.leaks(recorder, needles, on: [ab, ba, bc, cb, ad, da]).isEmpty, "still nothing of X elsewhere (C does not relay to B)")
         let audit = try a.store.deliveries(of: circle.id)
         #expect(audit.map(\.peerText) == Array(repeating: c.nodeID.description, count: audit.count) && !audit.isEmpty, "A's audit: only C")
