@@ -45,7 +45,13 @@ enum SidingBench {
                 scale: options.scale, queries: options.only.contains("query"), commit: options.only.contains("commit"))
         }
         if options.only.contains("duplicates") { figures += try await DuplicatesBench.run(scale: options.scale) }
+        if options.only.contains("migrate") {
+            figures += try MigrateBench.run(fieldOperations: options.scale, in: TemporaryDirectory("bench-migrate"))
+        }
         if options.only.contains("circles") { figures += try await CircleBench.run(scale: options.scale, edits: options.edits) }
+        if options.only.contains("migrate") {
+            figures += try MigrateBench.run(fieldOperations: options.scale, in: TemporaryDirectory("bench-migrate"))
+        }
         print(options.json ? try Figure.json(figures) : Figure.table(figures))
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SidingCore
 import SidingStore
@@ -15,6 +16,7 @@ import Testing
         for node in [a, b] { await node.engine.addPartner(Partner(nodeID: forker.nodeID, name: "forker", address: nil)) }
         let left = try forker.change(1, "version for A")
         let right = try forker.change(1, "version for B")
+        let lower = Array(SHA256.hash(data: left.encoded)).lexicographicallyPrecedes(Array(SHA256.hash(data: right.encoded))) ? left : right
         for (node, version) in [(a, left), (b, right)] {
             try await forker.connect(port: node.port, server: node.nodeID)
             try await forker.send(.batch(id: 1, changes: [version.encoded]))
@@ -36,7 +38,10 @@ import Testing
             let held = try node.store.changes(of: forker.origin, after: 0, limit: 10)
             let evidence = try node.store.equivocations().map(\.second)
             #expect(Set(held + evidence) == [left.encoded, right.encoded])
+            // Every node keeps the same version in force, the lower hash, whichever it received first.
+            #expect(held == [lower.encoded], "\(node.nodeID) keeps another version in force")
         }
+        #expect(Set(try [a, b, c].map { try $0.store.digest() }).count == 1, "digests agree under equivocation")
         // The network keeps converging: later writes from every node reach every node.
         let written = try [a, b, c].map { try $0.write(5) }.flatMap { $0 }
         #expect(

@@ -20,7 +20,7 @@ public enum Admission: Equatable, Sendable {
 public enum ApplyOutcome: Equatable, Sendable {
     case applied
     case duplicate
-    /// Kept as evidence; the first version stays in force.
+    /// Kept as evidence; of the two versions the store keeps the one with the lower SHA-256 in force.
     case equivocation
     /// A circle's change this node does not store: it is not a member, the author was not admitted,
     /// or the write is past its author's cut (Protocol/CHANGES.md, "Format 2"). Logged without content.
