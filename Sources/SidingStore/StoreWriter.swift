@@ -157,6 +157,18 @@ public final class StoreWriter {
         record(entity) { if let created { $0.createdRowID = created } }
     }
 
+    /// Removes every trace of `entity` from the merged view and search, and from what this transaction
+    /// would refresh: none of its operations is left.
+    func forget(_ entity: String) throws {
+        try connection.statement("DELETE FROM search WHERE rowid = (SELECT rowid FROM entities WHERE entity = ?)").bind(.text(entity)).run()
+        try connection.statement("DELETE FROM field_values WHERE entity = ?").bind(.text(entity)).run()
+        try connection.statement("DELETE FROM set_members WHERE entity = ?").bind(.text(entity)).run()
+        try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
+        try connection.statement("DELETE FROM entities WHERE entity = ?").bind(.text(entity)).run()
+        pending[entity] = nil
+        ensuredEntities.remove(entity)
+    }
+
     /// Updates what this transaction did to `entity` (the merged view refreshes every entity recorded).
     func record(_ entity: String, _ update: (inout PendingEntity) -> Void) {
         update(&pending[entity, default: PendingEntity()])

@@ -93,6 +93,25 @@ import Testing
         #expect(try memberStore.apply([late]) == [.refused])
     }
 
+    /// A record created past the cut leaves the retracting member's view and search whole, as if it had
+    /// never arrived: members list the same records (found end to end by `CircleRemovalTests`).
+    @Test func aRecordCreatedPastTheCutLeavesTheViewWhereItWasApplied() throws {
+        let ownerStore = try store("owner", as: owner)
+        let memberLog = CircleLog(circle: circle, author: member, epoch: 1)
+        let kept = try sign(1, memberLog, 1, [name("kept")], others: [ownerLog])
+        let voidRecord = try #require(EntityID(kind: .contact, bytes: Array(repeating: 8, count: 10)))
+        let write = SidingCore.Operation(entity: voidRecord, field: "name", action: .write(value: "voidcanary", replaces: []))
+        let late = try sign(1, memberLog, 2, [write], others: [ownerLog])
+        #expect(try ownerStore.apply([try creation, kept, late]) == [.applied, .applied, .applied])
+        #expect(try ownerStore.record(voidRecord) != nil && ownerStore.search("voidcanary").hits.count == 1, "positive control")
+        let removal = try sign(0, ownerLog, 2, control([.remove(member: member.nodeID, cut: 1)]))
+        #expect(try ownerStore.apply([removal]) == [.applied])
+        #expect(try ownerStore.record(voidRecord) == nil)
+        #expect(try ownerStore.mergedView()[voidRecord] == nil)
+        #expect(try ownerStore.search("voidcanary").hits.isEmpty)
+        #expect(try ownerStore.circleRecordCounts()[circle] == 1)
+    }
+
     @Test func reAdmissionStartsANewLogAndTheOldOneKeepsItsCut() throws {
         let ownerStore = try store("owner", as: owner)
         let oldLog = CircleLog(circle: circle, author: member, epoch: 1)

@@ -208,7 +208,11 @@ extension StoreWriter {
             let members = try connection.statement("SELECT field, element FROM set_members WHERE entity = ?")
                 .bind(.text(entity)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
             for (field, element) in members { record(entity) { $0.retired(.init(field: field, element: element)) } }
-            if operations.isEmpty && shown.isEmpty {
+            if try !connection.statement("SELECT 1 FROM ops WHERE entity = ?").bind(.text(entity)).exists() {
+                // Nothing of the record is left (it was created past a cut): it leaves the view whole, as on
+                // the members that never applied it, so they all list the same records.
+                try forget(entity)
+            } else if operations.isEmpty && shown.isEmpty {
                 try connection.statement("DELETE FROM entities WHERE entity = ?").bind(.text(entity)).run()
                 try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
             }
