@@ -29,10 +29,11 @@ struct SendPacing<Instant: InstantProtocol>: Sendable where Instant.Duration == 
 
     var unacknowledgedChanges: Int { sent.values.reduce(0) { $0 + $1.changes } }
 
-    /// Changes that may be unacknowledged at once: two full batches until the receiver is measured
-    /// (the second one's ack is the first measurement).
+    /// Changes that may be unacknowledged at once: two half batches until the receiver is measured
+    /// (the second one's ack is the first measurement), so at most one batch's worth is ever in
+    /// front of a live edit unmeasured.
     var budget: Int {
-        guard let rate else { return 2 * WireLimits.maxBatchChanges }
+        guard let rate else { return WireLimits.maxBatchChanges }
         return min(Self.maximumBudget, max(Self.minimumBudget, Int(rate * Self.seconds(Self.target))))
     }
 

@@ -18,10 +18,10 @@ import Testing
         return pacing
     }
 
-    @Test func untilMeasuredTwoFullBatchesAreUsed() {
+    @Test func untilMeasuredTwoHalfBatchesAreUsed() {
         let pacing = Pacing()
-        #expect(pacing.budget == 2 * WireLimits.maxBatchChanges)
-        #expect(pacing.nextBatchLimit == WireLimits.maxBatchChanges, "as before pacing: full batches")
+        #expect(pacing.budget == WireLimits.maxBatchChanges)
+        #expect(pacing.nextBatchLimit == WireLimits.maxBatchChanges / 2)
     }
 
     @Test func aSlowReceiverGetsAboutAQuarterSecondOfWork() throws {
