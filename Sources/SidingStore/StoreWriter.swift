@@ -201,6 +201,9 @@ public final class StoreWriter {
         }
     }
 
+    /// A record a retraction un-made: nothing of it is left to bring up to date.
+    func forgetPending(_ entity: String) { pending[entity] = nil }
+
     /// Brings field winners, set members, tombstone flags and the search index up to date with every
     /// operation applied so far in this transaction (once per touched field, not once per operation).
     func refreshMergedView() throws {

@@ -209,6 +209,11 @@ extension StoreWriter {
                 .bind(.text(entity)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
             for (field, element) in members { record(entity) { $0.retired(.init(field: field, element: element)) } }
             if operations.isEmpty && shown.isEmpty {
+                // Its search row goes with it, indexed or still pending: SQLite gives the freed rowid to the
+                // next new record, whose search row would clash with it.
+                try connection.statement("DELETE FROM search WHERE rowid = (SELECT rowid FROM entities WHERE entity = ?)")
+                    .bind(.text(entity)).run()
+                forgetPending(entity)
                 try connection.statement("DELETE FROM entities WHERE entity = ?").bind(.text(entity)).run()
                 try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
             }
