@@ -24,7 +24,7 @@ extension ChaosTests {
 
     @Test(
         .disabled(
-            "It finds bugs not fixed yet (issue 15): a member stops storing received batches (SQLite 1555 in the store's apply)"))
+            "It finds a bug not fixed yet (issue 15): a member still stops storing received batches (SQLite 1555, FTS5 constraint failed)"))
     func circlesConvergeAmongMembersAndNeverReachAnOutsiderUnderChaos() async throws {
         let seed = Self.seed
         var random = SeededGenerator(seed: seed)
