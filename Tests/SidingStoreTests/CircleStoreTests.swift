@@ -110,6 +110,29 @@ import Testing
         #expect(try ownerStore.mergedView()[voidRecord] == nil)
         #expect(try ownerStore.search("voidcanary").hits.isEmpty)
         #expect(try ownerStore.circleRecordCounts()[circle] == 1)
+    /// Found by the circle chaos test: a retraction that un-makes a record deleted its row but not its
+    /// search row, and SQLite gave the freed rowid to the next new record, whose search row then clashed
+    /// (FTS5 "constraint failed", 1555) on every try: the node stopped storing what it was sent.
+    @Test(arguments: [false, true]) func aRecordUnmadeByARetractionLeavesNoSearchRowBehind(oneBatch: Bool) throws {
+        let ownerStore = try store("owner", as: owner)
+        let memberLog = CircleLog(circle: circle, author: member, epoch: 1)
+        let made = EntityID(kind: .contact, bytes: Array(repeating: 8, count: 10))!
+        let write = try sign(
+            1, memberLog, 1, [SidingCore.Operation(entity: made, field: "name", action: .write(value: "void canary", replaces: []))],
+            others: [ownerLog])
+        let removal = try sign(0, ownerLog, 2, control([.remove(member: member.nodeID, cut: 0)]))
+        let next = try sign(0, ownerLog, 3, [name("after the retraction")])
+        if oneBatch {
+            #expect(try ownerStore.apply([try creation, write, removal, next]) == [.applied, .applied, .applied, .applied])
+        } else {
+            #expect(try ownerStore.apply([try creation, write]) == [.applied, .applied])
+            #expect(try ownerStore.apply([removal]) == [.applied])
+            #expect(try ownerStore.apply([next]) == [.applied])
+        }
+        #expect(try ownerStore.record(made)?.fields["name"] == nil, "un-made")
+        #expect(try ownerStore.record(contact)?.fields["name"] == "after the retraction")
+        #expect(try ownerStore.search("retraction").hits.count == 1)
+        #expect(try ownerStore.search("canary").hits.isEmpty)
     }
 
     @Test func reAdmissionStartsANewLogAndTheOldOneKeepsItsCut() throws {

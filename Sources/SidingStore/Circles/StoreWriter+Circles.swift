@@ -208,13 +208,12 @@ extension StoreWriter {
             let members = try connection.statement("SELECT field, element FROM set_members WHERE entity = ?")
                 .bind(.text(entity)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
             for (field, element) in members { record(entity) { $0.retired(.init(field: field, element: element)) } }
-            if try !connection.statement("SELECT 1 FROM ops WHERE entity = ?").bind(.text(entity)).exists() {
+            let nothingLeft = try !connection.statement("SELECT 1 FROM ops WHERE entity = ?").bind(.text(entity)).exists()
+            if nothingLeft || (operations.isEmpty && shown.isEmpty) {
                 // Nothing of the record is left (it was created past a cut): it leaves the view whole, as on
-                // the members that never applied it, so they all list the same records.
+                // the members that never applied it, so they all list the same records. Its search row goes
+                // too: SQLite gives the freed rowid to the next new record, whose search row would clash.
                 try forget(entity)
-            } else if operations.isEmpty && shown.isEmpty {
-                try connection.statement("DELETE FROM entities WHERE entity = ?").bind(.text(entity)).run()
-                try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
             }
         }
     }
