@@ -116,6 +116,29 @@ import Testing
         #expect(try ownerStore.versionVector()[owner] == 1)
     }
 
+    /// The store decides a record's circle once per transaction: a record created in one transaction,
+    /// in the circle or on the network, keeps out what comes from the other side in the same one.
+    @Test func aRecordStaysInItsCircleWithinOneTransaction() throws {
+        let ownerStore = try store("owner", as: owner)
+        let other = EntityID(kind: .contact, bytes: Array(repeating: 8, count: 10))!
+        func write(_ entity: EntityID, _ value: String) -> SidingCore.Operation {
+            SidingCore.Operation(entity: entity, field: "name", action: .write(value: value, replaces: []))
+        }
+        let network = { (seq: UInt64, operations: [SidingCore.Operation]) in
+            try Change.sign(by: keys[2], seq: seq, hlc: HLC(milliseconds: 5_000 + seq, counter: 0), operations: operations)
+        }
+        let batch = [
+            try creation,
+            try sign(0, ownerLog, 2, [write(contact, "circle")]),
+            try network(1, [write(contact, "network"), write(other, "network")]),
+            try sign(0, ownerLog, 3, [write(other, "circle"), write(contact, "circle again")]),
+        ]
+        #expect(try ownerStore.apply(batch) == [.applied, .applied, .applied, .applied])
+        #expect(try ownerStore.record(contact)?.fields["name"] == "circle again")
+        #expect(try ownerStore.record(other)?.fields["name"] == "network")
+        #expect(try ownerStore.versionVector()[outsider] == 1)
+    }
+
     @Test func onlyTheOwnerSpeaksForItsCircle() throws {
         let memberStore = try store("member", as: member)
         #expect(try memberStore.apply([try creation]) == [.applied])
