@@ -139,6 +139,17 @@ import Testing
         #expect(try ownerStore.versionVector()[outsider] == 1)
     }
 
+    /// Shared circles for many partners at once are those of each partner alone.
+    @Test func sharedCirclesForManyPeersAreThoseOfEach() throws {
+        let ownerStore = try store("owner", as: owner)
+        #expect(try ownerStore.apply([try creation]) == [.applied])
+        let peers = [member.nodeID, outsider.nodeID]
+        let all = try ownerStore.sharedCircles(withEach: peers)
+        #expect(all == [member.nodeID: [circle], outsider.nodeID: []])
+        for peer in peers { #expect(try ownerStore.sharedCircles(with: peer) == all[peer]) }
+        #expect(try SQLiteStore(path: directory.file("keyless.db")).sharedCircles(withEach: peers) == [:])
+    }
+
     @Test func onlyTheOwnerSpeaksForItsCircle() throws {
         let memberStore = try store("member", as: member)
         #expect(try memberStore.apply([try creation]) == [.applied])
