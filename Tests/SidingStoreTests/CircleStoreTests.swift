@@ -139,6 +139,24 @@ import Testing
         #expect(try ownerStore.versionVector()[outsider] == 1)
     }
 
+    /// The clock resumes after a restart past every change the node wrote, its circle changes too.
+    @Test func theLatestHLCCountsTheNodesCircleLogs() throws {
+        let memberStore = try store("member", as: member)
+        let network = try Change.sign(by: keys[1], seq: 1, hlc: HLC(milliseconds: 900, counter: 0), operations: [name("network")])
+        #expect(try memberStore.apply([try creation, network]) == [.applied, .applied])
+        #expect(try memberStore.latestHLC(of: member) == HLC(milliseconds: 900, counter: 0))
+        let memberLog = CircleLog(circle: circle, author: member, epoch: 1)
+        let other = EntityID(kind: .contact, bytes: Array(repeating: 8, count: 10))!
+        let inCircle = try Change.sign(
+            by: keys[1], in: memberLog, seq: 1, hlc: HLC(milliseconds: 7_000, counter: 3),
+            operations: [SidingCore.Operation(entity: other, field: "name", action: .write(value: "circle", replaces: []))],
+            otherLogs: [ownerLog], seed: Array(repeating: 1, count: 16))
+        #expect(try memberStore.apply([inCircle]) == [.applied])
+        #expect(try memberStore.latestHLC(of: member) == HLC(milliseconds: 7_000, counter: 3))
+        // The owner's log is another node's: it does not move this node's clock.
+        #expect(try memberStore.latestHLC(of: outsider) == .zero)
+    }
+
     /// Shared circles for many partners at once are those of each partner alone.
     @Test func sharedCirclesForManyPeersAreThoseOfEach() throws {
         let ownerStore = try store("owner", as: owner)
