@@ -53,6 +53,8 @@ public final class StoreWriter {
             circlesMayExist = nil
             recordCircles.removeAll()
             ensuredEntities.removeAll()
+            // Only on failure: every entity pending is read back from the store, which the rollback left true.
+            for entity in pending.keys { pending[entity]?.forgetWhatIsKnown() }
             throw error
         }
     }
