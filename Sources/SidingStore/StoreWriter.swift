@@ -8,6 +8,9 @@ public final class StoreWriter {
     private var pending: [String: PendingEntity] = [:]
     /// Entities whose row is known to exist in this transaction.
     private var ensuredEntities: Set<String> = []
+    /// The circle (its ID's bytes; nil: the network) of each record this transaction has decided, so
+    /// the circle rule costs one lookup per record per transaction, not one per operation.
+    var recordCircles: [String: [UInt8]?] = [:]
     /// Whether any dot was ever retired before it arrived; almost never, so usually not looked up per operation.
     private var tombstonesMayExist: Bool?
     /// Whether any record belongs to a circle; until one does, no operation is looked up for its circle.
@@ -48,6 +51,10 @@ public final class StoreWriter {
             advances.removeSubrange(mark...)
             memberships.removeAll()
             circlesMayExist = nil
+            recordCircles.removeAll()
+            ensuredEntities.removeAll()
+            // Only on failure: every entity pending is read back from the store, which the rollback left true.
+            for entity in pending.keys { pending[entity]?.forgetWhatIsKnown() }
             throw error
         }
     }
@@ -148,13 +155,22 @@ public final class StoreWriter {
         }
     }
 
+    /// Forgets what this transaction knew of `entity`'s row (its row was deleted).
+    func forgetRow(of entity: String) {
+        ensuredEntities.remove(entity)
+        recordCircles[entity] = nil
+    }
+
     /// Creates the entity's row on its first operation; an entity created here is tracked as such.
-    private func ensureRow(of id: EntityID, _ entity: String) throws {
-        guard ensuredEntities.insert(entity).inserted else { return }
+    /// Returns whether this call created it.
+    @discardableResult
+    func ensureRow(of id: EntityID, _ entity: String) throws -> Bool {
+        guard ensuredEntities.insert(entity).inserted else { return false }
         try connection.statement("INSERT OR IGNORE INTO entities(entity, kind) VALUES (?, ?)")
             .bind(.text(entity), .integer(Int64(bitPattern: id.kind.rawValue))).run()
         let created = connection.changesCount == 1 ? connection.lastInsertRowID : nil
         record(entity) { if let created { $0.createdRowID = created } }
+        return created != nil
     }
 
     /// Removes every trace of `entity` from the merged view and search, and from what this transaction
@@ -166,7 +182,7 @@ public final class StoreWriter {
         try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
         try connection.statement("DELETE FROM entities WHERE entity = ?").bind(.text(entity)).run()
         pending[entity] = nil
-        ensuredEntities.remove(entity)
+        forgetRow(of: entity)
     }
 
     /// Updates what this transaction did to `entity` (the merged view refreshes every entity recorded).

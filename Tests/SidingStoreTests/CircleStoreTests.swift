@@ -158,6 +158,58 @@ import Testing
         #expect(try ownerStore.versionVector()[owner] == 1)
     }
 
+    /// The store decides a record's circle once per transaction: a record created in one transaction,
+    /// in the circle or on the network, keeps out what comes from the other side in the same one.
+    @Test func aRecordStaysInItsCircleWithinOneTransaction() throws {
+        let ownerStore = try store("owner", as: owner)
+        let other = EntityID(kind: .contact, bytes: Array(repeating: 8, count: 10))!
+        func write(_ entity: EntityID, _ value: String) -> SidingCore.Operation {
+            SidingCore.Operation(entity: entity, field: "name", action: .write(value: value, replaces: []))
+        }
+        let network = { (seq: UInt64, operations: [SidingCore.Operation]) in
+            try Change.sign(by: keys[2], seq: seq, hlc: HLC(milliseconds: 5_000 + seq, counter: 0), operations: operations)
+        }
+        let batch = [
+            try creation,
+            try sign(0, ownerLog, 2, [write(contact, "circle")]),
+            try network(1, [write(contact, "network"), write(other, "network")]),
+            try sign(0, ownerLog, 3, [write(other, "circle"), write(contact, "circle again")]),
+        ]
+        #expect(try ownerStore.apply(batch) == [.applied, .applied, .applied, .applied])
+        #expect(try ownerStore.record(contact)?.fields["name"] == "circle again")
+        #expect(try ownerStore.record(other)?.fields["name"] == "network")
+        #expect(try ownerStore.versionVector()[outsider] == 1)
+    }
+
+    /// The clock resumes after a restart past every change the node wrote, its circle changes too.
+    @Test func theLatestHLCCountsTheNodesCircleLogs() throws {
+        let memberStore = try store("member", as: member)
+        let network = try Change.sign(by: keys[1], seq: 1, hlc: HLC(milliseconds: 900, counter: 0), operations: [name("network")])
+        #expect(try memberStore.apply([try creation, network]) == [.applied, .applied])
+        #expect(try memberStore.latestHLC(of: member) == HLC(milliseconds: 900, counter: 0))
+        let memberLog = CircleLog(circle: circle, author: member, epoch: 1)
+        let other = EntityID(kind: .contact, bytes: Array(repeating: 8, count: 10))!
+        let inCircle = try Change.sign(
+            by: keys[1], in: memberLog, seq: 1, hlc: HLC(milliseconds: 7_000, counter: 3),
+            operations: [SidingCore.Operation(entity: other, field: "name", action: .write(value: "circle", replaces: []))],
+            otherLogs: [ownerLog], seed: Array(repeating: 1, count: 16))
+        #expect(try memberStore.apply([inCircle]) == [.applied])
+        #expect(try memberStore.latestHLC(of: member) == HLC(milliseconds: 7_000, counter: 3))
+        // The owner's log is another node's: it does not move this node's clock.
+        #expect(try memberStore.latestHLC(of: outsider) == .zero)
+    }
+
+    /// Shared circles for many partners at once are those of each partner alone.
+    @Test func sharedCirclesForManyPeersAreThoseOfEach() throws {
+        let ownerStore = try store("owner", as: owner)
+        #expect(try ownerStore.apply([try creation]) == [.applied])
+        let peers = [member.nodeID, outsider.nodeID]
+        let all = try ownerStore.sharedCircles(withEach: peers)
+        #expect(all == [member.nodeID: [circle], outsider.nodeID: []])
+        for peer in peers { #expect(try ownerStore.sharedCircles(with: peer) == all[peer]) }
+        #expect(try SQLiteStore(path: directory.file("keyless.db")).sharedCircles(withEach: peers) == [:])
+    }
+
     @Test func onlyTheOwnerSpeaksForItsCircle() throws {
         let memberStore = try store("member", as: member)
         #expect(try memberStore.apply([try creation]) == [.applied])

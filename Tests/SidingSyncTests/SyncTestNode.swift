@@ -111,6 +111,8 @@ struct AnnouncingStore: ChangeStore {
 
     func sharedCircles(with peer: NodeID) async throws -> Set<CircleID> { try store.sharedCircles(with: peer) }
 
+    func sharedCircles(withEach peers: [NodeID]) async throws -> [NodeID: Set<CircleID>] { try store.sharedCircles(withEach: peers) }
+
     func recordDeliveries(_ deliveries: [CircleDelivery], to peer: NodeID) async throws {
         try store.recordDeliveries(deliveries, to: peer)
     }
