@@ -135,7 +135,7 @@ public final class StoreWriter {
             let (type, value) = Self.typeAndValue(of: operation.action)
             var live = false
             if type == 1 || type == 2 {
-                live = try !retiredBeforeArrival(origin, seq, index)
+                live = try !retiredBeforeArrival(origin, seq, index, of: entity)
                 if type == 1 {
                     let written = RegisterValue(value: value ?? "", dot: Dot(origin: change.origin, seq: change.seq, index: index), hlc: change.hlc)
                     record(entity) { $0.wrote(written, to: operation.field, live: live) }
@@ -151,7 +151,7 @@ public final class StoreWriter {
                 origin, seq, .integer(Int64(index)), .text(entity), .text(operation.field),
                 .integer(Int64(bitPattern: type)), value.map(SQLValue.text) ?? .null, hlc, .integer(live ? 1 : 0)
             ).run()
-            for target in operation.action.retires { try retire(target) }
+            for target in operation.action.retires { try retire(target, of: entity) }
         }
     }
 
@@ -190,18 +190,23 @@ public final class StoreWriter {
         update(&pending[entity, default: PendingEntity()])
     }
 
-    func retiredBeforeArrival(_ origin: SQLValue, _ seq: SQLValue, _ index: Int) throws -> Bool {
+    /// A tombstone counts only for an operation on the record the retiring operation was on (a row from
+    /// before schema 10 names none and counts as before).
+    func retiredBeforeArrival(_ origin: SQLValue, _ seq: SQLValue, _ index: Int, of entity: String) throws -> Bool {
         if tombstonesMayExist == nil { tombstonesMayExist = try connection.statement("SELECT 1 FROM tombstones LIMIT 1").exists() }
         guard tombstonesMayExist == true else { return false }
-        return try connection.statement("SELECT 1 FROM tombstones WHERE origin_key = ? AND seq = ? AND op_index = ?")
-            .bind(origin, seq, .integer(Int64(index))).exists()
+        return try connection.statement(
+            "SELECT 1 FROM tombstones WHERE origin_key = ? AND seq = ? AND op_index = ? AND (entity IS NULL OR entity = ?)"
+        ).bind(origin, seq, .integer(Int64(index)), .text(entity)).exists()
     }
 
-    private func retire(_ dot: Dot) throws {
-        let key: [SQLValue] = [.blob(dot.origin.bytes), .integer(Int64(dot.seq)), .integer(Int64(dot.index))]
+    /// Retires the operation `dot` names if it is on `entity`, the record of the retiring operation: a
+    /// dot can never reach into another record, hence never into another circle (CHANGES.md, "Merge rules").
+    private func retire(_ dot: Dot, of entity: String) throws {
+        let key: [SQLValue] = [.blob(dot.origin.bytes), .integer(Int64(dot.seq)), .integer(Int64(dot.index)), .text(entity)]
         let retired = try connection.statement(
             """
-            UPDATE ops SET live = 0 WHERE origin_key = ? AND seq = ? AND op_index = ? AND live = 1
+            UPDATE ops SET live = 0 WHERE origin_key = ? AND seq = ? AND op_index = ? AND entity = ? AND live = 1
             RETURNING entity, field, op_type, value
             """
         ).bind(key).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.text(3) ?? "") }
@@ -212,8 +217,8 @@ public final class StoreWriter {
         if retired.isEmpty {
             try connection.statement(
                 """
-                INSERT OR IGNORE INTO tombstones(origin_key, seq, op_index)
-                SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM ops WHERE origin_key = ?1 AND seq = ?2 AND op_index = ?3)
+                INSERT OR IGNORE INTO tombstones(origin_key, seq, op_index, entity)
+                SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM ops WHERE origin_key = ?1 AND seq = ?2 AND op_index = ?3)
                 """
             ).bind(key).run()
             if connection.changesCount > 0 { tombstonesMayExist = true }

@@ -110,6 +110,8 @@ import Testing
         #expect(try ownerStore.mergedView()[voidRecord] == nil)
         #expect(try ownerStore.search("voidcanary").hits.isEmpty)
         #expect(try ownerStore.circleRecordCounts()[circle] == 1)
+    }
+
     /// Found by the circle chaos test: a retraction that un-makes a record deleted its row but not its
     /// search row, and SQLite gave the freed rowid to the next new record, whose search row then clashed
     /// (FTS5 "constraint failed", 1555) on every try: the node stopped storing what it was sent.

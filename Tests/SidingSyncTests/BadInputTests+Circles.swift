@@ -80,18 +80,18 @@ extension BadInputTests {
         #expect(reachingAck?.applied == 1 && reachingAck?.refused == 0, "dot into another circle's log: \(String(describing: reachingAck))")
         #expect(try a.store.record(secret)?.fields["bio"] == "secret", "a format 2 dot reached Y's record")
         // A network change (format 1) names any log by its key: one naming Y's owner's log applies to
-        // the network, and must retire nothing of Y ("an operation can never retire a dot of another
-        // circle"). Today the store retires it: a known issue, until format 1 retirements are confined.
+        // the network and retires nothing of Y, neither an operation already held (seq 5) nor one still
+        // to come (seq 6): a dot retires only an operation on its own record (CHANGES.md, "Merge rules").
         let intoY = Dot(origin: y.ownerLog.key, seq: 5, index: 0)
+        let aheadInY = Dot(origin: y.ownerLog.key, seq: 6, index: 0)
         let fromNetwork = try Change.sign(
             by: attacker.key, seq: 1, hlc: HLC(milliseconds: 1_800_000_000_001, counter: 0),
-            operations: [write(TestCircle.newContact(), "network", replacing: [intoY])])
+            operations: [write(TestCircle.newContact(), "network", replacing: [intoY, aheadInY])])
         let networkAck = try await ack([fromNetwork])
         #expect(networkAck?.applied == 1, "dot into a circle's log from the network: \(String(describing: networkAck))")
-        try withKnownIssue("a format 1 dot naming a circle's log retires that circle's operation") {
-            let shown = try a.store.record(secret)
-            #expect(shown?.fields["bio"] == "secret", "Y's record was touched by a network change: \(String(describing: shown))")
-        }
+        #expect(try a.store.record(secret)?.fields["bio"] == "secret", "Y's record was touched by a network change")
+        let later = try y.writeContact(bio: "written after the attack")
+        #expect(try a.store.record(later)?.fields["bio"] == "written after the attack", "a network change retired Y's write in advance")
 
         // Seq past the cut: the owner removes the attacker keeping its writes up to seq 1.
         try x.commit([ControlAction.remove(member: attacker.nodeID, cut: 1).operation(in: x.id)])

@@ -210,7 +210,7 @@ extension StoreWriter {
             for (origin, seq, index, field, type, value) in operations {
                 guard let key = OriginKey(bytes: origin) else { continue }
                 let dot = Dot(origin: key, seq: UInt64(seq), index: Int(index))
-                let live = try !retired.contains(dot) && !retiredBeforeArrival(.blob(origin), .integer(seq), Int(index))
+                let live = try !retired.contains(dot) && !retiredBeforeArrival(.blob(origin), .integer(seq), Int(index), of: entity)
                 try connection.statement("UPDATE ops SET live = ? WHERE origin_key = ? AND seq = ? AND op_index = ?")
                     .bind(.integer(live ? 1 : 0), .blob(origin), .integer(seq), .integer(index)).run()
                 if type == 1 { record(entity) { $0.retired(field: field) } }
