@@ -22,10 +22,7 @@ extension ChaosTests {
         let canary: String
     }
 
-    @Test(
-        .disabled(
-            "It finds a bug not fixed yet (issue 15): a member still stops storing received batches (SQLite 1555, FTS5 constraint failed)"))
-    func circlesConvergeAmongMembersAndNeverReachAnOutsiderUnderChaos() async throws {
+    @Test func circlesConvergeAmongMembersAndNeverReachAnOutsiderUnderChaos() async throws {
         let seed = Self.seed
         var random = SeededGenerator(seed: seed)
         let cluster = try Cluster(size: 5)
