@@ -12,6 +12,8 @@ public protocol ChangeStore: Sendable {
     func circleLogs() async throws -> CircleLogIndex
     /// The circles of which both this node and `peer` are current members, in this node's view.
     func sharedCircles(with peer: NodeID) async throws -> Set<CircleID>
+    /// `sharedCircles(with:)` for each of `peers` at once, folding each circle's membership once.
+    func sharedCircles(withEach peers: [NodeID]) async throws -> [NodeID: Set<CircleID>]
     /// Remembers which parts of which circles were sent to `peer` (the circle audit).
     func recordDeliveries(_ deliveries: [CircleDelivery], to peer: NodeID) async throws
 }

@@ -29,6 +29,16 @@ struct PendingEntity {
     var touchedFields: [String] { Array(writes.keys) + retiredFields.filter { writes[$0] == nil } }
     var touchedElements: [Element] { Array(additions.keys) + retiredElements.filter { additions[$0] == nil } }
 
+    /// Forgets what is known without the store: every register and element touched is read back at the
+    /// refresh (a failed job's writes were rolled back, and what it recorded here is no longer true).
+    mutating func forgetWhatIsKnown() {
+        createdRowID = nil
+        retiredFields.formUnion(writes.keys)
+        retiredElements.formUnion(additions.keys)
+        writes = [:]
+        additions = [:]
+    }
+
     /// Whether nothing about this entity needs reading back from the store.
     var isKnown: Bool { createdRowID != nil && retiredFields.isEmpty && retiredElements.isEmpty }
 

@@ -1,7 +1,8 @@
 import SidingCore
 
 extension SQLiteStore {
-    /// Set in every backup copy: a node started from it may be behind its own history.
+    /// Set in every backup copy: a node started from it may be behind its own history (its circles are
+    /// marked too: `StoreWriter.markRestoredCircles`).
     static let restoredBackupKey = "restored_backup"
 
     /// Writes a consistent online copy to `path` (VACUUM INTO, which also compacts it) and marks the copy
@@ -14,6 +15,7 @@ extension SQLiteStore {
         try copy.write { transaction in
             try transaction.connection.statement("INSERT OR REPLACE INTO node_state(key, value) VALUES (?, '1')")
                 .bind(.text(Self.restoredBackupKey)).run()
+            try transaction.markRestoredCircles()
         }
         let integrity = try copy.integrityCheck()
         try copy.checkpoint()

@@ -266,11 +266,18 @@ public final class SQLiteStore: Sendable {
 }
 
 extension SQLiteStore {
-    /// The latest HLC among `origin`'s changes: where this node's clock resumes after a restart.
+    /// The latest HLC among the changes `origin` wrote, in the network log and in every circle log it
+    /// authored: where this node's clock resumes after a restart.
     public func latestHLC(of origin: OriginKey) throws -> HLC {
         try read {
-            try $0.statement("SELECT max(hlc) FROM changes WHERE origin_key = ?").bind(.blob(origin.bytes))
-                .rows { HLC(rawValue: UInt64($0.int(0))) }.first ?? .zero
+            try $0.statement(
+                """
+                SELECT max(hlc) FROM (
+                    SELECT max(hlc) AS hlc FROM changes WHERE origin_key = ?1
+                    UNION ALL
+                    SELECT max(c.hlc) FROM circle_logs l JOIN changes c ON c.origin_key = l.log_key WHERE l.author_key = ?1)
+                """
+            ).bind(.blob(origin.bytes)).rows { HLC(rawValue: UInt64($0.int(0))) }.first ?? .zero
         }
     }
 }

@@ -8,6 +8,9 @@ public final class StoreWriter {
     private var pending: [String: PendingEntity] = [:]
     /// Entities whose row is known to exist in this transaction.
     private var ensuredEntities: Set<String> = []
+    /// The circle (its ID's bytes; nil: the network) of each record this transaction has decided, so
+    /// the circle rule costs one lookup per record per transaction, not one per operation.
+    var recordCircles: [String: [UInt8]?] = [:]
     /// Whether any dot was ever retired before it arrived; almost never, so usually not looked up per operation.
     private var tombstonesMayExist: Bool?
     /// Whether any record belongs to a circle; until one does, no operation is looked up for its circle.
@@ -48,6 +51,10 @@ public final class StoreWriter {
             advances.removeSubrange(mark...)
             memberships.removeAll()
             circlesMayExist = nil
+            recordCircles.removeAll()
+            ensuredEntities.removeAll()
+            // Only on failure: every entity pending is read back from the store, which the rollback left true.
+            for entity in pending.keys { pending[entity]?.forgetWhatIsKnown() }
             throw error
         }
     }
@@ -128,7 +135,7 @@ public final class StoreWriter {
             let (type, value) = Self.typeAndValue(of: operation.action)
             var live = false
             if type == 1 || type == 2 {
-                live = try !retiredBeforeArrival(origin, seq, index)
+                live = try !retiredBeforeArrival(origin, seq, index, of: entity)
                 if type == 1 {
                     let written = RegisterValue(value: value ?? "", dot: Dot(origin: change.origin, seq: change.seq, index: index), hlc: change.hlc)
                     record(entity) { $0.wrote(written, to: operation.field, live: live) }
@@ -144,17 +151,38 @@ public final class StoreWriter {
                 origin, seq, .integer(Int64(index)), .text(entity), .text(operation.field),
                 .integer(Int64(bitPattern: type)), value.map(SQLValue.text) ?? .null, hlc, .integer(live ? 1 : 0)
             ).run()
-            for target in operation.action.retires { try retire(target) }
+            for target in operation.action.retires { try retire(target, of: entity) }
         }
     }
 
+    /// Forgets what this transaction knew of `entity`'s row (its row was deleted).
+    func forgetRow(of entity: String) {
+        ensuredEntities.remove(entity)
+        recordCircles[entity] = nil
+    }
+
     /// Creates the entity's row on its first operation; an entity created here is tracked as such.
-    private func ensureRow(of id: EntityID, _ entity: String) throws {
-        guard ensuredEntities.insert(entity).inserted else { return }
+    /// Returns whether this call created it.
+    @discardableResult
+    func ensureRow(of id: EntityID, _ entity: String) throws -> Bool {
+        guard ensuredEntities.insert(entity).inserted else { return false }
         try connection.statement("INSERT OR IGNORE INTO entities(entity, kind) VALUES (?, ?)")
             .bind(.text(entity), .integer(Int64(bitPattern: id.kind.rawValue))).run()
         let created = connection.changesCount == 1 ? connection.lastInsertRowID : nil
         record(entity) { if let created { $0.createdRowID = created } }
+        return created != nil
+    }
+
+    /// Removes every trace of `entity` from the merged view and search, and from what this transaction
+    /// would refresh: none of its operations is left.
+    func forget(_ entity: String) throws {
+        try connection.statement("DELETE FROM search WHERE rowid = (SELECT rowid FROM entities WHERE entity = ?)").bind(.text(entity)).run()
+        try connection.statement("DELETE FROM field_values WHERE entity = ?").bind(.text(entity)).run()
+        try connection.statement("DELETE FROM set_members WHERE entity = ?").bind(.text(entity)).run()
+        try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
+        try connection.statement("DELETE FROM entities WHERE entity = ?").bind(.text(entity)).run()
+        pending[entity] = nil
+        forgetRow(of: entity)
     }
 
     /// Updates what this transaction did to `entity` (the merged view refreshes every entity recorded).
@@ -162,18 +190,23 @@ public final class StoreWriter {
         update(&pending[entity, default: PendingEntity()])
     }
 
-    func retiredBeforeArrival(_ origin: SQLValue, _ seq: SQLValue, _ index: Int) throws -> Bool {
+    /// A tombstone counts only for an operation on the record the retiring operation was on (a row from
+    /// before schema 10 names none and counts as before).
+    func retiredBeforeArrival(_ origin: SQLValue, _ seq: SQLValue, _ index: Int, of entity: String) throws -> Bool {
         if tombstonesMayExist == nil { tombstonesMayExist = try connection.statement("SELECT 1 FROM tombstones LIMIT 1").exists() }
         guard tombstonesMayExist == true else { return false }
-        return try connection.statement("SELECT 1 FROM tombstones WHERE origin_key = ? AND seq = ? AND op_index = ?")
-            .bind(origin, seq, .integer(Int64(index))).exists()
+        return try connection.statement(
+            "SELECT 1 FROM tombstones WHERE origin_key = ? AND seq = ? AND op_index = ? AND (entity IS NULL OR entity = ?)"
+        ).bind(origin, seq, .integer(Int64(index)), .text(entity)).exists()
     }
 
-    private func retire(_ dot: Dot) throws {
-        let key: [SQLValue] = [.blob(dot.origin.bytes), .integer(Int64(dot.seq)), .integer(Int64(dot.index))]
+    /// Retires the operation `dot` names if it is on `entity`, the record of the retiring operation: a
+    /// dot can never reach into another record, hence never into another circle (CHANGES.md, "Merge rules").
+    private func retire(_ dot: Dot, of entity: String) throws {
+        let key: [SQLValue] = [.blob(dot.origin.bytes), .integer(Int64(dot.seq)), .integer(Int64(dot.index)), .text(entity)]
         let retired = try connection.statement(
             """
-            UPDATE ops SET live = 0 WHERE origin_key = ? AND seq = ? AND op_index = ? AND live = 1
+            UPDATE ops SET live = 0 WHERE origin_key = ? AND seq = ? AND op_index = ? AND entity = ? AND live = 1
             RETURNING entity, field, op_type, value
             """
         ).bind(key).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.text(3) ?? "") }
@@ -184,8 +217,8 @@ public final class StoreWriter {
         if retired.isEmpty {
             try connection.statement(
                 """
-                INSERT OR IGNORE INTO tombstones(origin_key, seq, op_index)
-                SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM ops WHERE origin_key = ?1 AND seq = ?2 AND op_index = ?3)
+                INSERT OR IGNORE INTO tombstones(origin_key, seq, op_index, entity)
+                SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM ops WHERE origin_key = ?1 AND seq = ?2 AND op_index = ?3)
                 """
             ).bind(key).run()
             if connection.changesCount > 0 { tombstonesMayExist = true }

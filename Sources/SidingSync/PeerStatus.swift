@@ -13,6 +13,8 @@ public struct PeerStatus: Sendable, Equatable {
     public var backoffSeconds: Double?
     /// What the partner holds as far as this node knows (its summary plus what it sent or acknowledged).
     public var peerVector = VersionVector()
+    /// The partner's summary in its latest session, as it sent it (nothing this node sent since is in it).
+    public var summary = VersionVector()
     /// What the partner acknowledged having (committed on its side).
     public var acknowledgedVector = VersionVector()
     public var changesSent = 0

@@ -27,6 +27,8 @@ extension Session {
         } catch let error as ReceiveError {
             return state.withLock { $0.machine.applyFailed(gap: error.description) }
         } catch {
+            // The store's own failure (SQLite's error names tables and constraints, never values).
+            context.logger.error("could not store a received batch", metadata: ["peer": "\(peer)", "error": "\(error)"])
             return state.withLock { $0.machine.applyFailed(gap: nil) }
         }
         traffic.changesReceived.add(UInt64(outcomes.count))

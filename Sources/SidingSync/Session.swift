@@ -210,8 +210,9 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
             }
         case .fetchBatch(let ranges):
             let changes = try await context.fetch(ranges)
+            let now = clock.now
             return state.withLock { state in
-                let actions = state.machine.batchFetched(changes)
+                let actions = state.machine.batchFetched(changes, now: now)
                 state.batchesToWrite += actions.filter(\.isBatch).count
                 return actions
             }

@@ -95,6 +95,7 @@ struct SessionContext: Sendable {
                 $0.lastError = nil
                 $0.backoffSeconds = nil
                 $0.peerVector = summary
+                $0.summary = summary
                 $0.acknowledgedVector = summary
                 $0.clockOffsetMilliseconds = offset
                 $0.establishedSession = session

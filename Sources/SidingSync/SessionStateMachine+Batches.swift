@@ -16,8 +16,9 @@ extension SessionStateMachine {
         return reread + sendMore()
     }
 
-    /// The changes read for the last `fetchBatch`, in order: send them as the next batch.
-    public mutating func batchFetched(_ changes: [Change]) -> [SessionAction<Instant>] {
+    /// The changes read for the last `fetchBatch`, in order: send them as the next batch. `now` lets the
+    /// pacing time the batch's ack; without it the batch only counts against the budget.
+    public mutating func batchFetched(_ changes: [Change], now: Instant? = nil) -> [SessionAction<Instant>] {
         fetching = false
         // Nothing to read (the store had less than a commit notice said): wait for the next commit
         // rather than ask again at once.
@@ -38,6 +39,7 @@ extension SessionStateMachine {
         let id = nextBatchID
         nextBatchID += 1
         inflight[id] = highest
+        pacing.sent(batch: id, changes: changes.count, at: now)
         batchesSent += 1
         changesSent += changes.count
         let deliveries = Self.deliveries(in: changes)
@@ -84,7 +86,7 @@ extension SessionStateMachine {
     /// Asks for the next batch if the window has room and the peer lacks something: fork probes
     /// first, then every origin's missing changes in origin order, up to one batch's worth.
     mutating func sendMore() -> [SessionAction<Instant>] {
-        guard phase == .live, !fetching, inflight.count < WireLimits.sendWindow else { return [] }
+        guard phase == .live, !fetching, inflight.count < WireLimits.sendWindow, pacing.hasRoom else { return [] }
         forkProbes.removeAll { !scope.allows($0) }
         if !forkProbes.isEmpty {
             let probes = forkProbes.prefix(WireLimits.maxBatchChanges)
@@ -93,7 +95,7 @@ extension SessionStateMachine {
             return [.fetchBatch(probes.map { FetchRange(origin: $0, after: ours[$0] - 1, limit: 1) })]
         }
         var ranges: [FetchRange] = []
-        var room = WireLimits.maxBatchChanges
+        var room = pacing.nextBatchLimit
         // Owners' logs first (control before data), then the rest in log order.
         let missing = known.missing(from: ours).filter { scope.allows($0.key) }
             .sorted { (scope.ownerLogs.contains($0.key) ? 0 : 1, $0.key) < (scope.ownerLogs.contains($1.key) ? 0 : 1, $1.key) }

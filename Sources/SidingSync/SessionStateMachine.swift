@@ -30,6 +30,8 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
     public internal(set) var known = VersionVector()
     public internal(set) var acknowledged = VersionVector()
     var inflight: [UInt64: [OriginKey: UInt64]] = [:]
+    /// How much of the window the receiver's measured pace lets this session use.
+    var pacing = SendPacing<Instant>()
     var nextBatchID: UInt64 = 1
     var fetching = false
     /// Origins whose tip differs at the same seq: ours is sent first, as proof of the fork.
@@ -93,6 +95,7 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
                 return closing(.protocolError, "ack for unknown batch \(ack.batchID)")
             }
             for (origin, seq) in highest { acknowledged.advance(origin, to: seq) }
+            pacing.acknowledged(batch: ack.batchID, at: now)
             return [.report(.acknowledged(acknowledged))] + sendMore()
         case (.live, .ping(let nonce)):
             return [.send(.pong(nonce))]

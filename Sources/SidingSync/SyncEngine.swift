@@ -200,14 +200,17 @@ public actor SyncEngine {
     public func statuses() async throws -> [PeerStatus] {
         let mine = try await context.store.versionVector()
         let circleOf = try await context.store.circleLogs().circleOf
+        let all = partners.all
+        // Each circle folded once for every partner, not once per partner.
+        let sharedWith = circleOf.isEmpty ? [:] : try await context.store.sharedCircles(withEach: all.map(\.nodeID))
         var statuses: [PeerStatus] = []
-        for partner in partners.all {
+        for partner in all {
             var status = book.status(partner.nodeID) ?? PeerStatus(nodeID: partner.nodeID, name: partner.name, address: partner.address)
             status.name = partner.name
             status.address = partner.address
             status.connected = sessions[partner.nodeID] != nil && status.connected
             // What this partner may receive: the network and the circles shared with it, nothing else.
-            let shared = circleOf.isEmpty ? [] : try await context.store.sharedCircles(with: partner.nodeID)
+            let shared = sharedWith[partner.nodeID] ?? []
             let sendable = VersionVector(mine.entries.filter { log, _ in circleOf[log].map(shared.contains) ?? true })
             status.missingHere = PeerStatus.lead(of: status.peerVector, over: mine)
             status.missingThere = PeerStatus.lead(of: sendable, over: status.acknowledgedVector)

@@ -9,7 +9,9 @@ public struct RandomHistory: Sendable {
     public let changes: [Change]
     public let replicaCount: Int
 
-    public static func make(seed: UInt64, replicas replicaCount: Int = 3, steps: Int = 24) throws -> RandomHistory {
+    /// With `forks`, now and then a replica signs a second, different change for a seq it already
+    /// used (an equivocation), so the rule of which version stays in force is exercised.
+    public static func make(seed: UInt64, replicas replicaCount: Int = 3, steps: Int = 24, forks: Bool = false) throws -> RandomHistory {
         var random = SeededGenerator(seed: seed)
         let keys = (0..<replicaCount).map { _ in
             (try? Curve25519.Signing.PrivateKey(rawRepresentation: random.bytes(32))) ?? Curve25519.Signing.PrivateKey()
@@ -37,13 +39,21 @@ public struct RandomHistory: Sendable {
             }
             let entity = pick(entities, &random)
             let edit = randomEdit(for: entity.kind, using: &random)
-            let operations = EditPlanner.operations(for: edit, on: entity, current: replicas[actor].entity(entity))
+            let current = replicas[actor].entity(entity)
+            let operations = EditPlanner.operations(for: edit, on: entity, current: current)
             guard !operations.isEmpty else { continue }
             clocks[actor] = clocks[actor].tick(now: now - UInt64.random(in: 0...2, using: &random))
             let seq = replicas[actor].versionVector[OriginKey(keys[actor].publicKey)] + 1
             let change = try Change.sign(by: keys[actor], seq: seq, hlc: clocks[actor], operations: operations)
             _ = try replicas[actor].receive(change)
             all.append(change)
+            if forks, Int.random(in: 0..<6, using: &random) == 0 {
+                let other = EditPlanner.operations(for: randomEdit(for: entity.kind, using: &random), on: entity, current: current)
+                guard !other.isEmpty, other != operations else { continue }
+                let fork = try Change.sign(by: keys[actor], seq: seq, hlc: clocks[actor], operations: other)
+                _ = try replicas[actor].receive(fork)
+                all.append(fork)
+            }
         }
         return RandomHistory(changes: all, replicaCount: replicaCount)
     }

@@ -48,7 +48,10 @@ enum SidingBench {
         if options.only.contains("migrate") {
             figures += try MigrateBench.run(fieldOperations: options.scale, in: TemporaryDirectory("bench-migrate"))
         }
-        if options.only.contains("circles") { figures += try await CircleBench.run(scale: options.scale, edits: options.edits) }
+        if options.only.contains("circles") {
+            figures += try await CircleBench.run(scale: options.scale, edits: options.edits)
+            figures += try await CircleRevocationBench.run(scale: options.scale)
+        }
         if options.only.contains("migrate") {
             figures += try MigrateBench.run(fieldOperations: options.scale, in: TemporaryDirectory("bench-migrate"))
         }

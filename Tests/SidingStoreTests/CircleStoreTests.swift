@@ -93,6 +93,50 @@ import Testing
         #expect(try memberStore.apply([late]) == [.refused])
     }
 
+    /// A record created past the cut leaves the retracting member's view and search whole, as if it had
+    /// never arrived: members list the same records (found end to end by `CircleRemovalTests`).
+    @Test func aRecordCreatedPastTheCutLeavesTheViewWhereItWasApplied() throws {
+        let ownerStore = try store("owner", as: owner)
+        let memberLog = CircleLog(circle: circle, author: member, epoch: 1)
+        let kept = try sign(1, memberLog, 1, [name("kept")], others: [ownerLog])
+        let voidRecord = try #require(EntityID(kind: .contact, bytes: Array(repeating: 8, count: 10)))
+        let write = SidingCore.Operation(entity: voidRecord, field: "name", action: .write(value: "voidcanary", replaces: []))
+        let late = try sign(1, memberLog, 2, [write], others: [ownerLog])
+        #expect(try ownerStore.apply([try creation, kept, late]) == [.applied, .applied, .applied])
+        #expect(try ownerStore.record(voidRecord) != nil && ownerStore.search("voidcanary").hits.count == 1, "positive control")
+        let removal = try sign(0, ownerLog, 2, control([.remove(member: member.nodeID, cut: 1)]))
+        #expect(try ownerStore.apply([removal]) == [.applied])
+        #expect(try ownerStore.record(voidRecord) == nil)
+        #expect(try ownerStore.mergedView()[voidRecord] == nil)
+        #expect(try ownerStore.search("voidcanary").hits.isEmpty)
+        #expect(try ownerStore.circleRecordCounts()[circle] == 1)
+    }
+
+    /// Found by the circle chaos test: a retraction that un-makes a record deleted its row but not its
+    /// search row, and SQLite gave the freed rowid to the next new record, whose search row then clashed
+    /// (FTS5 "constraint failed", 1555) on every try: the node stopped storing what it was sent.
+    @Test(arguments: [false, true]) func aRecordUnmadeByARetractionLeavesNoSearchRowBehind(oneBatch: Bool) throws {
+        let ownerStore = try store("owner", as: owner)
+        let memberLog = CircleLog(circle: circle, author: member, epoch: 1)
+        let made = EntityID(kind: .contact, bytes: Array(repeating: 8, count: 10))!
+        let write = try sign(
+            1, memberLog, 1, [SidingCore.Operation(entity: made, field: "name", action: .write(value: "void canary", replaces: []))],
+            others: [ownerLog])
+        let removal = try sign(0, ownerLog, 2, control([.remove(member: member.nodeID, cut: 0)]))
+        let next = try sign(0, ownerLog, 3, [name("after the retraction")])
+        if oneBatch {
+            #expect(try ownerStore.apply([try creation, write, removal, next]) == [.applied, .applied, .applied, .applied])
+        } else {
+            #expect(try ownerStore.apply([try creation, write]) == [.applied, .applied])
+            #expect(try ownerStore.apply([removal]) == [.applied])
+            #expect(try ownerStore.apply([next]) == [.applied])
+        }
+        #expect(try ownerStore.record(made)?.fields["name"] == nil, "un-made")
+        #expect(try ownerStore.record(contact)?.fields["name"] == "after the retraction")
+        #expect(try ownerStore.search("retraction").hits.count == 1)
+        #expect(try ownerStore.search("canary").hits.isEmpty)
+    }
+
     @Test func reAdmissionStartsANewLogAndTheOldOneKeepsItsCut() throws {
         let ownerStore = try store("owner", as: owner)
         let oldLog = CircleLog(circle: circle, author: member, epoch: 1)
@@ -114,6 +158,58 @@ import Testing
         #expect(try ownerStore.apply([network]) == [.applied])
         #expect(try ownerStore.record(contact)?.fields["name"] == "in the circle")
         #expect(try ownerStore.versionVector()[owner] == 1)
+    }
+
+    /// The store decides a record's circle once per transaction: a record created in one transaction,
+    /// in the circle or on the network, keeps out what comes from the other side in the same one.
+    @Test func aRecordStaysInItsCircleWithinOneTransaction() throws {
+        let ownerStore = try store("owner", as: owner)
+        let other = EntityID(kind: .contact, bytes: Array(repeating: 8, count: 10))!
+        func write(_ entity: EntityID, _ value: String) -> SidingCore.Operation {
+            SidingCore.Operation(entity: entity, field: "name", action: .write(value: value, replaces: []))
+        }
+        let network = { (seq: UInt64, operations: [SidingCore.Operation]) in
+            try Change.sign(by: keys[2], seq: seq, hlc: HLC(milliseconds: 5_000 + seq, counter: 0), operations: operations)
+        }
+        let batch = [
+            try creation,
+            try sign(0, ownerLog, 2, [write(contact, "circle")]),
+            try network(1, [write(contact, "network"), write(other, "network")]),
+            try sign(0, ownerLog, 3, [write(other, "circle"), write(contact, "circle again")]),
+        ]
+        #expect(try ownerStore.apply(batch) == [.applied, .applied, .applied, .applied])
+        #expect(try ownerStore.record(contact)?.fields["name"] == "circle again")
+        #expect(try ownerStore.record(other)?.fields["name"] == "network")
+        #expect(try ownerStore.versionVector()[outsider] == 1)
+    }
+
+    /// The clock resumes after a restart past every change the node wrote, its circle changes too.
+    @Test func theLatestHLCCountsTheNodesCircleLogs() throws {
+        let memberStore = try store("member", as: member)
+        let network = try Change.sign(by: keys[1], seq: 1, hlc: HLC(milliseconds: 900, counter: 0), operations: [name("network")])
+        #expect(try memberStore.apply([try creation, network]) == [.applied, .applied])
+        #expect(try memberStore.latestHLC(of: member) == HLC(milliseconds: 900, counter: 0))
+        let memberLog = CircleLog(circle: circle, author: member, epoch: 1)
+        let other = EntityID(kind: .contact, bytes: Array(repeating: 8, count: 10))!
+        let inCircle = try Change.sign(
+            by: keys[1], in: memberLog, seq: 1, hlc: HLC(milliseconds: 7_000, counter: 3),
+            operations: [SidingCore.Operation(entity: other, field: "name", action: .write(value: "circle", replaces: []))],
+            otherLogs: [ownerLog], seed: Array(repeating: 1, count: 16))
+        #expect(try memberStore.apply([inCircle]) == [.applied])
+        #expect(try memberStore.latestHLC(of: member) == HLC(milliseconds: 7_000, counter: 3))
+        // The owner's log is another node's: it does not move this node's clock.
+        #expect(try memberStore.latestHLC(of: outsider) == .zero)
+    }
+
+    /// Shared circles for many partners at once are those of each partner alone.
+    @Test func sharedCirclesForManyPeersAreThoseOfEach() throws {
+        let ownerStore = try store("owner", as: owner)
+        #expect(try ownerStore.apply([try creation]) == [.applied])
+        let peers = [member.nodeID, outsider.nodeID]
+        let all = try ownerStore.sharedCircles(withEach: peers)
+        #expect(all == [member.nodeID: [circle], outsider.nodeID: []])
+        for peer in peers { #expect(try ownerStore.sharedCircles(with: peer) == all[peer]) }
+        #expect(try SQLiteStore(path: directory.file("keyless.db")).sharedCircles(withEach: peers) == [:])
     }
 
     @Test func onlyTheOwnerSpeaksForItsCircle() throws {

@@ -9,10 +9,14 @@ import Testing
 @Suite struct DifferentialTests {
     @Test func storeMatchesReferenceOnRandomHistories() throws {
         let directory = TemporaryDirectory("differential")
+        var forkedHistories = 0
         for seed in UInt64(1)...150 {
             var random = SeededGenerator(seed: seed)
-            let history = try RandomHistory.make(seed: seed &* 7919, replicas: 3, steps: 30)
-            let reference = Delivery.replica(holding: history.changes).view
+            // Every third history holds forks: the version with the lower hash must be in force in both.
+            let history = try RandomHistory.make(seed: seed &* 7919, replicas: 3, steps: 30, forks: seed % 3 == 0)
+            let replica = Delivery.replica(holding: history.changes)
+            let reference = replica.view
+            if !replica.equivocations.isEmpty { forkedHistories += 1 }
             let store = try SQLiteStore(path: directory.file("\(seed).db"))
             var pending = (history.changes + history.changes.filter { _ in Int.random(in: 0..<4, using: &random) == 0 })
                 .shuffled(using: &random)
@@ -39,7 +43,10 @@ import Testing
             try Self.checkTagLists(store, reference, seed: seed)
             #expect(try store.entitiesWithStaleSearchRows() == [], "seed \(seed)")
             #expect(try store.integrityCheck() == "ok")
+            #expect(Set(try store.equivocations()) == Set(replica.equivocations), "seed \(seed): fork evidence differs")
         }
+        #expect(forkedHistories >= 10, "only \(forkedHistories) histories held a fork: the lower-hash rule went untested")
+        print("differential: \(forkedHistories) of 150 histories held a fork")
     }
 
     /// A list filtered by a tag holds exactly the live entities of the kind that show the tag.

@@ -28,17 +28,21 @@ import Testing
         await a.pair(with: b)
         await b.pair(with: c)
         await c.pair(with: a)
-        let detected = try await eventually(10) {
-            try [a, b, c].allSatisfy { node in try node.store.equivocations().contains { $0.origin == forker.origin && $0.seq == 1 } }
+        // A and B hold different versions when their session starts, so both detect the fork. C may not:
+        // if A has already put B's lower version in force when C's session with A starts, both offer the
+        // same tip and C never sees the other version (evidence is not relayed); it still keeps the same
+        // version in force, which is what convergence needs.
+        let settled = try await eventually(10) {
+            try [a, b].allSatisfy { node in try node.store.equivocations().contains { $0.origin == forker.origin && $0.seq == 1 } }
+                && [a, b, c].allSatisfy { node in try node.store.changes(of: forker.origin, after: 0, limit: 10) == [lower.encoded] }
         }
-        print("equivocation: detected on A, B and C after \(ContinuousClock.now - start)")
-        #expect(detected, "not every node detected the fork")
-        // Both versions are kept everywhere: one applied, the other as evidence.
+        print("equivocation: detected on A and B, lower version in force on A, B and C after \(ContinuousClock.now - start)")
+        #expect(settled, "the fork was not detected on A and B, or a node keeps another version in force")
         for node in [a, b, c] {
             let held = try node.store.changes(of: forker.origin, after: 0, limit: 10)
             let evidence = try node.store.equivocations().map(\.second)
-            #expect(Set(held + evidence) == [left.encoded, right.encoded])
-            // Every node keeps the same version in force, the lower hash, whichever it received first.
+            // Nothing but the two versions, one in force: the lower hash, whichever arrived first.
+            #expect(Set(held + evidence).isSubset(of: [left.encoded, right.encoded]))
             #expect(held == [lower.encoded], "\(node.nodeID) keeps another version in force")
         }
         #expect(Set(try [a, b, c].map { try $0.store.digest() }).count == 1, "digests agree under equivocation")

@@ -23,8 +23,8 @@ final class RawPeer: @unchecked Sendable {
     private(set) var serverKey: OriginKey?
 
     /// Connects to `port`, expecting the node `server`, and exchanges hello and summaries (unless
-    /// `opening` is false: then the test sends the first frames itself).
-    func connect(port: Int, server: NodeID, opening: Bool = true, capabilities: [String] = []) async throws {
+    /// `opening` is false: then the test sends the first frames itself), speaking `version`.
+    func connect(port: Int, server: NodeID, opening: Bool = true, capabilities: [String] = [], version: UInt32 = 1) async throws {
         let context = try SecureChannel.context(try NodeIdentity(key: key, name: "raw", now: Date()), server: false)
         let logger = Logger(label: "raw-peer")
         let (connection, handshake) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -42,7 +42,7 @@ final class RawPeer: @unchecked Sendable {
         outbound = writer
         guard opening else { return }
         var hello = WireHello()
-        hello.protocolVersion = 1
+        hello.protocolVersion = version
         hello.minProtocolVersion = 1
         hello.nodeName = "raw"
         hello.capabilities = capabilities

@@ -22,13 +22,19 @@ final class SyncTestNode: @unchecked Sendable {
     var origin: OriginKey { OriginKey(key.publicKey) }
 
     /// `probes`: a frame tap or TLS key log (FrameTapTests); none by default, as the daemon has none.
-    init(name: String, timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard, probes: SyncTestProbes = SyncTestProbes()) throws {
+    /// `applyPausePerChange` throttles the node as a receiver: each received batch is stored only after
+    /// that long per change (a slow disk), so a backlog keeps flowing for as long as a test needs.
+    init(
+        name: String, timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard, probes: SyncTestProbes = SyncTestProbes(),
+        applyPausePerChange: Duration = .zero
+    ) throws {
         store = try SQLiteStore(path: directory.file("node.db"), localKey: OriginKey(key.publicKey))
         var logger = Logger(label: "sync-test.\(name)")
         logger.logLevel = .warning
         engine = try SyncEngine(
             identity: try NodeIdentity(key: key, name: name, now: Date()), localName: name,
-            store: AnnouncingStore(store: store, commits: commits), partners: PartnerSet(), logger: logger, commits: commits,
+            store: AnnouncingStore(store: store, commits: commits, applyPausePerChange: applyPausePerChange), partners: PartnerSet(), logger: logger,
+            commits: commits,
             timing: timing, caps: caps, probes: probes)
     }
 
@@ -93,6 +99,7 @@ final class SyncTestNode: @unchecked Sendable {
 struct AnnouncingStore: ChangeStore {
     let store: SQLiteStore
     let commits: CommitFeed
+    var applyPausePerChange: Duration = .zero
 
     func versionVector() async throws -> VersionVector { try store.versionVector() }
 
@@ -104,11 +111,14 @@ struct AnnouncingStore: ChangeStore {
 
     func sharedCircles(with peer: NodeID) async throws -> Set<CircleID> { try store.sharedCircles(with: peer) }
 
+    func sharedCircles(withEach peers: [NodeID]) async throws -> [NodeID: Set<CircleID>] { try store.sharedCircles(withEach: peers) }
+
     func recordDeliveries(_ deliveries: [CircleDelivery], to peer: NodeID) async throws {
         try store.recordDeliveries(deliveries, to: peer)
     }
 
     func apply(_ changes: [VerifiedChange], deliveredBy session: UInt64) async throws -> [ApplyOutcome] {
+        if applyPausePerChange > .zero { try await Task.sleep(for: applyPausePerChange * changes.count) }
         let outcomes = try store.apply(changes.map(\.change))
         commits.publish(CommitNotice(applied: changes, outcomes: outcomes, deliveredBy: session))
         return outcomes

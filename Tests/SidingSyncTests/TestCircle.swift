@@ -61,6 +61,40 @@ struct TestCircle {
         }
     }
 
+    /// `count` one-field contacts in the circle written straight into the owner's store, `perTransaction`
+    /// changes per transaction, signed on every core, and not announced: for a backlog a session
+    /// started later finds in its summary. Returns how long it took.
+    mutating func writeBacklog(_ count: Int, perTransaction: Int = 20_000, value: @Sendable @escaping (Int) -> String) async throws -> Duration {
+        let start = ContinuousClock.now
+        // The key is not Sendable; each signing task makes its own from the raw bytes.
+        let (raw, log, first) = (owner.key.rawRepresentation, ownerLog, ownerSeq + 1)
+        for chunkStart in stride(from: 0, to: count, by: perTransaction) {
+            let chunk = chunkStart..<min(count, chunkStart + perTransaction)
+            let parts = 4
+            let signed = try await withThrowingTaskGroup(of: (Int, [Change]).self) { group in
+                for part in 0..<parts {
+                    let slice = chunk.lowerBound + chunk.count * part / parts..<chunk.lowerBound + chunk.count * (part + 1) / parts
+                    group.addTask {
+                        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+                        let changes = try slice.map { n in
+                            let seq = first + UInt64(n)
+                            return try Change.sign(
+                                by: key, in: log, seq: seq, hlc: HLC(milliseconds: 1_800_000_000_000 + seq, counter: 0),
+                                operations: [Operation(entity: Self.newContact(), field: "bio", action: .write(value: value(n), replaces: []))],
+                                seed: Self.randomBytes(ValueSeal.seedByteCount))
+                        }
+                        return (part, changes)
+                    }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }.sorted { $0.key < $1.key }.flatMap(\.value)
+            }
+            let outcomes = try owner.store.apply(signed)
+            guard outcomes.allSatisfy({ $0 == .applied }) else { throw TestCircleError.notApplied(outcomes) }
+        }
+        ownerSeq += UInt64(count)
+        return ContinuousClock.now - start
+    }
+
     /// The owner removes `member`, keeping its writes up to `cut`.
     mutating func remove(_ member: SyncTestNode, cut: UInt64 = 0) throws {
         try commit([ControlAction.remove(member: member.nodeID, cut: cut).operation(in: id)])

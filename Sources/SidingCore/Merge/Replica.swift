@@ -1,9 +1,12 @@
+import Crypto
+
 /// The pure, in-memory reference of Siding's merge rules. The SQLite store implements the same rules
 /// incrementally; differential tests hold the two to identical merged views.
 ///
 /// Rules: a register write adds its value unless its dot was already retired, and retires the dots it
 /// replaces; a set addition adds its dot to the element likewise; a removal retires the dots it names.
-/// Retired dots are remembered, so a retirement that arrives before its target still wins.
+/// Retired dots are remembered, so a retirement that arrives before its target still wins. Of two
+/// versions of one seq (a fork), the one whose SHA-256 is lower is in force, however they arrived.
 public struct Replica: Sendable {
     public private(set) var versionVector = VersionVector()
     public private(set) var equivocations: [EquivocationEvidence] = []
@@ -35,11 +38,21 @@ public struct Replica: Sendable {
         case .duplicate:
             return .duplicate
         case .equivocation:
-            let evidence = EquivocationEvidence(
-                origin: change.origin, seq: change.seq,
-                first: self.change(origin: change.origin, seq: change.seq) ?? [],
-                second: change.encoded)
-            if !equivocations.contains(evidence) { equivocations.append(evidence) }
+            let inForce = self.change(origin: change.origin, seq: change.seq) ?? []
+            guard Self.precedes(change.encoded, inForce) else {
+                let evidence = EquivocationEvidence(origin: change.origin, seq: change.seq, first: inForce, second: change.encoded)
+                if !equivocations.contains(evidence) { equivocations.append(evidence) }
+                return .equivocation
+            }
+            held[change.origin]?[Int(change.seq - 1)] = change.encoded
+            // Evidence names the version in force first; the one put aside becomes evidence too.
+            equivocations = equivocations.compactMap { evidence in
+                guard evidence.origin == change.origin, evidence.seq == change.seq else { return evidence }
+                return evidence.second == change.encoded
+                    ? nil : EquivocationEvidence(origin: evidence.origin, seq: evidence.seq, first: change.encoded, second: evidence.second)
+            }
+            equivocations.append(EquivocationEvidence(origin: change.origin, seq: change.seq, first: change.encoded, second: inForce))
+            rebuildView()
             return .equivocation
         case .gap(let expected):
             throw .gap(origin: change.origin.nodeID, expected: expected, got: change.seq)
@@ -48,6 +61,24 @@ public struct Replica: Sendable {
             held[change.origin, default: []].append(change.encoded)
             versionVector.advance(change.origin, to: change.seq)
             return .applied
+        }
+    }
+
+    /// Whether `bytes` is the version kept in force over `other`: the lower SHA-256.
+    static func precedes(_ bytes: [UInt8], _ other: [UInt8]) -> Bool {
+        Array(SHA256.hash(data: bytes)).lexicographicallyPrecedes(Array(SHA256.hash(data: other)))
+    }
+
+    /// The merged view of exactly the versions in force (the order of application does not matter).
+    private mutating func rebuildView() {
+        entities = [:]
+        liveEntries = [:]
+        retired = []
+        for origin in held.keys.sorted() {
+            for bytes in held[origin] ?? [] {
+                guard let change = try? Change(decoding: bytes) else { continue }
+                apply(change)
+            }
         }
     }
 

@@ -28,6 +28,8 @@ extension LocalAuthor {
         guard let log = try transaction.currentLog(of: origin, in: circle) else {
             throw NodeError.notACircleMember(circle.description)
         }
+        // After a restore, the next seq may be taken already by a change only the circle's members hold.
+        if try transaction.awaitsRestoreConfirmation(circle) { throw NodeError.circleAwaitsRestoreCatchUp(circle.description) }
         let seq = try transaction.heldSeq(of: log.key) + 1
         tick()
         var random = SystemRandomNumberGenerator()

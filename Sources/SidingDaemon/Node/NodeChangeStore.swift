@@ -26,6 +26,10 @@ struct NodeChangeStore: ChangeStore {
         try await database.read { try $0.sharedCircles(with: peer) }
     }
 
+    func sharedCircles(withEach peers: [NodeID]) async throws -> [NodeID: Set<CircleID>] {
+        try await database.read { try $0.sharedCircles(withEach: peers) }
+    }
+
     func recordDeliveries(_ deliveries: [CircleDelivery], to peer: NodeID) async throws {
         guard !deliveries.isEmpty else { return }
         try await database.write { transaction, _ in try transaction.recordDeliveries(deliveries, to: peer) }

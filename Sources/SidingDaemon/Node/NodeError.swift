@@ -12,6 +12,9 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case requestTimedOut(milliseconds: Int64)
     case shuttingDown
     case ownHistoryGap(OwnHistoryGap)
+    /// A write into a circle (ID given) of a node restored from a backup, before a member of that circle
+    /// showed what it holds of this node's logs there.
+    case circleAwaitsRestoreCatchUp(String)
     case storage(String)
     /// What the user typed names no record of these kinds by ID, ID prefix or name.
     case noSuchRecord(String, kinds: [EntityKind])
@@ -39,7 +42,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .wrongKind, .invalidEdit, .badRequest: 400
         case .deleted: 409
         case .requestTimedOut: 408
-        case .shuttingDown, .ownHistoryGap: 503
+        case .shuttingDown, .ownHistoryGap, .circleAwaitsRestoreCatchUp: 503
         case .storage: 500
         case .searchRefused: 422
         case .notACircleMember, .notTheCircleOwner: 403
@@ -61,6 +64,7 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .shuttingDown: "shutting_down"
         case .ownHistoryGap(.restoredBackup): "restored_from_backup"
         case .ownHistoryGap(.lostDatabase): "lost_database"
+        case .circleAwaitsRestoreCatchUp: "circle_restored_from_backup"
         case .storage: "storage_error"
         case .noSuchRecord: "unknown_id"
         case .ambiguous: "ambiguous"
@@ -88,6 +92,10 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .shuttingDown: "sidingd is shutting down; try again when it is back"
         case .unknownPartner(let id): "\(id) is not a partner of this node; see `siding peer list`"
         case .ownHistoryGap(let gap): "edits are locked: " + NodeError.lockReason(gap)
+        case .circleAwaitsRestoreCatchUp(let circle):
+            "edits in circle \(circle) are locked: this node was restored from a backup, and a member of that circle may hold "
+                + "changes this node made in it after the backup; wait until a member of the circle is connected "
+                + "(`siding circle show \(circle)` lists them, `siding status` shows who is connected), run `siding sync --wait`, then retry"
         case .storage(let why): "the database refused the write (\(why)); see `journalctl -u sidingd` or the daemon's log"
         case .searchRefused(let why): why
         case .notACircleMember(let circle):

@@ -44,12 +44,14 @@ enum CircleQueries {
         return index
     }
 
-    /// Circles of which both `local` and `peer` are current members.
-    static func sharedCircles(local: OriginKey, peer: NodeID, in connection: SQLiteConnection) throws -> Set<CircleID> {
-        var shared: Set<CircleID> = []
+    /// For each of `peers`, the circles of which both `local` and it are current members (every peer
+    /// is a key, with no circle if it shares none); each circle's membership is folded once.
+    static func sharedCircles(local: OriginKey, peers: [NodeID], in connection: SQLiteConnection) throws -> [NodeID: Set<CircleID>] {
+        var shared = Dictionary(peers.map { ($0, Set<CircleID>()) }, uniquingKeysWith: { first, _ in first })
         for circle in try circles(in: connection) {
             let membership = try membership(of: circle, in: connection)
-            if membership.isMember(local) && membership.isMember(peer) { shared.insert(circle) }
+            guard membership.isMember(local) else { continue }
+            for peer in shared.keys where membership.isMember(peer) { shared[peer, default: []].insert(circle) }
         }
         return shared
     }
@@ -61,7 +63,13 @@ extension SQLiteStore {
     /// Circles this node and `peer` are both members of now (none without a local key).
     public func sharedCircles(with peer: NodeID) throws -> Set<CircleID> {
         guard let localKey else { return [] }
-        return try read { try CircleQueries.sharedCircles(local: localKey, peer: peer, in: $0) }
+        return try sharedCircles(withEach: [peer])[peer] ?? []
+    }
+
+    /// `sharedCircles(with:)` for each of `peers`, folding each circle once (none without a local key).
+    public func sharedCircles(withEach peers: [NodeID]) throws -> [NodeID: Set<CircleID>] {
+        guard let localKey else { return [:] }
+        return try read { try CircleQueries.sharedCircles(local: localKey, peers: peers, in: $0) }
     }
 
     public func membership(of circle: CircleID) throws -> CircleMembership {

@@ -122,12 +122,26 @@ extension StoreWriter {
             if circle == nil && circlesMayExist == false { return true }
         }
         if operation.entity.kind == .circle { return circle?.entity == operation.entity }
-        let held = try connection.statement("SELECT circle FROM entity_circles WHERE entity = ?").bind(.text(entity)).rows { $0.blob(0) }.first
-        if let held { return held == circle?.bytes }
-        guard let circle else { return true }
-        if try connection.statement("SELECT 1 FROM entities WHERE entity = ?").bind(.text(entity)).exists() { return false }
+        if let decided = recordCircles[entity] { return decided == circle?.bytes }
+        let decided = try decideCircle(of: operation.entity, entity, firstTouchedIn: circle)
+        recordCircles[entity] = .some(decided)
+        return decided == circle?.bytes
+    }
+
+    /// The circle `entity` belongs to (nil: the network): the circle it is held in, or the network if it
+    /// is held outside any circle, or else `circle`, the one its first operation comes from (the record
+    /// is created there, and an operation after it does not change that).
+    private func decideCircle(of id: EntityID, _ entity: String, firstTouchedIn circle: CircleID?) throws -> [UInt8]? {
+        // A network operation that creates its record (most of a network ingest) needs no lookup.
+        if circle == nil, try ensureRow(of: id, entity) { return nil }
+        let (held, exists) =
+            try connection.statement(
+                "SELECT (SELECT circle FROM entity_circles WHERE entity = ?1), EXISTS (SELECT 1 FROM entities WHERE entity = ?1)"
+            ).bind(.text(entity)).rows { ($0.isNull(0) ? nil : $0.blob(0), $0.int(1) != 0) }.first ?? (nil, false)
+        if let held { return held }
+        guard let circle, !exists else { return nil }
         try connection.statement("INSERT INTO entity_circles(entity, circle) VALUES (?, ?)").bind(.text(entity), .blob(circle.bytes)).run()
-        return true
+        return circle.bytes
     }
 
     /// Of two versions of one seq, every node keeps in force the one whose SHA-256 is lower, so members
@@ -196,7 +210,7 @@ extension StoreWriter {
             for (origin, seq, index, field, type, value) in operations {
                 guard let key = OriginKey(bytes: origin) else { continue }
                 let dot = Dot(origin: key, seq: UInt64(seq), index: Int(index))
-                let live = try !retired.contains(dot) && !retiredBeforeArrival(.blob(origin), .integer(seq), Int(index))
+                let live = try !retired.contains(dot) && !retiredBeforeArrival(.blob(origin), .integer(seq), Int(index), of: entity)
                 try connection.statement("UPDATE ops SET live = ? WHERE origin_key = ? AND seq = ? AND op_index = ?")
                     .bind(.integer(live ? 1 : 0), .blob(origin), .integer(seq), .integer(index)).run()
                 if type == 1 { record(entity) { $0.retired(field: field) } }
@@ -208,9 +222,12 @@ extension StoreWriter {
             let members = try connection.statement("SELECT field, element FROM set_members WHERE entity = ?")
                 .bind(.text(entity)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
             for (field, element) in members { record(entity) { $0.retired(.init(field: field, element: element)) } }
-            if operations.isEmpty && shown.isEmpty {
-                try connection.statement("DELETE FROM entities WHERE entity = ?").bind(.text(entity)).run()
-                try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
+            let nothingLeft = try !connection.statement("SELECT 1 FROM ops WHERE entity = ?").bind(.text(entity)).exists()
+            if nothingLeft || (operations.isEmpty && shown.isEmpty) {
+                // Nothing of the record is left (it was created past a cut): it leaves the view whole, as on
+                // the members that never applied it, so they all list the same records. Its search row goes
+                // too: SQLite gives the freed rowid to the next new record, whose search row would clash.
+                try forget(entity)
             }
         }
     }

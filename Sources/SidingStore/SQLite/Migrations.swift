@@ -173,6 +173,12 @@ enum Migrations {
         ) STRICT;
         CREATE INDEX circle_deliveries_by_circle ON circle_deliveries(circle, sent_at_ms);
         """,
+        // 10: a dot retired before it arrived counts only for an operation on the record the retiring
+        // operation was on, so no change can retire another circle's operation in advance. Rows already
+        // there name no record and count as before (adding a column rewrites nothing).
+        """
+        ALTER TABLE tombstones ADD COLUMN entity TEXT;
+        """,
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.

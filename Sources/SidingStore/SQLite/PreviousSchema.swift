@@ -1,8 +1,10 @@
 /// For measuring migrations: turns a database of the current schema into one of the previous release's
-/// (schema 8) by dropping exactly what migration 9 added. Migrations are append-only, so the result is
+/// (schema 8) by dropping exactly what migrations 9 and 10 added. Migrations are append-only, so the result is
 /// what the previous release's code would have written; its data is untouched.
 @_spi(Testing) public enum PreviousSchema {
     public static let version = 8
+    /// The schema this build migrates to.
+    public static let current = Migrations.all.count
 
     public static func rollBack(_ path: String) throws {
         let connection = try SQLiteConnection(path: path)
@@ -10,6 +12,7 @@
             try connection.execute(
                 """
                 DROP TABLE circle_logs; DROP TABLE circle_controls; DROP TABLE entity_circles; DROP TABLE circle_labels; DROP TABLE circle_deliveries;
+                ALTER TABLE tombstones DROP COLUMN entity;
                 PRAGMA user_version = \(version);
                 """)
         }
