@@ -53,7 +53,7 @@ import Testing
                 let object = try #require(entry.object)
                 #expect(bytes == signed[object["restores"]?.string ?? ""], "\(vector.name): not the signed bytes")
                 let change = try VerifiedChange(verifying: bytes)
-                #expect(change.origin.nodeID.description == object["origin_node_id"]?.string && change.seq == object["seq"]?.uint64)
+                #expect(change.change.author.nodeID.description == object["author_node_id"]?.string && change.seq == object["seq"]?.uint64)
                 #expect(change.change.circle?.description == object["circle"]?.string)
             }
             // Without a table (a peer not offered circle-elision) the same frame is malformed.
