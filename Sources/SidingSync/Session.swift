@@ -25,6 +25,9 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         var machine: SessionStateMachine<C>
         /// This node's key, left out of its own changes once the peer's Hello says it can restore it.
         var elidedSender: OriginKey?
+        /// The circle logs named to the peer so far, once its Hello says it can restore changes
+        /// without their log's header; nil before that.
+        var namedToPeer: NamedLogs?
         var ending: SyncError?
         var ended = false
         /// Batches decided but not yet written: a membership change is adopted once none decided
@@ -79,12 +82,14 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     private func receive(_ inbound: NIOAsyncChannelInboundStream<Frame>, _ writer: FrameWriter) async {
+        // The circle logs the peer has named so far; frames are decoded one at a time, in order.
+        var namedByPeer: NamedLogs? = NamedLogs()
         do {
             for try await frame in inbound {
                 traffic.bytesReceived.add(UInt64(Frame.headerBytes + frame.payload.readableBytes))
                 let message: WireMessage
                 do {
-                    message = try WireMessage.decode(frame, sender: peerKey)
+                    message = try WireMessage.decode(frame, sender: peerKey, logs: &namedByPeer)
                 } catch {
                     return await handle(writer) { $0.decodingFailed(error) }
                 }
@@ -179,7 +184,10 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
                 state.withLock { $0.batchesToWrite -= 1 }
                 reportAdoptions()
             }
-            try await writer.send(message, sender: state.withLock { $0.elidedSender })
+            // Encoded under the lock, in the order batches are written: one at a time, since the machine
+            // fetches the next batch only after this one is written.
+            let frame = try state.withLock { state in try message.frame(sender: state.elidedSender, logs: &state.namedToPeer) }
+            try await writer.write(frame, of: message)
         case .loadSummary:
             let summary = try await context.summary(for: peerKey)
             return state.withLock { $0.machine.summaryLoaded(summary.vector, tips: summary.tips, circles: summary.circles, shared: summary.shared) }
@@ -213,8 +221,11 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         case .scheduleIdleCheck:
             break  // only `tick` schedules, and it takes its own schedule
         case .report(let report):
-            if case .established(let hello, _, _) = report, hello.capabilities.contains(SenderOrigin.capability) {
-                state.withLock { $0.elidedSender = context.ownKey }
+            if case .established(let hello, _, _) = report {
+                state.withLock { state in
+                    if hello.capabilities.contains(SenderOrigin.capability) { state.elidedSender = context.ownKey }
+                    if hello.capabilities.contains(CircleElision.capability) { state.namedToPeer = NamedLogs() }
+                }
             }
             context.record(report, peer: peer, session: sessionID)
         case .close(let reason):

@@ -16,6 +16,9 @@ public enum WireLimits {
     public static let compressionLevel: Int32 = 6
     /// Entries in a summary (version vector).
     public static let maxSummaryEntries = 100_000
+    /// Circle logs one direction of a session may name (`Batch.named_logs`): at most about 1 MiB of
+    /// headers; past it a sender sends circle changes whole.
+    public static let maxNamedLogs = 16_384
     /// Length of a summary entry's tip digest (a SHA-256 prefix).
     public static let tipDigestBytes = 16
     public static let maxNameBytes = 256

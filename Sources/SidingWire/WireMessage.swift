@@ -36,7 +36,15 @@ public enum WireMessage: Equatable, Sendable {
     /// `sender`: this node's origin key, given when the peer's Hello lists `SenderOrigin.capability`;
     /// a batch then carries this node's own changes without the 32 bytes the peer already knows.
     public func frame(sender: OriginKey? = nil) throws -> Frame {
-        let bytes = try protobufBytes(sender: sender)
+        var logs: NamedLogs? = nil
+        return try frame(sender: sender, logs: &logs)
+    }
+
+    /// `logs`: the circle logs this session has named to the peer, given when the peer's Hello lists
+    /// `CircleElision.capability`; a batch then carries circle changes without their log's header,
+    /// naming new logs, and `logs` grows by what it named.
+    public func frame(sender: OriginKey?, logs: inout NamedLogs?) throws -> Frame {
+        let bytes = try protobufBytes(sender: sender, logs: &logs)
         if bytes.count >= WireLimits.compressionThreshold {
             var payload = ByteBuffer()
             payload.writeInteger(UInt32(bytes.count))
@@ -48,6 +56,11 @@ public enum WireMessage: Equatable, Sendable {
 
     /// The message's protobuf encoding, before framing and compression.
     public func protobufBytes(sender: OriginKey? = nil) throws -> [UInt8] {
+        var logs: NamedLogs? = nil
+        return try protobufBytes(sender: sender, logs: &logs)
+    }
+
+    public func protobufBytes(sender: OriginKey?, logs: inout NamedLogs?) throws -> [UInt8] {
         switch self {
         case .hello(let hello):
             return try hello.serializedBytes()
@@ -64,7 +77,8 @@ public enum WireMessage: Equatable, Sendable {
         case .batch(let id, let changes):
             var batch = WireBatch()
             batch.batchID = id
-            for change in changes {
+            let rest = logs?.elide(changes, into: &batch) ?? changes
+            for change in rest {
                 if let sender, SenderOrigin.isAuthored(change, by: sender) {
                     batch.senderChanges.append(Data(SenderOrigin.elided(change)))
                 } else {
@@ -100,6 +114,13 @@ public enum WireMessage: Equatable, Sendable {
     /// `sender`: the peer's origin key (from its certificate), which restores a batch's `sender_changes`;
     /// without it a batch carrying them is malformed.
     public static func decode(_ frame: Frame, sender: OriginKey? = nil) throws(WireError) -> WireMessage {
+        var logs: NamedLogs? = nil
+        return try decode(frame, sender: sender, logs: &logs)
+    }
+
+    /// `logs`: the circle logs the peer has named in this session, which restore a batch's
+    /// `circle_changes` and grow by its `named_logs`; without it a batch carrying either is malformed.
+    public static func decode(_ frame: Frame, sender: OriginKey?, logs: inout NamedLogs?) throws(WireError) -> WireMessage {
         guard let type = FrameType(rawValue: frame.type) else { throw .unknownFrameType(frame.type) }
         guard frame.flags & ~Frame.deflated == 0 else { throw .unknownFlags(frame.flags) }
         var payload = frame.payload
@@ -111,7 +132,7 @@ public enum WireMessage: Equatable, Sendable {
             bytes = payload.readBytes(length: payload.readableBytes) ?? []
         }
         do {
-            return try decode(type, bytes, sender: sender)
+            return try decode(type, bytes, sender: sender, logs: &logs)
         } catch let error as WireError {
             throw error
         } catch {
@@ -119,7 +140,7 @@ public enum WireMessage: Equatable, Sendable {
         }
     }
 
-    private static func decode(_ type: FrameType, _ bytes: [UInt8], sender: OriginKey?) throws -> WireMessage {
+    private static func decode(_ type: FrameType, _ bytes: [UInt8], sender: OriginKey?, logs: inout NamedLogs?) throws -> WireMessage {
         switch type {
         case .hello:
             let hello = try WireHello(serializedBytes: bytes)
@@ -147,7 +168,7 @@ public enum WireMessage: Equatable, Sendable {
             return .summary(VersionVector(entries), tips: tips)
         case .batch:
             let batch = try WireBatch(serializedBytes: bytes)
-            let count = batch.changes.count + batch.senderChanges.count
+            let count = batch.changes.count + batch.senderChanges.count + batch.circleChanges.count
             guard count <= WireLimits.maxBatchChanges else { throw WireError.limitExceeded("\(count) changes in a batch") }
             guard count > 0 else { throw WireError.malformedMessage("an empty batch") }
             var changes = batch.changes.map { Array($0) }
@@ -157,6 +178,12 @@ public enum WireMessage: Equatable, Sendable {
                     guard !elided.isEmpty else { throw WireError.malformedMessage("an empty sender change") }
                     changes.append(SenderOrigin.restored(Array(elided), sender: sender))
                 }
+            }
+            if !batch.namedLogs.isEmpty || !batch.circleChanges.isEmpty {
+                guard let restored = try logs?.restore(batch) else {
+                    throw WireError.malformedMessage("circle changes from a peer that was not offered circle-elision")
+                }
+                changes += restored
             }
             return .batch(id: batch.batchID, changes: changes)
         case .ack:

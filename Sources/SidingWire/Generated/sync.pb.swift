@@ -102,6 +102,16 @@ public nonisolated struct WireBatch: Sendable {
   /// the sender's certificate. Sent only to a peer whose Hello lists the capability "sender-origin".
   public var senderChanges: [Data] = []
 
+  /// Circle logs this batch names for the session, each as bytes 1 up to the seq of a format 2 change
+  /// (author 32 bytes, circle 16 bytes, epoch varint); appended in order to the logs named by earlier
+  /// batches of this session and direction. Sent only to a peer whose Hello lists "circle-elision".
+  public var namedLogs: [Data] = []
+
+  /// Format 2 changes of named logs: varint index of the log in the session's named logs, then the
+  /// change from its seq on (format byte, author, circle and epoch left out). Read after `changes` and
+  /// `sender_changes`, in order.
+  public var circleChanges: [Data] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -300,7 +310,7 @@ nonisolated extension WireVectorEntry: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension WireBatch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Batch"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}batch_id\0\u{1}changes\0\u{3}sender_changes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}batch_id\0\u{1}changes\0\u{3}sender_changes\0\u{3}named_logs\0\u{3}circle_changes\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -311,6 +321,8 @@ nonisolated extension WireBatch: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.batchID) }()
       case 2: try { try decoder.decodeRepeatedBytesField(value: &self.changes) }()
       case 3: try { try decoder.decodeRepeatedBytesField(value: &self.senderChanges) }()
+      case 4: try { try decoder.decodeRepeatedBytesField(value: &self.namedLogs) }()
+      case 5: try { try decoder.decodeRepeatedBytesField(value: &self.circleChanges) }()
       default: break
       }
     }
@@ -326,6 +338,12 @@ nonisolated extension WireBatch: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if !self.senderChanges.isEmpty {
       try visitor.visitRepeatedBytesField(value: self.senderChanges, fieldNumber: 3)
     }
+    if !self.namedLogs.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.namedLogs, fieldNumber: 4)
+    }
+    if !self.circleChanges.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.circleChanges, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -333,6 +351,8 @@ nonisolated extension WireBatch: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if lhs.batchID != rhs.batchID {return false}
     if lhs.changes != rhs.changes {return false}
     if lhs.senderChanges != rhs.senderChanges {return false}
+    if lhs.namedLogs != rhs.namedLogs {return false}
+    if lhs.circleChanges != rhs.circleChanges {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
