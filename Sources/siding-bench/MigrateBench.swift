@@ -26,7 +26,9 @@ enum MigrateBench {
         let seconds = Measure.seconds(ContinuousClock.now - start)
         let unchanged = try migrated.digest() == before && PreviousSchema.schemaVersion(path) == PreviousSchema.current
         return [
-            Figure("migrate_to_circles_s", seconds, "s", atMost: 1, note: "\(fieldOperations) ops, schema 8 → \(PreviousSchema.current), opening included"),
+            Figure(
+                "migrate_to_circles_s", seconds, "s", atMost: 1,
+                note: "\(fieldOperations) ops, schema 8 → \(PreviousSchema.current), opening included"),
             Figure("migrate_network_digest_unchanged", unchanged ? 1 : 0, "", atLeast: 1),
         ]
     }
