@@ -29,6 +29,8 @@ public final class SQLiteStore: Sendable {
         // FULL: with NORMAL a power loss dropped a fifth of acknowledged commits on this machine.
         try writeConnection.execute("PRAGMA synchronous = FULL")
         try writeConnection.execute("PRAGMA cache_size = -32768")
+        // Deleted content is overwritten with zeros, so an erased value leaves no copy in free space.
+        try writeConnection.execute("PRAGMA secure_delete = ON")
         try Migrations.migrate(writeConnection)
         let readConnection = try SQLiteConnection(path: path, readOnly: true)
         try readConnection.execute("PRAGMA busy_timeout = 5000")
@@ -43,12 +45,20 @@ public final class SQLiteStore: Sendable {
     /// brought up to date before commit; if anything throws, nothing of the batch is kept.
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
         try writer.withLock { connection in
-            try connection.transaction {
+            var erased = false
+            let result = try connection.transaction {
                 let transaction = StoreWriter(connection: connection, localKey: localKey)
                 let result = try body(transaction)
                 try transaction.refreshMergedView()
+                try transaction.purgeAfterErasure()
+                erased = !transaction.erasedHere.isEmpty
                 return result
             }
+            // The WAL still holds the pages as they were before the erasure: copy it back and empty it.
+            // Best effort: the transaction has committed; a reader still on an older snapshot keeps the
+            // WAL until the next erasure's or the periodic checkpoint.
+            if erased { try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+            return result
         }
     }
 
