@@ -24,8 +24,12 @@ public enum Admission: Equatable, Sendable {
     /// the lower SHA-256 of the bytes (format 1), of the signature (format 2, so that a version and its
     /// redactions rank alike wherever values were erased).
     public static func keepsInForce(_ bytes: [UInt8], over other: [UInt8]) -> Bool {
-        Array(SHA256.hash(data: forkRankBytes(bytes))).lexicographicallyPrecedes(Array(SHA256.hash(data: forkRankBytes(other))))
+        versionDigest(bytes).lexicographicallyPrecedes(versionDigest(other))
     }
+
+    /// What tells versions of one seq apart: SHA-256 of the bytes, of the signature for format 2 (a
+    /// change and its redactions are one version). Forks rank by it; summaries' tip digests are its prefix.
+    public static func versionDigest(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: forkRankBytes(bytes))) }
 
     private static func forkRankBytes(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
         bytes.first == CircleChangeCodec.format ? bytes.suffix(Change.signatureByteCount) : bytes[...]
