@@ -97,6 +97,7 @@ public final class StoreWriter {
         let stored = change.seq <= held ? try storedBytes(change.origin, change.seq) : nil
         switch Admission.decide(seq: change.seq, held: held, storedBytes: stored, bytes: change.encoded) {
         case .duplicate:
+            if let stored, stored != change.encoded { try restoreValues(from: change, over: stored) }
             return .duplicate
         case .equivocation:
             guard let stored else { return .equivocation }

@@ -180,7 +180,7 @@ extension StoreWriter {
     }
 
     /// Deletes the changes and operations of `origin` matching `condition`; returns the entities they touched.
-    private func dropStoredChanges(_ origin: SQLValue, where condition: String, _ value: SQLValue) throws -> Set<String> {
+    func dropStoredChanges(_ origin: SQLValue, where condition: String, _ value: SQLValue) throws -> Set<String> {
         let touched = try connection.statement(sql: "SELECT DISTINCT entity FROM ops WHERE origin_key = ? AND \(condition)")
             .bind(origin, value).rows { $0.text(0) ?? "" }
         try connection.statement(sql: "DELETE FROM ops WHERE origin_key = ? AND \(condition)").bind(origin, value).run()
@@ -189,7 +189,7 @@ extension StoreWriter {
     }
 
     /// Recomputes which operations of each entity survive from the changes that remain, then its view.
-    private func rebuild(_ entities: Set<String>) throws {
+    func rebuild(_ entities: Set<String>) throws {
         for entity in entities.sorted() {
             let sources = try connection.statement("SELECT DISTINCT origin_key, seq FROM ops WHERE entity = ?")
                 .bind(.text(entity)).rows { ($0.blob(0), $0.int(1)) }

@@ -57,6 +57,18 @@ extension StoreWriter {
         return change.redacting(records: erased) ?? change
     }
 
+    /// A version of a held change with values the held one lacks (a relay redacted it, or it arrived
+    /// redacted before the erasure order did): the held one is replaced, unless the values are of a
+    /// record erased here, so a value is never lost to a stripped copy and never comes back once erased.
+    func restoreValues(from change: Change, over stored: [UInt8]) throws {
+        let held = try Change(decoding: stored)
+        let incoming = try redactingErasedRecords(change)
+        guard incoming.erasedOperations.isStrictSubset(of: held.erasedOperations) else { return }
+        let touched = try dropStoredChanges(.blob(change.origin.bytes), where: "seq = ?", .integer(Int64(change.seq)))
+        try append(incoming, replacing: true)
+        try rebuild(touched)
+    }
+
     /// Carries out the erasure orders of `change` (just stored) that its author may give; an order from
     /// anyone else is counted in `refusedErasures` and changes nothing.
     func carryOutErasureOrders(_ change: Change) throws {
