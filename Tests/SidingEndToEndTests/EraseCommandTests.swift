@@ -42,7 +42,7 @@ import Testing
         let history = try Self.decode([HistoryItem].self, try node.siding("history", contact, "--json"))
         #expect(history.count >= 6, "\(history)")
         let order = history.filter { $0.action == "erase" }
-        #expect(order.count == 1 && order.first?.value?.hasPrefix("erased by Geneva Centre (\(node.nodeID)) at ") == true, "\(order)")
+        #expect(order.count == 1 && order.first?.value?.hasPrefix("erased by Geneva Centre at ") == true, "\(order)")
         #expect(history.filter { $0.action != "erase" }.allSatisfy { $0.value == "erased" && $0.node == node.nodeID }, "\(history)")
         let historyText = try node.siding("history", contact).stdout
         #expect(historyText.contains("erased by Geneva Centre") && !historyText.contains(marker), "\(historyText)")
@@ -83,6 +83,26 @@ import Testing
         let network = try node.siding("contact", "erase", wide, "--yes")
         #expect(network.status == 1 && network.stderr.contains("records shared with the whole network cannot be erased"), "\(network.stderr)")
         #expect(try await node.client.contact(wide).erased == nil)
+    }
+
+    /// On a terminal (a pseudo-terminal made by util-linux `script`), erase says what will happen and
+    /// erases only when the answer is yes.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func onATerminalEraseAsksFirst() async throws {
+        let node = try TestNode(name: "Geneva Centre", defaultCircle: nil)
+        try await node.start()
+        defer { node.stop() }
+        _ = try Self.created(node, "circle", "create", "Track Two")
+        let contact = try Self.created(node, "contact", "add", "--name", "Asked First", "--circle", "Track Two")
+        let command = "\(node.binaries)/siding --home '\(node.home)' contact erase 'Asked First'"
+        let declined = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: Data("no\n".utf8))
+        #expect(declined.status == 1 && declined.stdout.contains("Erase \(contact) (Asked First)?"), "\(declined.stdout)")
+        #expect(declined.stdout.contains("cannot be undone") && declined.stdout.contains("Backups made before now"), "\(declined.stdout)")
+        #expect(declined.stdout.contains("was not erased"), "\(declined.stdout) \(declined.stderr)")
+        #expect(try await node.client.contact(contact).erased == nil)
+        let confirmed = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: Data("yes\n".utf8))
+        #expect(confirmed.status == 0 && confirmed.stdout.contains("\(contact) erased by Geneva Centre at "), "\(confirmed.stdout)")
+        #expect(try await node.client.contact(contact).erased?.erasedBy == node.nodeID)
     }
 
     /// A circle owned by A with member B: B may not erase A's record; B's records may be erased by B
