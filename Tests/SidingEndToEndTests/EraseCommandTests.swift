@@ -60,7 +60,7 @@ import Testing
         let refusals = [
             try node.siding("contact", "set", contact, "name=Someone"), try node.siding("contact", "delete", contact),
             try node.siding("contact", "restore", contact), try node.siding("contact", "erase", contact, "--yes"),
-            try node.siding("note", "set", note, "title=Again"),
+            try node.siding("note", "set", note, "title=Again"), try node.siding("move", contact, "--to", "partners"),
             try node.siding("note", "add", "--title", "Later", "--body", "x", "--participant", contact, "--circle", "Track Two"),
         ]
         for refused in refusals {
@@ -77,6 +77,14 @@ import Testing
         let auditErasures = try Self.decode([ErasureResource].self, try node.siding("circle", "audit", "Track Two", "--erasures", "--json"))
         #expect(Set(auditErasures.map(\.id)) == [contact, note])
         #expect(try CircleCommandTests.databaseFiles(of: node, containing: marker).isEmpty, "the files still hold the canary")
+
+        // A deleted record can be erased too.
+        let deleted = try Self.created(node, "contact", "add", "--name", "Deleted First", "--circle", "Track Two")
+        #expect(try node.siding("contact", "delete", deleted).status == 0)
+        let erasedDeleted = try node.siding("contact", "erase", deleted, "--yes")
+        #expect(erasedDeleted.status == 0, "\(erasedDeleted.stderr)")
+        #expect(try Self.decode([ErasureResource].self, try node.siding("contact", "list", "--erased", "--json")).count == 2)
+        #expect(!(try node.siding("contact", "list", "--deleted").stdout.contains(deleted)))
 
         // A record shared with the whole network cannot be erased.
         let wide = try Self.created(node, "contact", "add", "--name", "Network Person", "--circle", "network")
