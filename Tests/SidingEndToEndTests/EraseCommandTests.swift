@@ -1,6 +1,8 @@
+import Crypto
 import Foundation
 import SidingAPI
 import SidingCore
+import SidingStore
 import SidingTestKit
 import Testing
 
@@ -152,6 +154,58 @@ import Testing
         }
         let history = try b.siding("history", erasedByA).stdout
         #expect(history.contains("erased by Association") && !history.contains("A erases"), "\(history)")
+    }
+
+    /// B, a member that neither created A's record nor owns the circle, signs an erasure order for it
+    /// anyway (written straight into its database, as a modified node could): B's store and A's daemon
+    /// keep the change and refuse the order; A logs the refusal without anything of the record.
+    @Test func anErasureOrderFromAnyoneElseIsRefusedOnArrivalAndLoggedWithoutContent() async throws {
+        let a = try TestNode(name: "Association", defaultCircle: nil)
+        let b = try TestNode(name: "Peace Institute", defaultCircle: nil)
+        for node in [a, b] { try await node.start() }
+        defer { for node in [a, b] { node.stop() } }
+        try await a.pair(dialledBy: b, names: ("Association", "Peace Institute"))
+        let circle = try Self.created(a, "circle", "create", "Frontier dialogue", "--member", b.nodeID)
+        let marker = "canary" + String(format: "%08x", UInt32.random(in: 0...UInt32.max))
+        let record = try Self.created(a, "contact", "add", "--name", marker, "--circle", circle)
+        #expect(try await eventually(30) { (try? await b.client.contacts(circle: circle).map(\.id)) == [record] })
+
+        #expect(b.stop() == 0)
+        let order = try Self.signErasureOrder(by: b, of: record, in: circle)
+        try await b.start()
+        #expect(try await eventually(30) { (try await a.client.digest(circle: circle)) == (try await b.client.digest(circle: circle)) })
+        let logged = try await eventually(10) { a.logText.contains("refused an erasure order") }
+        let log = a.logText
+        #expect(logged, "\(log)")
+        #expect(log.contains(b.nodeID) && !log.contains(record) && !log.contains(marker), "\(log)")
+        for node in [a, b] {
+            #expect(try await node.client.contact(record).erased == nil)
+            #expect(try await node.client.contact(record).text(ContactSchema.name) == marker)
+            let history = try Self.decode([HistoryItem].self, try node.siding("history", record, "--json"))
+            let refusal = history.first { $0.action == "erase" }
+            #expect(refusal?.node == b.nodeID && refusal?.seq == order, "\(history)")
+            #expect(refusal?.value?.hasPrefix("refused") == true, "\(history)")
+        }
+    }
+
+    /// Writes B's next change in `circle`, an erasure order for `record`, into B's database (B stopped);
+    /// returns its seq.
+    static func signErasureOrder(by node: TestNode, of record: String, in circle: String) throws -> UInt64 {
+        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: Data(base64Encoded: try node.privateKeyBase64()) ?? Data())
+        let author = OriginKey(key.publicKey)
+        guard let circleID = CircleID(circle), let recordID = EntityID(record) else { throw TestNodeError.notReady }
+        let store = try SQLiteStore(path: node.databasePath, localKey: author)
+        return try store.write { transaction in
+            guard let log = try transaction.currentLog(of: author, in: circleID) else { throw TestNodeError.notReady }
+            let seq = try transaction.heldSeq(of: log.key) + 1
+            let hlc = HLC(milliseconds: UInt64(Date().timeIntervalSince1970 * 1_000), counter: 0)
+            let change = try Change.sign(
+                by: key, in: log, seq: seq, hlc: hlc, operations: [ErasureOrder.operation(erasing: recordID)],
+                otherLogs: try transaction.heldLogs(of: circleID), seed: Array(repeating: 7, count: ValueSeal.seedByteCount))
+            #expect(try transaction.apply(change) == .applied)
+            #expect(try transaction.erasure(of: recordID) == nil && transaction.refusedErasures.count == 1)
+            return seq
+        }
     }
 
     static func created(_ node: TestNode, _ arguments: String...) throws -> String {
