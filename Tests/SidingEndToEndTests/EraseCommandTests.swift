@@ -1,6 +1,8 @@
+import Crypto
 import Foundation
 import SidingAPI
 import SidingCore
+import SidingStore
 import SidingTestKit
 import Testing
 
@@ -42,7 +44,7 @@ import Testing
         let history = try Self.decode([HistoryItem].self, try node.siding("history", contact, "--json"))
         #expect(history.count >= 6, "\(history)")
         let order = history.filter { $0.action == "erase" }
-        #expect(order.count == 1 && order.first?.value?.hasPrefix("erased by Geneva Centre (\(node.nodeID)) at ") == true, "\(order)")
+        #expect(order.count == 1 && order.first?.value?.hasPrefix("erased by Geneva Centre at ") == true, "\(order)")
         #expect(history.filter { $0.action != "erase" }.allSatisfy { $0.value == "erased" && $0.node == node.nodeID }, "\(history)")
         let historyText = try node.siding("history", contact).stdout
         #expect(historyText.contains("erased by Geneva Centre") && !historyText.contains(marker), "\(historyText)")
@@ -60,7 +62,7 @@ import Testing
         let refusals = [
             try node.siding("contact", "set", contact, "name=Someone"), try node.siding("contact", "delete", contact),
             try node.siding("contact", "restore", contact), try node.siding("contact", "erase", contact, "--yes"),
-            try node.siding("note", "set", note, "title=Again"),
+            try node.siding("note", "set", note, "title=Again"), try node.siding("move", contact, "--to", "partners"),
             try node.siding("note", "add", "--title", "Later", "--body", "x", "--participant", contact, "--circle", "Track Two"),
         ]
         for refused in refusals {
@@ -78,11 +80,39 @@ import Testing
         #expect(Set(auditErasures.map(\.id)) == [contact, note])
         #expect(try CircleCommandTests.databaseFiles(of: node, containing: marker).isEmpty, "the files still hold the canary")
 
+        // A deleted record can be erased too.
+        let deleted = try Self.created(node, "contact", "add", "--name", "Deleted First", "--circle", "Track Two")
+        #expect(try node.siding("contact", "delete", deleted).status == 0)
+        let erasedDeleted = try node.siding("contact", "erase", deleted, "--yes")
+        #expect(erasedDeleted.status == 0, "\(erasedDeleted.stderr)")
+        #expect(try Self.decode([ErasureResource].self, try node.siding("contact", "list", "--erased", "--json")).count == 2)
+        #expect(!(try node.siding("contact", "list", "--deleted").stdout.contains(deleted)))
+
         // A record shared with the whole network cannot be erased.
         let wide = try Self.created(node, "contact", "add", "--name", "Network Person", "--circle", "network")
         let network = try node.siding("contact", "erase", wide, "--yes")
         #expect(network.status == 1 && network.stderr.contains("records shared with the whole network cannot be erased"), "\(network.stderr)")
         #expect(try await node.client.contact(wide).erased == nil)
+    }
+
+    /// On a terminal (a pseudo-terminal made by util-linux `script`), erase says what will happen and
+    /// erases only when the answer is yes.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func onATerminalEraseAsksFirst() async throws {
+        let node = try TestNode(name: "Geneva Centre", defaultCircle: nil)
+        try await node.start()
+        defer { node.stop() }
+        _ = try Self.created(node, "circle", "create", "Track Two")
+        let contact = try Self.created(node, "contact", "add", "--name", "Asked First", "--circle", "Track Two")
+        let command = "\(node.binaries)/siding --home '\(node.home)' contact erase 'Asked First'"
+        let declined = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: Data("no\n".utf8))
+        #expect(declined.status == 1 && declined.stdout.contains("Erase \(contact) (Asked First)?"), "\(declined.stdout)")
+        #expect(declined.stdout.contains("cannot be undone") && declined.stdout.contains("Backups made before now"), "\(declined.stdout)")
+        #expect(declined.stdout.contains("was not erased"), "\(declined.stdout) \(declined.stderr)")
+        #expect(try await node.client.contact(contact).erased == nil)
+        let confirmed = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: Data("yes\n".utf8))
+        #expect(confirmed.status == 0 && confirmed.stdout.contains("\(contact) erased by Geneva Centre at "), "\(confirmed.stdout)")
+        #expect(try await node.client.contact(contact).erased?.erasedBy == node.nodeID)
     }
 
     /// A circle owned by A with member B: B may not erase A's record; B's records may be erased by B
@@ -124,6 +154,58 @@ import Testing
         }
         let history = try b.siding("history", erasedByA).stdout
         #expect(history.contains("erased by Association") && !history.contains("A erases"), "\(history)")
+    }
+
+    /// B, a member that neither created A's record nor owns the circle, signs an erasure order for it
+    /// anyway (written straight into its database, as a modified node could): B's store and A's daemon
+    /// keep the change and refuse the order; A logs the refusal without anything of the record.
+    @Test func anErasureOrderFromAnyoneElseIsRefusedOnArrivalAndLoggedWithoutContent() async throws {
+        let a = try TestNode(name: "Association", defaultCircle: nil)
+        let b = try TestNode(name: "Peace Institute", defaultCircle: nil)
+        for node in [a, b] { try await node.start() }
+        defer { for node in [a, b] { node.stop() } }
+        try await a.pair(dialledBy: b, names: ("Association", "Peace Institute"))
+        let circle = try Self.created(a, "circle", "create", "Frontier dialogue", "--member", b.nodeID)
+        let marker = "canary" + String(format: "%08x", UInt32.random(in: 0...UInt32.max))
+        let record = try Self.created(a, "contact", "add", "--name", marker, "--circle", circle)
+        #expect(try await eventually(30) { (try? await b.client.contacts(circle: circle).map(\.id)) == [record] })
+
+        #expect(b.stop() == 0)
+        let order = try Self.signErasureOrder(by: b, of: record, in: circle)
+        try await b.start()
+        #expect(try await eventually(30) { (try await a.client.digest(circle: circle)) == (try await b.client.digest(circle: circle)) })
+        let logged = try await eventually(10) { a.logText.contains("refused an erasure order") }
+        let log = a.logText
+        #expect(logged, "\(log)")
+        #expect(log.contains(b.nodeID) && !log.contains(record) && !log.contains(marker), "\(log)")
+        for node in [a, b] {
+            #expect(try await node.client.contact(record).erased == nil)
+            #expect(try await node.client.contact(record).text(ContactSchema.name) == marker)
+            let history = try Self.decode([HistoryItem].self, try node.siding("history", record, "--json"))
+            let refusal = history.first { $0.action == "erase" }
+            #expect(refusal?.node == b.nodeID && refusal?.seq == order, "\(history)")
+            #expect(refusal?.value?.hasPrefix("refused") == true, "\(history)")
+        }
+    }
+
+    /// Writes B's next change in `circle`, an erasure order for `record`, into B's database (B stopped);
+    /// returns its seq.
+    static func signErasureOrder(by node: TestNode, of record: String, in circle: String) throws -> UInt64 {
+        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: Data(base64Encoded: try node.privateKeyBase64()) ?? Data())
+        let author = OriginKey(key.publicKey)
+        guard let circleID = CircleID(circle), let recordID = EntityID(record) else { throw TestNodeError.notReady }
+        let store = try SQLiteStore(path: node.databasePath, localKey: author)
+        return try store.write { transaction in
+            guard let log = try transaction.currentLog(of: author, in: circleID) else { throw TestNodeError.notReady }
+            let seq = try transaction.heldSeq(of: log.key) + 1
+            let hlc = HLC(milliseconds: UInt64(Date().timeIntervalSince1970 * 1_000), counter: 0)
+            let change = try Change.sign(
+                by: key, in: log, seq: seq, hlc: hlc, operations: [ErasureOrder.operation(erasing: recordID)],
+                otherLogs: try transaction.heldLogs(of: circleID), seed: Array(repeating: 7, count: ValueSeal.seedByteCount))
+            #expect(try transaction.apply(change) == .applied)
+            #expect(try transaction.erasure(of: recordID) == nil && transaction.refusedErasures.count == 1)
+            return seq
+        }
     }
 
     static func created(_ node: TestNode, _ arguments: String...) throws -> String {

@@ -32,7 +32,7 @@ struct EraseCommand<Records: RecordKind>: AsyncParsableCommand {
                 let (fullID, title, erased) = try await Self.describe(id, client)
                 target = fullID
                 // Already erased: the daemon's refusal says by whom and when; nothing to confirm.
-                if !erased, !(try Self.confirmed(fullID, title: title)) { throw CLIError("\(fullID) not erased") }
+                if !erased, !(try Self.confirmed(fullID, title: title)) { throw CLIError("\(fullID) was not erased (only yes erases it)") }
             }
             let erasure = try await client.erase(Records.resource, id: target)
             if output.json { return try Printer.json(erasure) }

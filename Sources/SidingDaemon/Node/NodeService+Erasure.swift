@@ -107,7 +107,7 @@ extension NodeService {
     }
 
     static func erasedLine(_ erasure: ErasureResource) -> String {
-        "erased by \(erasure.erasedByName.map { "\($0) (\(erasure.erasedBy))" } ?? erasure.erasedBy) at \(erasure.erasedAt)"
+        "erased by \(erasure.erasedByName ?? erasure.erasedBy) at \(erasure.erasedAt)"
     }
 
     private func resource(_ erasure: StoreWriter.Erasure, names: [NodeID: String]) -> ErasureResource {
