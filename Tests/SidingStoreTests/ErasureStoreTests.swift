@@ -1,8 +1,9 @@
 import Crypto
 import SidingCore
-import SidingStore
 import SidingTestKit
 import Testing
+
+@testable import SidingStore
 
 /// The store's erasure rules (Protocol/CHANGES.md, "Erasure"): who may order a record erased, and how a
 /// redacted change is received, with real signed changes and real SQLite files.
@@ -165,5 +166,25 @@ import Testing
         #expect(stored != edit.encoded)
         _ = try VerifiedChange(verifying: stored)
         #expect(try filesHolding(late).isEmpty)
+    }
+
+    /// A read held across the erasure keeps its checkpoint from finishing (after the writer's busy
+    /// timeout, 5 s): the next write finishes it, and then no copy of the value is left in the files.
+    @Test func aReadHeldAcrossTheErasureLeavesNoCopyOnceTheNextWriteCommits() throws {
+        let ownerStore = try store("owner", as: owner)
+        #expect(try ownerStore.apply([try creation, try made]) == [.applied, .applied])
+        try ownerStore.checkpoint()
+        let reader = try SQLiteConnection(path: ownerStore.path, readOnly: true)
+        try reader.execute("BEGIN")
+        #expect(try reader.statement("SELECT count(*) FROM changes").rows { $0.int(0) } == [2])
+        let order = try sign(0, ownerLog, 2, [ErasureOrder.operation(erasing: contact)])
+        #expect(try ownerStore.apply([order]) == [.applied])
+        #expect(try !filesHolding(canary).isEmpty, "the held read keeps the pages as they were in the database file")
+        try reader.execute("COMMIT")
+        let next = try sign(
+            0, ownerLog, 3, [SidingCore.Operation(entity: other, field: "role", action: .write(value: "Kept", replaces: []))])
+        #expect(try ownerStore.apply([next]) == [.applied])
+        #expect(try filesHolding(canary).isEmpty && filesHolding(tagCanary).isEmpty)
+        #expect(try ownerStore.record(other)?.fields["role"] == "Kept")
     }
 }
