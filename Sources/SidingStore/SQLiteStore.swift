@@ -1,5 +1,6 @@
 import CSQLite
 import SidingCore
+import Synchronization
 
 /// Siding's durable store: SQLite in WAL mode with `synchronous=FULL`, one writer connection, one
 /// reader connection, and connections of their own for searches. The change log is the truth; the merged view and the search index are updated in
@@ -10,6 +11,10 @@ public final class SQLiteStore: Sendable {
     /// Searches' own connections: a search may run for its whole budget (`SearchBudget`).
     let searchReaders: ReaderPool
     public let path: String
+    /// Whether an erasure's checkpoint could not finish, so the WAL or the file may still hold erased
+    /// values (`purgeWALAfterErasure`).
+    let erasedPagesLinger = Mutex(false)
+    static let writerBusyTimeoutMilliseconds = 5_000
     /// This node's key: circles' changes are stored only while it is a member. Without one (a store
     /// opened by a tool), every circle change is refused.
     public let localKey: OriginKey?
@@ -18,7 +23,7 @@ public final class SQLiteStore: Sendable {
         self.path = path
         self.localKey = localKey
         let writeConnection = try SQLiteConnection(path: path)
-        try writeConnection.execute("PRAGMA busy_timeout = 5000")
+        try writeConnection.execute("PRAGMA busy_timeout = \(Self.writerBusyTimeoutMilliseconds)")
         // New databases only (an existing file keeps its size): a 1–2 KB note body fits in a 16 KiB
         // page's WITHOUT ROWID cell, where with 4 KiB pages it spilled into a mostly empty overflow page.
         try writeConnection.execute("PRAGMA page_size = 16384")
@@ -54,10 +59,7 @@ public final class SQLiteStore: Sendable {
                 erased = !transaction.erasedHere.isEmpty
                 return result
             }
-            // The WAL still holds the pages as they were before the erasure: copy it back and empty it.
-            // Best effort: the transaction has committed; a reader still on an older snapshot keeps the
-            // WAL until the next erasure's or the periodic checkpoint.
-            if erased { try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+            purgeWALAfterErasure(connection, erasedNow: erased)
             return result
         }
     }
@@ -183,12 +185,14 @@ public final class SQLiteStore: Sendable {
         return (sql, values)
     }
 
-    /// Every operation ever applied to the entity, oldest first.
+    /// Every operation ever applied to the entity, oldest first, each by its author (a circle's
+    /// operations are held under their log's key).
     public func history(_ id: EntityID) throws -> [HistoryEntry] {
         try read { connection in
             try connection.statement(
                 """
-                SELECT o.hlc, o.origin_key, o.seq, o.field, o.op_type, o.value, o.live FROM ops o
+                SELECT o.hlc, coalesce(l.author_key, o.origin_key), o.seq, o.field, o.op_type, o.value, o.live FROM ops o
+                LEFT JOIN circle_logs l ON l.log_key = o.origin_key
                 WHERE o.entity = ? ORDER BY o.hlc, o.origin_key, o.seq, o.op_index
                 """
             ).bind(.text(id.description)).rows { row -> HistoryEntry? in
