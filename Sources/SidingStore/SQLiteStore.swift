@@ -183,12 +183,14 @@ public final class SQLiteStore: Sendable {
         return (sql, values)
     }
 
-    /// Every operation ever applied to the entity, oldest first.
+    /// Every operation ever applied to the entity, oldest first, each by its author (a circle's
+    /// operations are held under their log's key).
     public func history(_ id: EntityID) throws -> [HistoryEntry] {
         try read { connection in
             try connection.statement(
                 """
-                SELECT o.hlc, o.origin_key, o.seq, o.field, o.op_type, o.value, o.live FROM ops o
+                SELECT o.hlc, coalesce(l.author_key, o.origin_key), o.seq, o.field, o.op_type, o.value, o.live FROM ops o
+                LEFT JOIN circle_logs l ON l.log_key = o.origin_key
                 WHERE o.entity = ? ORDER BY o.hlc, o.origin_key, o.seq, o.op_index
                 """
             ).bind(.text(id.description)).rows { row -> HistoryEntry? in
