@@ -54,10 +54,17 @@ public final class SQLiteStore: Sendable {
                 erased = !transaction.erasedHere.isEmpty
                 return result
             }
-            // The WAL still holds the pages as they were before the erasure: copy it back and empty it.
-            // Best effort: the transaction has committed; a reader still on an older snapshot keeps the
-            // WAL until the next erasure's or the periodic checkpoint.
-            if erased { try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+            if erased {
+                // secure_delete zeroes what a delete frees, but a b-tree page rebuilt by a split or merge
+                // keeps its old bytes between its cell pointers and its cells: an erased value that was
+                // in a cell moved off that page stays there (the erasure chaos test found such canaries
+                // in an index page). VACUUM writes every page afresh from the rows that remain.
+                try? connection.execute("VACUUM")
+                // The WAL still holds the pages as they were before the erasure: copy it back and empty it.
+                // Best effort: the transaction has committed; a reader still on an older snapshot keeps the
+                // WAL until the next erasure's or the periodic checkpoint.
+                try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            }
             return result
         }
     }

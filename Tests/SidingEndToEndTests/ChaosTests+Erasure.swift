@@ -72,7 +72,8 @@ extension ChaosTests {
                 let client = cluster.nodes[member].client
                 for kind in [LocalAPIClient.Kind.contacts, .contacts, .notes] {
                     let (first, second) = (Self.canary(node: member, using: &random), Self.canary(node: member, using: &random))
-                    let values = kind == .contacts ? ["name": first, "bio": "met at the border, \(second)"] : ["title": first, "body": "said: \(second)"]
+                    let values =
+                        kind == .contacts ? ["name": first, "bio": "met at the border, \(second)"] : ["title": first, "body": "said: \(second)"]
                     let created = try await client.create(kind, CreateRequest(set: values, circle: circle.id))
                     for token in [first, second] { log.written(token, on: created.id, acknowledged: true) }
                     records.append(ErasableRecord(id: created.id, kind: kind, circle: index, creator: member))
@@ -143,7 +144,8 @@ extension ChaosTests {
         for (index, node) in cluster.nodes.enumerated() {
             let found = try ByteSearch.tokens(under: node.home, prefix: Self.canaryPrefix, length: Self.canaryLength, allowed: Self.canaryBytes)
             let leaked = found.intersection(forbidden)
-            #expect(leaked.isEmpty, "node \(index) still holds \(leaked.count) canaries of erased records, e.g. \(leaked.sorted().prefix(5)), \(replay)")
+            #expect(
+                leaked.isEmpty, "node \(index) still holds \(leaked.count) canaries of erased records, e.g. \(leaked.sorted().prefix(5)), \(replay)")
             let kept = Set(made.filter { circles[$0.circle].members.contains(index) && !erasedIDs.contains($0.id) }.map(\.id))
             let missing = log.tokens(of: kept, acknowledgedOnly: true).subtracting(found)
             #expect(missing.isEmpty, "node \(index) lacks \(missing.count) acknowledged canaries of kept records (positive control), \(replay)")
@@ -178,7 +180,8 @@ extension ChaosTests {
         var agree = true
         for circle in circles {
             let digests = try await circle.members.asyncMap { try await cluster.nodes[$0].client.digest(circle: circle.id) }
-            lines.append("\(circle.id): " + digests.map { "\($0.viewDigest.prefix(8)) \($0.vectorDigest.prefix(8))/\($0.changes)" }.joined(separator: " "))
+            lines.append(
+                "\(circle.id): " + digests.map { "\($0.viewDigest.prefix(8)) \($0.vectorDigest.prefix(8))/\($0.changes)" }.joined(separator: " "))
             agree = agree && Set(digests).count == 1
         }
         return agree
