@@ -59,6 +59,13 @@ public final class SQLiteStore: Sendable {
                 erased = !transaction.erasedHere.isEmpty
                 return result
             }
+            if erased {
+                // secure_delete zeroes what a delete frees, but a b-tree page rebuilt by a split or merge
+                // keeps its old bytes between its cell pointers and its cells: an erased value that was
+                // in a cell moved off that page stays there (the erasure chaos test found such canaries
+                // in an index page). VACUUM writes every page afresh from the rows that remain.
+                try? connection.execute("VACUUM")
+            }
             purgeWALAfterErasure(connection, erasedNow: erased)
             return result
         }

@@ -6,7 +6,7 @@ import SidingTestKit
 
 /// Erasure on a large node: a circle of N field operations, plus one contact edited in 1,000 changes;
 /// then the owner's erasure order for it, timed as the whole write (redacting the 1,000 stored changes,
-/// clearing the view and search rows, merging the full-text index and checkpointing the WAL), as
+/// clearing the view and search rows, merging the full-text index, vacuuming and checkpointing the WAL), as
 /// `siding contact erase` runs it. Also what the value seal costs each operation of the circle as signed
 /// and sent: 17 bytes per change (tag and 16-byte seed, not compressible) and a 1-byte tag per value.
 enum ErasureBench {
@@ -51,7 +51,7 @@ enum ErasureBench {
         return [
             Figure(
                 "erase_ms_record_of_1000_changes", seconds * 1_000, "ms",
-                note: "owner's order, circle of \(scale) ops: redaction, view, FTS merge, WAL checkpoint"),
+                note: "owner's order, circle of \(scale) ops: redaction, view, FTS merge, VACUUM, WAL checkpoint"),
             Figure(
                 "value_seal_bytes_per_op", seal, "B",
                 note: "seal + slot tags per value as signed, over \(population.count) changes of the circle's contacts"),
