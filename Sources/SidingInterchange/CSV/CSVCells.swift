@@ -37,16 +37,20 @@ enum CSVCells {
         return cells
     }
 
-    /// The delimiter a header line uses: the most frequent of comma, semicolon and tab outside quotes
-    /// (a comma when none).
+    /// The delimiter a header line uses: the most frequent of comma, semicolon and tab outside quotes,
+    /// a tie going to the earlier of them in that order (a comma when none). A fixed order, not a
+    /// dictionary's, so one file always reads alike (the csv fuzz target found a semicolon/tab tie
+    /// decided differently from one read to the next).
     static func delimiter(ofHeader bytes: [UInt8]) -> UInt8 {
-        var counts: [UInt8: Int] = [:]
+        let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09]
+        var counts = [Int](repeating: 0, count: candidates.count)
         var quoted = false
         for byte in bytes {
             if byte == UInt8(ascii: "\"") { quoted.toggle() }
-            if !quoted, [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09].contains(byte) { counts[byte, default: 0] += 1 }
+            if !quoted, let index = candidates.firstIndex(of: byte) { counts[index] += 1 }
         }
-        let best = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key != UInt8(ascii: ",")) }
-        return best?.key ?? UInt8(ascii: ",")
+        var best = 0
+        for index in counts.indices where counts[index] > counts[best] { best = index }
+        return candidates[best]
     }
 }
