@@ -17,6 +17,9 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
     public var mergedInto: String?
     /// The circle it belongs to (`"network"` or `{"id", "name"}`); nil only from a daemon before circles.
     public var circle: CircleRef?
+    /// Who erased it and when, if it was erased (then every field is empty); nil, and absent from the
+    /// JSON, when it was not.
+    public var erased: ErasureResource?
     /// Every declared register's value and every declared set's members, by field name.
     private var texts: [String: String]
     private var setMembers: [String: [String]]
@@ -61,6 +64,7 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
             names: try container.decodeIfPresent([String: String].self, forKey: JSONKey("names")) ?? [:],
             mergedInto: try container.decodeIfPresent(String.self, forKey: JSONKey(ContactSchema.mergedInto.jsonKey)),
             circle: try container.decodeIfPresent(CircleRef.self, forKey: JSONKey("circle")))
+        erased = try container.decodeIfPresent(ErasureResource.self, forKey: JSONKey("erased"))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -79,6 +83,7 @@ public struct RecordResource<Kind: DeclaredKind>: Codable, Hashable, Sendable {
         try container.encode(names, forKey: JSONKey("names"))
         try container.encodeIfPresent(mergedInto, forKey: JSONKey(ContactSchema.mergedInto.jsonKey))
         try container.encodeIfPresent(circle, forKey: JSONKey("circle"))
+        try container.encodeIfPresent(erased, forKey: JSONKey("erased"))
     }
 }
 

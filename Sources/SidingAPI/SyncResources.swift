@@ -127,9 +127,12 @@ public struct StatusResource: Codable, Hashable, Sendable {
     public var equivocations: [EquivocationResource]
     /// Said when new records go to the network by default (a database made before circles).
     public var sharingNotice: String?
+    /// How many records were erased here (nil only from a daemon before erasure).
+    public var erased: Int?
 
     enum CodingKeys: String, CodingKey {
         case nodeID = "node_id", name, listen, changes, editsLocked = "edits_locked", peers, equivocations, sharingNotice = "sharing_notice"
+        case erased
     }
 
     public init(
@@ -148,6 +151,7 @@ public struct StatusResource: Codable, Hashable, Sendable {
             editsLocked: try c.decodeIfPresent(String.self, forKey: .editsLocked), peers: try c.decode([PeerStatusResource].self, forKey: .peers),
             equivocations: try c.decode([EquivocationResource].self, forKey: .equivocations))
         sharingNotice = try c.decodeIfPresent(String.self, forKey: .sharingNotice)
+        erased = try c.decodeIfPresent(Int.self, forKey: .erased)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -160,6 +164,7 @@ public struct StatusResource: Codable, Hashable, Sendable {
         try c.encode(peers, forKey: .peers)
         try c.encode(equivocations, forKey: .equivocations)
         try c.encodeIfPresent(sharingNotice, forKey: .sharingNotice)
+        try c.encodeIfPresent(erased, forKey: .erased)
     }
 }
 

@@ -10,7 +10,10 @@ extension FuzzTargets {
         let bytes = Array(input)
         let verified = try? VerifiedChange(verifying: bytes)
         guard let change = try? Change(decoding: bytes) else { return }
-        if let verified, verified.circleLog != nil { checkErasable(verified.change) }
+        if let verified, verified.circleLog != nil {
+            checkErasable(verified.change)
+            checkRecordErasable(verified.change)
+        }
         let signature = bytes.suffix(Change.signatureByteCount)
         if change.operations.contains(where: \.action.isOfLaterVersion) {
             // Opaque actions may name other origins that re-encoding cannot see: the operations must stay.
@@ -37,6 +40,32 @@ extension FuzzTargets {
                 zip(again.operations, change.operations).enumerated().allSatisfy({ $0.offset == index || $0.element.0 == $0.element.1 })
             else {
                 invariantBroken("change", "seq \(change.seq): erasing operation \(index) changed another one")
+            }
+        }
+    }
+
+    /// A verified format 2 change: erasing one record (`redacting(records:)`, what an erasure order does)
+    /// leaves a change that verifies, is the same version (a duplicate of the original, not a fork), has
+    /// every value written to that record erased and every other operation as it was.
+    private static func checkRecordErasable(_ change: Change) {
+        for record in Set(change.operations.map(\.entity)).sorted().prefix(4) {
+            guard let redacted = change.redacting(records: [record]) else { continue }
+            guard let again = try? VerifiedChange(verifying: redacted.encoded) else {
+                invariantBroken("change", "seq \(change.seq) with record \(record) erased no longer verifies")
+            }
+            let sameVersion = Admission.decide(seq: change.seq, held: change.seq, storedBytes: change.encoded, bytes: redacted.encoded)
+            guard sameVersion == .duplicate, Admission.versionDigest(change.encoded) == Admission.versionDigest(redacted.encoded) else {
+                invariantBroken("change", "seq \(change.seq) with record \(record) erased is taken for another version")
+            }
+            for (index, (after, before)) in zip(again.operations, change.operations).enumerated() {
+                let erased = before.entity == record && before.action.committedValue != nil
+                guard
+                    erased
+                        ? again.erasedOperations.contains(index)
+                        : after == before && again.erasedOperations.contains(index) == change.erasedOperations.contains(index)
+                else {
+                    invariantBroken("change", "seq \(change.seq): erasing record \(record) changed operation \(index) wrongly")
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 import CSQLite
 import SidingCore
+import Synchronization
 
 /// Siding's durable store: SQLite in WAL mode with `synchronous=FULL`, one writer connection, one
 /// reader connection, and connections of their own for searches. The change log is the truth; the merged view and the search index are updated in
@@ -10,6 +11,10 @@ public final class SQLiteStore: Sendable {
     /// Searches' own connections: a search may run for its whole budget (`SearchBudget`).
     let searchReaders: ReaderPool
     public let path: String
+    /// Whether an erasure's checkpoint could not finish, so the WAL or the file may still hold erased
+    /// values (`purgeWALAfterErasure`).
+    let erasedPagesLinger = Mutex(false)
+    static let writerBusyTimeoutMilliseconds = 5_000
     /// This node's key: circles' changes are stored only while it is a member. Without one (a store
     /// opened by a tool), every circle change is refused.
     public let localKey: OriginKey?
@@ -18,7 +23,7 @@ public final class SQLiteStore: Sendable {
         self.path = path
         self.localKey = localKey
         let writeConnection = try SQLiteConnection(path: path)
-        try writeConnection.execute("PRAGMA busy_timeout = 5000")
+        try writeConnection.execute("PRAGMA busy_timeout = \(Self.writerBusyTimeoutMilliseconds)")
         // New databases only (an existing file keeps its size): a 1–2 KB note body fits in a 16 KiB
         // page's WITHOUT ROWID cell, where with 4 KiB pages it spilled into a mostly empty overflow page.
         try writeConnection.execute("PRAGMA page_size = 16384")
@@ -29,6 +34,8 @@ public final class SQLiteStore: Sendable {
         // FULL: with NORMAL a power loss dropped a fifth of acknowledged commits on this machine.
         try writeConnection.execute("PRAGMA synchronous = FULL")
         try writeConnection.execute("PRAGMA cache_size = -32768")
+        // Deleted content is overwritten with zeros, so an erased value leaves no copy in free space.
+        try writeConnection.execute("PRAGMA secure_delete = ON")
         try Migrations.migrate(writeConnection)
         let readConnection = try SQLiteConnection(path: path, readOnly: true)
         try readConnection.execute("PRAGMA busy_timeout = 5000")
@@ -43,12 +50,24 @@ public final class SQLiteStore: Sendable {
     /// brought up to date before commit; if anything throws, nothing of the batch is kept.
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
         try writer.withLock { connection in
-            try connection.transaction {
+            var erased = false
+            let result = try connection.transaction {
                 let transaction = StoreWriter(connection: connection, localKey: localKey)
                 let result = try body(transaction)
                 try transaction.refreshMergedView()
+                try transaction.purgeAfterErasure()
+                erased = !transaction.erasedHere.isEmpty
                 return result
             }
+            if erased {
+                // secure_delete zeroes what a delete frees, but a b-tree page rebuilt by a split or merge
+                // keeps its old bytes between its cell pointers and its cells: an erased value that was
+                // in a cell moved off that page stays there (the erasure chaos test found such canaries
+                // in an index page). VACUUM writes every page afresh from the rows that remain.
+                try? connection.execute("VACUUM")
+            }
+            purgeWALAfterErasure(connection, erasedNow: erased)
+            return result
         }
     }
 
@@ -173,12 +192,14 @@ public final class SQLiteStore: Sendable {
         return (sql, values)
     }
 
-    /// Every operation ever applied to the entity, oldest first.
+    /// Every operation ever applied to the entity, oldest first, each by its author (a circle's
+    /// operations are held under their log's key).
     public func history(_ id: EntityID) throws -> [HistoryEntry] {
         try read { connection in
             try connection.statement(
                 """
-                SELECT o.hlc, o.origin_key, o.seq, o.field, o.op_type, o.value, o.live FROM ops o
+                SELECT o.hlc, coalesce(l.author_key, o.origin_key), o.seq, o.field, o.op_type, o.value, o.live FROM ops o
+                LEFT JOIN circle_logs l ON l.log_key = o.origin_key
                 WHERE o.entity = ? ORDER BY o.hlc, o.origin_key, o.seq, o.op_index
                 """
             ).bind(.text(id.description)).rows { row -> HistoryEntry? in

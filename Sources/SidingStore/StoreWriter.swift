@@ -26,6 +26,14 @@ public final class StoreWriter {
     var memberships: [CircleID: CircleMembership] = [:]
     /// Circles the batch being applied admits this node to (`apply(_ changes:)`).
     var joining: Set<CircleID> = []
+    /// Whether any record was ever erased; until one is, no operation is looked up for it.
+    var erasuresMayExist: Bool?
+    /// Whether each record looked up in this transaction is erased.
+    var erasedKnown: [String: Bool] = [:]
+    /// Records this transaction erased (the store purges the file after it: `purgeAfterErasure`).
+    public internal(set) var erasedHere: Set<EntityID> = []
+    /// Erasure orders this transaction refused (their authors may not erase the record).
+    public internal(set) var refusedErasures: [RefusedErasure] = []
 
     init(connection: SQLiteConnection, localKey: OriginKey?) {
         self.connection = connection
@@ -51,6 +59,8 @@ public final class StoreWriter {
             advances.removeSubrange(mark...)
             memberships.removeAll()
             circlesMayExist = nil
+            erasuresMayExist = nil
+            erasedKnown.removeAll()
             recordCircles.removeAll()
             ensuredEntities.removeAll()
             // Only on failure: every entity pending is read back from the store, which the rollback left true.
@@ -87,6 +97,7 @@ public final class StoreWriter {
         let stored = change.seq <= held ? try storedBytes(change.origin, change.seq) : nil
         switch Admission.decide(seq: change.seq, held: held, storedBytes: stored, bytes: change.encoded) {
         case .duplicate:
+            if let stored, stored != change.encoded { try restoreValues(from: change, over: stored) }
             return .duplicate
         case .equivocation:
             guard let stored else { return .equivocation }
@@ -98,8 +109,10 @@ public final class StoreWriter {
             if let log = change.circleLog, log.epoch == 0, try isOwnerLogCandidate(log) {
                 guard try foldOwnerChange(change, log) else { return .refused }
             }
+            let change = try redactingErasedRecords(change)
             try append(change)
             try afterAppendingInCircle(change)
+            try carryOutErasureOrders(change)
             if let circle = change.circle, !change.controlActions.isEmpty { circlesChanged.insert(circle) }
             advances.append(
                 CommitNotice.Advance(
@@ -128,13 +141,16 @@ public final class StoreWriter {
         } else {
             try connection.statement("UPDATE origins SET max_seq = ? WHERE origin_key = ?").bind(seq, origin).run()
         }
+        let erasedOperations = change.erasedOperations
         for (index, operation) in change.operations.enumerated() {
             let entity = operation.entity.description
             guard try operationStaysInItsCircle(operation, entity, circle: change.circle) else { continue }
             try ensureRow(of: operation.entity, entity)
-            let (type, value) = Self.typeAndValue(of: operation.action)
+            var (type, value) = Self.typeAndValue(of: operation.action)
             var live = false
-            if type == 1 || type == 2 {
+            // An erased value is no value: it retires what it replaced and shows nothing.
+            if erasedOperations.contains(index) { value = nil }
+            if (type == 1 || type == 2) && value != nil {
                 live = try !retiredBeforeArrival(origin, seq, index, of: entity)
                 if type == 1 {
                     let written = RegisterValue(value: value ?? "", dot: Dot(origin: change.origin, seq: change.seq, index: index), hlc: change.hlc)
@@ -181,9 +197,12 @@ public final class StoreWriter {
         try connection.statement("DELETE FROM set_members WHERE entity = ?").bind(.text(entity)).run()
         try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
         try connection.statement("DELETE FROM entities WHERE entity = ?").bind(.text(entity)).run()
-        pending[entity] = nil
+        forgetPending(entity)
         forgetRow(of: entity)
     }
+
+    /// Drops what this transaction would refresh of `entity`'s merged view.
+    func forgetPending(_ entity: String) { pending[entity] = nil }
 
     /// Updates what this transaction did to `entity` (the merged view refreshes every entity recorded).
     func record(_ entity: String, _ update: (inout PendingEntity) -> Void) {

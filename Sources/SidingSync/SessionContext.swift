@@ -48,7 +48,7 @@ struct SessionContext: Sendable {
         var tips: [OriginKey: [UInt8]] = [:]
         for (origin, seq) in vector.entries {
             guard let bytes = try await store.changes(of: origin, after: seq - 1, limit: 1).first else { continue }
-            tips[origin] = Array(SHA256.hash(data: bytes).prefix(WireLimits.tipDigestBytes))
+            tips[origin] = Array(Admission.versionDigest(bytes).prefix(WireLimits.tipDigestBytes))
         }
         return OurSummary(vector: vector, tips: tips, circles: try await store.circleLogs(), shared: try await store.sharedCircles(with: peer.nodeID))
     }

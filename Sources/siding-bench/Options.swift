@@ -1,8 +1,8 @@
 /// `siding-bench [--scale N] [--edits N] [--only SCENARIO,…] [--json]`
 struct Options {
-    static let scenarios = ["ingest", "import", "catchup", "query", "commit", "duplicates", "circles", "migrate"]
+    static let scenarios = ["ingest", "import", "catchup", "query", "commit", "duplicates", "circles", "migrate", "erasure"]
     static let usage =
-        "options: --scale N (field operations, 10000…1000000) --edits N (≥ 1000 for the figures) --contacts N (imported, default 100000) --only ingest,import,catchup,query,commit,duplicates,circles,migrate --json"
+        "options: --scale N (field operations, 10000…1000000) --edits N (≥ 1000 for the figures) --contacts N (imported, default 100000) --only ingest,import,catchup,query,commit,duplicates,circles,migrate,erasure --json"
 
     var scale = 100_000
     var edits = 1_000

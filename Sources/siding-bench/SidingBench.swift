@@ -52,9 +52,7 @@ enum SidingBench {
             figures += try await CircleBench.run(scale: options.scale, edits: options.edits)
             figures += try await CircleRevocationBench.run(scale: options.scale)
         }
-        if options.only.contains("migrate") {
-            figures += try MigrateBench.run(fieldOperations: options.scale, in: TemporaryDirectory("bench-migrate"))
-        }
+        if options.only.contains("erasure") { figures += try ErasureBench.run(scale: options.scale) }
         print(options.json ? try Figure.json(figures) : Figure.table(figures))
     }
 }

@@ -50,7 +50,8 @@ import Testing
     }
 }
 
-/// Format 2 vectors (Protocol/vectors/change-v2.json): circle changes, control actions and an erased value.
+/// Format 2 vectors (Protocol/vectors/change-v2.json): circle changes, control actions, erased values
+/// and an erasure order.
 @Suite struct CircleVectorTests {
     struct Vector: Decodable {
         let name: String
@@ -68,6 +69,7 @@ import Testing
     static func describe(_ operation: SidingCore.Operation) throws -> String {
         func dots(_ list: [Dot]) -> String { list.map { " \(hex(Array($0.origin.bytes.prefix(8))))/\($0.seq)/\($0.index)" }.joined() }
         let head = "\(operation.entity) \(operation.field)"
+        if let erased = try ErasureOrder.record(orderedBy: operation) { return "\(erased) erase" }
         if let control = try ControlAction(operation) {
             switch control {
             case .create(let nonce): return "\(operation.entity) control create \(hex(nonce))"
@@ -89,7 +91,7 @@ import Testing
     @Test func changeV2VectorsDecodeToTheirStatedMeaning() throws {
         let data = try Data(contentsOf: ProtocolVectorTests.vectorsDirectory.appendingPathComponent("change-v2.json"))
         let vectors = try JSONDecoder().decode([Vector].self, from: data)
-        #expect(vectors.count >= 4)
+        #expect(vectors.count >= 6)
         for vector in vectors {
             let change = try VerifiedChange(verifying: hexBytes(vector.hex))
             #expect(change.author.nodeID.description == vector.author, "\(vector.name)")

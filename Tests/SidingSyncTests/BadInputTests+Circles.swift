@@ -93,12 +93,23 @@ extension BadInputTests {
         let later = try y.writeContact(bio: "written after the attack")
         #expect(try a.store.record(later)?.fields["bio"] == "written after the attack", "a network change retired Y's write in advance")
 
-        // Seq past the cut: the owner removes the attacker keeping its writes up to seq 1.
-        try x.commit([ControlAction.remove(member: attacker.nodeID, cut: 1).operation(in: x.id)])
-        let pastCut = try sign(attacker.key, attackerLog, 2, [write(TestCircle.newContact(), "past the cut")])
+        // An erasure order from a member that neither created the record nor owns the circle: its change
+        // fills its seq (the log stays whole) and erases nothing; the same order from the owner erases.
+        let ownersRecord = try x.writeContact(bio: "the owner's")
+        let unauthorised = try sign(attacker.key, attackerLog, 2, [ErasureOrder.operation(erasing: ownersRecord)])
+        let unauthorisedAck = try await ack([unauthorised])
+        #expect(unauthorisedAck?.applied == 1, "unauthorised erasure order: \(String(describing: unauthorisedAck))")
+        #expect(try a.store.versionVector()[attackerLog.key] == 2, "unauthorised erasure order: its seq is not filled")
+        #expect(try a.store.record(ownersRecord)?.fields["bio"] == "the owner's", "an unauthorised erasure order erased the record")
+        try x.commit([ErasureOrder.operation(erasing: ownersRecord)])
+        #expect(try a.store.record(ownersRecord)?.fields["bio"] == nil, "the owner's erasure order did not erase")
+
+        // Seq past the cut: the owner removes the attacker keeping its writes up to seq 2.
+        try x.commit([ControlAction.remove(member: attacker.nodeID, cut: 2).operation(in: x.id)])
+        let pastCut = try sign(attacker.key, attackerLog, 3, [write(TestCircle.newContact(), "past the cut")])
         let pastCutAck = try await ack([pastCut])
         #expect(pastCutAck?.refused == 1 && pastCutAck?.applied == 0, "seq past the cut: \(String(describing: pastCutAck))")
-        #expect(try a.store.versionVector()[attackerLog.key] == 1, "seq past the cut: stored")
+        #expect(try a.store.versionVector()[attackerLog.key] == 2, "seq past the cut: stored")
         #expect(try a.store.record(pastCut.operations[0].entity) == nil, "seq past the cut: the record was stored")
 
         // The session went on through all of it.

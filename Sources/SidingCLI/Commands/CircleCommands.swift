@@ -130,16 +130,26 @@ struct CircleCommand: AsyncParsableCommand {
     }
 
     struct Audit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Which partner was sent which part of a circle (log and seqs), and when.")
+        static let configuration = CommandConfiguration(
+            abstract: "Which partner was sent which part of a circle (log and seqs), and when; and which of its records were erased.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: JSONFlag
         @Argument(help: CircleOption.argumentHelp) var circle: String
+        @Flag(help: "Only the erasures of the circle's records: record ID, by which node, when (never what).") var erasures = false
 
         func run() async throws {
             try await CLIRun.run(global) { client in
+                if erasures {
+                    let erased = try await client.circleErasures(circle)
+                    return output.json ? try Printer.json(erased) : Printer.line(Self.erasureSection(erased))
+                }
                 let rows = try await client.circleAudit(circle)
                 if output.json { return try Printer.json(rows) }
-                guard !rows.isEmpty else { return Printer.line("Nothing of this circle has been sent to any partner yet.") }
+                let erased = try await client.circleErasures(circle)
+                guard !rows.isEmpty else {
+                    return Printer.line(
+                        (["Nothing of this circle has been sent to any partner yet."] + Self.erasureLines(erased)).joined(separator: "\n"))
+                }
                 var table = Table("SENT", "TO", "LOG OF", "SEQS")
                 for row in rows {
                     table.add(
@@ -147,8 +157,16 @@ struct CircleCommand: AsyncParsableCommand {
                         row.author.map { CircleViews.node($0, row.authorName) } ?? "(unknown log)",
                         row.firstSeq == row.lastSeq ? "\(row.firstSeq)" : "\(row.firstSeq)–\(row.lastSeq)")
                 }
-                Printer.line(table.render())
+                Printer.line(([table.render()] + Self.erasureLines(erased)).joined(separator: "\n"))
             }
+        }
+
+        private static func erasureLines(_ erased: [ErasureResource]) -> [String] {
+            erased.isEmpty ? [] : ["", "Erased records:", Views.erasureTable(erased)]
+        }
+
+        private static func erasureSection(_ erased: [ErasureResource]) -> String {
+            erased.isEmpty ? "No record of this circle was erased." : Views.erasureTable(erased)
         }
     }
 }

@@ -7,7 +7,7 @@ struct ContactCommand: AsyncParsableCommand {
         commandName: "contact", abstract: "Add, edit, show, list, import and export contacts (people).",
         subcommands: [
             Add.self, Set.self, TagCommand<ContactRecords>.self, DeleteCommand<ContactRecords>.self, RestoreCommand<ContactRecords>.self,
-            Show.self, List.self, Import.self, Export.self, DuplicatesCommand.self, MergeCommand.self,
+            EraseCommand<ContactRecords>.self, Show.self, List.self, Import.self, Export.self, DuplicatesCommand.self, MergeCommand.self,
         ])
 
     struct Add: AsyncParsableCommand {
@@ -65,6 +65,7 @@ struct ContactCommand: AsyncParsableCommand {
             try await CLIRun.run(global) { client in
                 let contact = try await client.contact(id)
                 if output.json { return try Printer.json(contact) }
+                if let erasure = contact.erased { return Printer.record(Views.erasedRecord(erasure)) }
                 Printer.record(Views.contactRecord(contact, notes: try await client.notes(participant: contact.id)))
             }
         }
@@ -79,9 +80,20 @@ struct ContactCommand: AsyncParsableCommand {
         @Option(help: "Only contacts of this organisation (exact, any case).") var org: String?
         @Option(help: CircleOption.listHelp) var circle: String?
         @Flag(help: "List deleted contacts instead (restore one with `contact restore`).") var deleted = false
+        @Flag(help: "List erased contacts instead: ID, when and by which node, nothing else.") var erased = false
+
+        func validate() throws {
+            if erased, deleted || tag != nil || country != nil || org != nil || circle != nil {
+                throw ValidationError("--erased lists every erased contact and takes no filter (an erased contact has no values left)")
+            }
+        }
 
         func run() async throws {
             try await CLIRun.run(global) { client in
+                if erased {
+                    let erasures = try await client.erasures(.contacts)
+                    return output.json ? try Printer.json(erasures) : Printer.line(Views.erasureTable(erasures))
+                }
                 let contacts = try await client.contacts(circle: circle, tag: tag, country: country, organization: org, deleted: deleted)
                 output.json ? try Printer.json(contacts) : Printer.line(Views.contactTable(contacts))
             }

@@ -8,7 +8,7 @@ struct NoteCommand: AsyncParsableCommand {
         commandName: "note", abstract: "Add, edit, show, list, import and export dialogue notes.",
         subcommands: [
             Add.self, Set.self, Edit.self, TagCommand<NoteRecords>.self, DeleteCommand<NoteRecords>.self, RestoreCommand<NoteRecords>.self,
-            Show.self, List.self, Import.self, Export.self,
+            EraseCommand<NoteRecords>.self, Show.self, List.self, Import.self, Export.self,
         ])
 
     struct Add: AsyncParsableCommand {
@@ -147,7 +147,8 @@ struct NoteCommand: AsyncParsableCommand {
         func run() async throws {
             try await CLIRun.run(global) { client in
                 let note = try await client.note(id)
-                output.json ? try Printer.json(note) : Printer.record(Views.noteRecord(note))
+                if output.json { return try Printer.json(note) }
+                Printer.record(note.erased.map(Views.erasedRecord) ?? Views.noteRecord(note))
             }
         }
     }
@@ -162,9 +163,20 @@ struct NoteCommand: AsyncParsableCommand {
         @Option(help: "Only notes with this tag (any case).") var tag: String?
         @Option(help: CircleOption.listHelp) var circle: String?
         @Flag(help: "List deleted notes instead (restore one with `note restore`).") var deleted = false
+        @Flag(help: "List erased notes instead: ID, when and by which node, nothing else.") var erased = false
+
+        func validate() throws {
+            if erased, deleted || conflict != nil || participant != nil || since != nil || tag != nil || circle != nil {
+                throw ValidationError("--erased lists every erased note and takes no filter (an erased note has no values left)")
+            }
+        }
 
         func run() async throws {
             try await CLIRun.run(global) { client in
+                if erased {
+                    let erasures = try await client.erasures(.notes)
+                    return output.json ? try Printer.json(erasures) : Printer.line(Views.erasureTable(erasures))
+                }
                 let notes = try await client.notes(
                     circle: circle, conflict: conflict, participant: participant, since: since, tag: tag, deleted: deleted)
                 output.json ? try Printer.json(notes) : Printer.line(Views.noteTable(notes))

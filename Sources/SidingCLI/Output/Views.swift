@@ -86,6 +86,9 @@ enum Views {
         }
         if let lock = status.editsLocked { lines.append("EDITS LOCKED: \(lock)") }
         if let notice = status.sharingNotice { lines.append(notice) }
+        if let erased = status.erased, erased > 0 {
+            lines.append("\(erased) record\(erased == 1 ? "" : "s") erased (`siding contact list --erased`, `siding note list --erased`)")
+        }
         guard !status.peers.isEmpty else {
             return (lines + ["no partners; add one with `siding peer add NODE_ID --name NAME --address HOST:PORT`"]).joined(separator: "\n")
         }

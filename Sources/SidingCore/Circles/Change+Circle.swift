@@ -75,7 +75,7 @@ extension Change {
 
 extension Operation.Action {
     /// The value or element a format 2 seal commits to; nil for actions whose body is signed as it is.
-    var committedValue: String? {
+    public var committedValue: String? {
         switch self {
         case .write(let value, _): value
         case .add(let element): element

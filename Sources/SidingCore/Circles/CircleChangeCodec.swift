@@ -237,8 +237,9 @@ enum CircleChangeCodec {
         default:
             guard bodyLength <= ChangeLimits.maxUnknownBodyBytes else { throw .limitExceeded("unknown action body") }
             let operation = Operation(entity: entity, field: field, action: .unknown(type: type, body: bodyBytes))
-            // A control action that does not decode makes the change malformed everywhere alike.
+            // A control action or erasure order that does not decode makes the change malformed everywhere alike.
             _ = try ControlAction(operation)
+            _ = try ErasureOrder.record(orderedBy: operation)
             return (operation, nil)
         }
         guard body.isAtEnd else { throw .malformed("trailing bytes in an operation body") }

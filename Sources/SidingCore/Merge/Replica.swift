@@ -66,7 +66,7 @@ public struct Replica: Sendable {
 
     /// Whether `bytes` is the version kept in force over `other`: the lower SHA-256.
     static func precedes(_ bytes: [UInt8], _ other: [UInt8]) -> Bool {
-        Array(SHA256.hash(data: bytes)).lexicographicallyPrecedes(Array(SHA256.hash(data: other)))
+        Admission.keepsInForce(bytes, over: other)
     }
 
     /// The merged view of exactly the versions in force (the order of application does not matter).

@@ -24,6 +24,7 @@ struct LocalAPIRouter: Sendable {
         let path = request.segments
         // Unversioned, where Prometheus and its exporters look for it.
         if path == ["metrics"], request.method == .GET { return .metrics(try await NodeMetrics(partners: partners).exposition()) }
+        if let response = try await routeErasure(request) { return response }
         if request.method == .POST, path.count == 4, path[0] == "v1", path[3] == "restore", let kind = Self.kind(path[1]) {
             let outcome = try await service.restore(kind, id: path[2])
             return .json(WriteResult(id: outcome.id, changed: outcome.changed))
@@ -71,11 +72,13 @@ struct LocalAPIRouter: Sendable {
             let record = try await service.record(.contact, id: id)
             var contact: ContactResource = ResourceMapping.resource(record, names: try await service.referencedNames(record))
             contact.circle = try await service.circleRef(of: record)
+            contact.erased = try await service.erasureResource(of: record.id)
             return .json(contact)
         case (.GET, "notes", .some(let id)):
             let record = try await service.record(.note, id: id)
             var note: NoteResource = ResourceMapping.resource(record, names: try await service.referencedNames(record))
             note.circle = try await service.circleRef(of: record)
+            note.erased = try await service.erasureResource(of: record.id)
             return .json(note)
         case (.GET, "search", nil):
             let limit = Int(request.query["limit"] ?? "") ?? 50

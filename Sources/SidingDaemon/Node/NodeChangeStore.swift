@@ -36,9 +36,17 @@ struct NodeChangeStore: ChangeStore {
     }
 
     func apply(_ changes: [VerifiedChange], deliveredBy session: UInt64) async throws -> [ApplyOutcome] {
-        let (outcomes, skew) = try await database.write(deliveredBy: session) { transaction, author in
+        let (outcomes, skew, refusedErasures) = try await database.write(deliveredBy: session) { transaction, author in
+            // The writer's transaction may hold other jobs of the same group commit: only this job's refusals.
+            let refusedBefore = transaction.refusedErasures.count
             let outcomes = try transaction.apply(changes.map(\.change))
-            return (outcomes, author.observe(changes.map(\.change)))
+            return (outcomes, author.observe(changes.map(\.change)), Array(transaction.refusedErasures[refusedBefore...]))
+        }
+        for refusal in refusedErasures {
+            // Without the record's ID or anything of it: who gave the order, in which circle.
+            logger.warning(
+                "refused an erasure order: its author neither created the record nor owns its circle; the change is kept, the record is not erased",
+                metadata: ["author": "\(refusal.author)", "circle": "\(refusal.circle.map(\.description) ?? "network")"])
         }
         if skew > Self.reportedSkewMilliseconds {
             logger.warning(

@@ -34,6 +34,10 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case circleReference(String)
     /// Only a circle's owner admits and removes members; the owner cannot leave.
     case notTheCircleOwner(String)
+    /// A write to an erased record: `by` is the node that erased it, `at` when.
+    case erased(id: String, by: String, at: String)
+    /// An erasure refused: a network record, or one this node neither created nor owns the circle of; says why.
+    case notErasable(String)
 
     public var httpStatus: Int {
         switch self {
@@ -49,6 +53,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownCircle, .unknownDefaultCircle: 404
         case .ambiguousCircle: 409
         case .circleReference: 409
+        case .erased: 409
+        case .notErasable: 403
         }
     }
 
@@ -74,6 +80,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .ambiguousCircle: "ambiguous"
         case .circleReference: "circle_reference"
         case .notTheCircleOwner: "not_the_owner"
+        case .erased: "erased"
+        case .notErasable: "not_erasable"
         }
     }
 
@@ -116,6 +124,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
                 .joined(separator: "\n")
         case .circleReference(let why): why
         case .notTheCircleOwner(let why): why
+        case .erased(let id, let node, let time): "\(id) was erased by \(node) at \(time); nothing can be written to it"
+        case .notErasable(let why): why
         }
     }
 

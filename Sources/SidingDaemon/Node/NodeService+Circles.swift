@@ -211,6 +211,7 @@ extension NodeService {
         if let circle = target.id, !directory.isMember(circle) { throw NodeError.notACircleMember(directory.name(circle)) }
         let newID = try Self.newEntityID(id.kind)
         try await database.write { transaction, author in
+            try self.refuseErased(id, in: transaction)
             guard let current = try transaction.entity(id), !current.isDeleted else { throw NodeError.deleted(id.description) }
             guard try transaction.circle(of: id) != target.id else {
                 throw NodeError.badRequest("\(id) is in \(directory.ref(target).displayName) already")

@@ -16,6 +16,7 @@ extension NodeService {
         }
         let directory = try await circleDirectory()
         return try await database.write { [others] transaction, author in
+            for id in [keep] + others { try self.refuseErased(id, in: transaction) }
             guard let keepState = try transaction.entity(keep) else { throw NodeError.unknownID(keep.description) }
             // A merge writes a pointer from each merged contact to the one kept: records of two circles never point across.
             let keepCircle = try transaction.circle(of: keep)

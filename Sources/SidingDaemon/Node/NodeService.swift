@@ -44,7 +44,7 @@ final class NodeService: Sendable {
         let directory = try await circleDirectory()
         let target = try newRecordTarget(request.circle, in: directory)
         return try await database.write { transaction, author in
-            try Self.checkParticipants(edit, in: transaction)
+            try self.checkParticipants(edit, in: transaction)
             try Self.checkReferences(edit, from: target.id, directory: directory, in: transaction)
             let operations = EditPlanner.operations(for: edit, on: id, current: nil)
             try author.commit(operations, in: transaction, newRecordsIn: target.id)
@@ -74,6 +74,7 @@ final class NodeService: Sendable {
         try await restoreGuard.checkWritable(engine)
         let directory = try await circleDirectory()
         return try await database.write { transaction, author in
+            try self.refuseErased(id, in: transaction)
             guard let current = try transaction.entity(id) else { throw NodeError.unknownID(id.description) }
             // Only a restore or a delete may write a deleted record (a delete again settles a
             // delete/restore conflict); restoring a record that is not deleted changes nothing.
@@ -81,7 +82,7 @@ final class NodeService: Sendable {
             if current.isDeleted, edit != .delete, edit != .restore {
                 throw NodeError.deleted(id.description)
             }
-            try Self.checkParticipants(edit, in: transaction)
+            try self.checkParticipants(edit, in: transaction)
             try Self.checkReferences(edit, from: try transaction.circle(of: id), directory: directory, in: transaction)
             var operations = EditPlanner.operations(for: edit, on: id, current: current)
             if edit == .restore { operations += MergePlanner.unlinking(current) }
@@ -100,9 +101,10 @@ final class NodeService: Sendable {
         }
     }
 
-    /// A note may only name contacts this node knows.
-    private static func checkParticipants(_ edit: Edit, in transaction: StoreWriter) throws {
+    /// A note may only name contacts this node knows, and not erased ones.
+    private func checkParticipants(_ edit: Edit, in transaction: StoreWriter) throws {
         for participant in edit.additions["participants"] ?? [] {
+            if let id = EntityID(participant) { try refuseErased(id, in: transaction) }
             guard let id = EntityID(participant), let state = try transaction.entity(id), id.kind == .contact else {
                 throw NodeError.badRequest("participant '\(participant)' is not a known contact; add the contact first or check the ID")
             }
@@ -288,9 +290,10 @@ final class NodeService: Sendable {
         let nodes = try await nodeNames()
         let referenced = entries.filter { Schema.field($0.field, of: id.kind)?.shape == .contactID }.compactMap { $0.value.flatMap(EntityID.init) }
         let titles = try await database.read { try $0.titles(of: Array(Set(referenced))) }
-        return entries.map { entry in
+        let items = entries.map { entry in
             ResourceMapping.history(entry, nodeName: nodes[entry.origin], valueName: entry.value.flatMap(EntityID.init).flatMap { titles[$0] })
         }
+        return try await markingErasure(items, of: id, names: nodes)
     }
 
     func conflicts() async throws -> [ConflictItem] {

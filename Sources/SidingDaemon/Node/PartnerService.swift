@@ -75,6 +75,7 @@ struct PartnerService: Sendable {
             nodeID: ownID.description, name: configuration.name, listen: configuration.listen.description,
             changes: vector.entries.values.reduce(0, +), editsLocked: lock.map(NodeError.lockReason), peers: peers, equivocations: equivocations)
         if configuration.defaultCircle == nil { status.sharingNotice = Self.networkDefaultNotice }
+        status.erased = try await database.read { try $0.erasureCount() }
         return status
     }
 

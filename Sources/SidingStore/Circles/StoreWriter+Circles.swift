@@ -149,7 +149,7 @@ extension StoreWriter {
     func keepLowerVersionInForce(_ change: Change, held: [UInt8]) throws {
         let origin = SQLValue.blob(change.origin.bytes)
         let seq = SQLValue.integer(Int64(change.seq))
-        guard Array(SHA256.hash(data: change.encoded)).lexicographicallyPrecedes(Array(SHA256.hash(data: held))) else {
+        guard Admission.keepsInForce(change.encoded, over: held) else {
             try connection.statement("INSERT OR IGNORE INTO equivocations(origin_key, seq, bytes) VALUES (?, ?, ?)")
                 .bind(origin, seq, .blob(change.encoded)).run()
             return
@@ -180,7 +180,7 @@ extension StoreWriter {
     }
 
     /// Deletes the changes and operations of `origin` matching `condition`; returns the entities they touched.
-    private func dropStoredChanges(_ origin: SQLValue, where condition: String, _ value: SQLValue) throws -> Set<String> {
+    func dropStoredChanges(_ origin: SQLValue, where condition: String, _ value: SQLValue) throws -> Set<String> {
         let touched = try connection.statement(sql: "SELECT DISTINCT entity FROM ops WHERE origin_key = ? AND \(condition)")
             .bind(origin, value).rows { $0.text(0) ?? "" }
         try connection.statement(sql: "DELETE FROM ops WHERE origin_key = ? AND \(condition)").bind(origin, value).run()
@@ -189,7 +189,7 @@ extension StoreWriter {
     }
 
     /// Recomputes which operations of each entity survive from the changes that remain, then its view.
-    private func rebuild(_ entities: Set<String>) throws {
+    func rebuild(_ entities: Set<String>) throws {
         for entity in entities.sorted() {
             let sources = try connection.statement("SELECT DISTINCT origin_key, seq FROM ops WHERE entity = ?")
                 .bind(.text(entity)).rows { ($0.blob(0), $0.int(1)) }
@@ -206,10 +206,12 @@ extension StoreWriter {
             }
             let operations = try connection.statement(
                 "SELECT origin_key, seq, op_index, field, op_type, value FROM ops WHERE entity = ? AND op_type IN (1, 2)"
-            ).bind(.text(entity)).rows { ($0.blob(0), $0.int(1), $0.int(2), $0.text(3) ?? "", $0.int(4), $0.text(5) ?? "") }
-            for (origin, seq, index, field, type, value) in operations {
+            ).bind(.text(entity)).rows { ($0.blob(0), $0.int(1), $0.int(2), $0.text(3) ?? "", $0.int(4), $0.text(5)) }
+            for (origin, seq, index, field, type, stored) in operations {
                 guard let key = OriginKey(bytes: origin) else { continue }
                 let dot = Dot(origin: key, seq: UInt64(seq), index: Int(index))
+                // An erased value (NULL) never comes back into the view.
+                guard let value = stored else { continue }
                 let live = try !retired.contains(dot) && !retiredBeforeArrival(.blob(origin), .integer(seq), Int(index), of: entity)
                 try connection.statement("UPDATE ops SET live = ? WHERE origin_key = ? AND seq = ? AND op_index = ?")
                     .bind(.integer(live ? 1 : 0), .blob(origin), .integer(seq), .integer(index)).run()

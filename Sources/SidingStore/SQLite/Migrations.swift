@@ -179,6 +179,17 @@ enum Migrations {
         """
         ALTER TABLE tombstones ADD COLUMN entity TEXT;
         """,
+        // 11: erasure. An erased record keeps its row (`deleted` = 2) and its operations (value NULL);
+        // this says who erased it and when. Nothing existing is rewritten.
+        """
+        CREATE TABLE erasures(
+            entity TEXT PRIMARY KEY,
+            erased_by BLOB NOT NULL,       -- Ed25519 key of the node whose order erased it
+            erased_at INTEGER NOT NULL,    -- the order's hybrid logical clock
+            log_key BLOB NOT NULL,         -- the change that carried the order: its log and seq
+            seq INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        """,
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.

@@ -1,5 +1,5 @@
 /// For measuring migrations: turns a database of the current schema into one of the previous release's
-/// (schema 8) by dropping exactly what migrations 9 and 10 added. Migrations are append-only, so the result is
+/// (schema 8) by dropping exactly what migrations 9 to 11 added. Migrations are append-only, so the result is
 /// what the previous release's code would have written; its data is untouched.
 @_spi(Testing) public enum PreviousSchema {
     public static let version = 8
@@ -12,7 +12,7 @@
             try connection.execute(
                 """
                 DROP TABLE circle_logs; DROP TABLE circle_controls; DROP TABLE entity_circles; DROP TABLE circle_labels; DROP TABLE circle_deliveries;
-                ALTER TABLE tombstones DROP COLUMN entity;
+                ALTER TABLE tombstones DROP COLUMN entity; DROP TABLE erasures;
                 PRAGMA user_version = \(version);
                 """)
         }
