@@ -14,12 +14,9 @@ public enum Admission: Equatable, Sendable {
     public static func decide(seq: UInt64, held: UInt64, storedBytes: [UInt8]?, bytes: [UInt8]) -> Admission {
         if seq == held + 1 { return .apply }
         if seq > held + 1 { return .gap(expected: held + 1) }
-        return storedBytes == bytes || storedBytes.map { isSameSignedChange($0, bytes) } == true ? .duplicate : .equivocation
+        return storedBytes.map { versionBytes($0) == versionBytes(bytes) } == true ? .duplicate : .equivocation
     }
 
-    /// Two format 2 versions of one seq with the same signature are one change, one of them with values
-    /// erased (the signature covers each value's commitment, not the value; Ed25519 signs one message
-    /// with one signature). Both were verified before they got here.
     /// Of two versions of one seq, whether `bytes` is the one every node keeps in force over `other`:
     /// the lower SHA-256 of the bytes (format 1), of the signature (format 2, so that a version and its
     /// redactions rank alike wherever values were erased).
@@ -29,15 +26,13 @@ public enum Admission: Equatable, Sendable {
 
     /// What tells versions of one seq apart: SHA-256 of the bytes, of the signature for format 2 (a
     /// change and its redactions are one version). Forks rank by it; summaries' tip digests are its prefix.
-    public static func versionDigest(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: forkRankBytes(bytes))) }
+    public static func versionDigest(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: versionBytes(bytes))) }
 
-    private static func forkRankBytes(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+    /// The bytes that identify a version: all of a format 1 change; the signature of a format 2 one, so
+    /// a change and its redactions (values erased, same signature: it covers each value's commitment,
+    /// and Ed25519 gives one message one signature) are one version. Both sides were verified before.
+    private static func versionBytes(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
         bytes.first == CircleChangeCodec.format ? bytes.suffix(Change.signatureByteCount) : bytes[...]
-    }
-
-    static func isSameSignedChange(_ one: [UInt8], _ other: [UInt8]) -> Bool {
-        one.first == CircleChangeCodec.format && other.first == CircleChangeCodec.format
-            && one.suffix(Change.signatureByteCount) == other.suffix(Change.signatureByteCount)
     }
 }
 

@@ -62,8 +62,7 @@ extension SQLiteStore {
 
     /// Circles this node and `peer` are both members of now (none without a local key).
     public func sharedCircles(with peer: NodeID) throws -> Set<CircleID> {
-        guard let localKey else { return [] }
-        return try sharedCircles(withEach: [peer])[peer] ?? []
+        try sharedCircles(withEach: [peer])[peer] ?? []
     }
 
     /// `sharedCircles(with:)` for each of `peers`, folding each circle once (none without a local key).
