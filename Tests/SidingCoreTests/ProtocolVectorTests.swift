@@ -69,7 +69,9 @@ import Testing
     static func describe(_ operation: SidingCore.Operation) throws -> String {
         func dots(_ list: [Dot]) -> String { list.map { " \(hex(Array($0.origin.bytes.prefix(8))))/\($0.seq)/\($0.index)" }.joined() }
         let head = "\(operation.entity) \(operation.field)"
-        if let erased = try ErasureOrder.record(orderedBy: operation) { return "\(erased) erase" }
+        if let order = try ErasureOrder(operation) {
+            return "\(order.record) erase" + (order.creatorNonce.map { " proof \(hex($0))" } ?? "")
+        }
         if let control = try ControlAction(operation) {
             switch control {
             case .create(let nonce): return "\(operation.entity) control create \(hex(nonce))"
@@ -99,6 +101,9 @@ import Testing
             #expect(change.seq == vector.seq && change.hlc == HLC(milliseconds: vector.hlc_ms, counter: vector.hlc_counter), "\(vector.name)")
             #expect(change.erasedOperations == Set(vector.erased), "\(vector.name)")
             #expect(try change.operations.map(Self.describe) == vector.operations, "\(vector.name)")
+            for order in change.erasureOrders where order.creatorNonce != nil {
+                #expect(order.isFromCreator(change.author), "\(vector.name): the nonce does not prove the author made \(order.record)")
+            }
             for position in stride(from: 0, to: change.encoded.count, by: 5) {
                 var tampered = change.encoded
                 tampered[position] ^= 0x01

@@ -130,7 +130,7 @@ import Testing
         let refused = try b.siding("contact", "erase", byA, "--yes")
         #expect(refused.status == 1, "\(refused.stdout)")
         #expect(
-            refused.stderr.contains("only the node that created this record (Association, \(a.nodeID))")
+            refused.stderr.contains("only the node that created this record (as far as this node can tell, Association, \(a.nodeID))")
                 && refused.stderr.contains("or the owner of circle \"Frontier dialogue\" (Association, \(a.nodeID)) can erase it; ask them"),
             "\(refused.stderr)")
 

@@ -20,7 +20,9 @@ import Testing
     // Both members are admitted by the owner's first change, so their logs have epoch 1.
     var creatorLog: CircleLog { CircleLog(circle: circle, author: creator, epoch: 1) }
     var bystanderLog: CircleLog { CircleLog(circle: circle, author: bystander, epoch: 1) }
-    let contact = EntityID(kind: .contact, bytes: Array(repeating: 7, count: 10))!
+    /// The nonce the creator made `contact`'s ID from (RecordProvenance): its proof of having made it.
+    let making = [UInt8](repeating: 7, count: 16)
+    var contact: EntityID { RecordProvenance.id(kind: .contact, creator: creator.nodeID, nonce: making)! }
     let other = EntityID(kind: .contact, bytes: Array(repeating: 8, count: 10))!
     let canary = "cnryname5d1e9b7a2c40"
     let tagCanary = "cnrytag83f6a0d2b91c"
@@ -70,11 +72,15 @@ import Testing
     @Test func anOrderFromAMemberWhoIsNeitherCreatorNorOwnerFillsItsSeqAndErasesNothing() throws {
         let ownerStore = try store("owner", as: owner)
         #expect(try apply([try creation, try made], to: ownerStore).0 == [.applied, .applied])
-        #expect(try ownerStore.write { try $0.mayErase(contact, by: bystander) } == false)
-        #expect(try ownerStore.write { try $0.mayErase(contact, by: creator) } == true)
-        #expect(try ownerStore.write { try $0.mayErase(contact, by: owner) } == true)
+        let proven = ErasureOrder(erasing: contact, creatorNonce: making)
+        let unproven = ErasureOrder(erasing: contact)
+        #expect(try ownerStore.write { try $0.mayGive(proven, by: bystander) } == false, "the proof is the creator's only")
+        #expect(try ownerStore.write { try $0.mayGive(unproven, by: bystander) } == false)
+        #expect(try ownerStore.write { try $0.mayGive(proven, by: creator) } == true)
+        #expect(try ownerStore.write { try $0.mayGive(unproven, by: creator) } == false, "the creator proves it made the record")
+        #expect(try ownerStore.write { try $0.mayGive(unproven, by: owner) } == true)
 
-        let refusedOrder = try sign(2, bystanderLog, 1, [ErasureOrder.operation(erasing: contact)])
+        let refusedOrder = try sign(2, bystanderLog, 1, [ErasureOrder.operation(erasing: contact, creatorNonce: making)])
         let (outcomes, refused) = try apply([refusedOrder], to: ownerStore)
         #expect(outcomes == [.applied])
         #expect(refused.map(\.circle) == [circle] && refused.map(\.author) == [bystander.nodeID])
@@ -108,12 +114,29 @@ import Testing
 
     @Test func theCreatorMayEraseItsRecord() throws {
         let memberStore = try store("bystander", as: bystander)
-        let order = try sign(1, creatorLog, 2, [ErasureOrder.operation(erasing: contact)])
+        let order = try sign(1, creatorLog, 2, [ErasureOrder.operation(erasing: contact, creatorNonce: making)])
         let (outcomes, refused) = try apply([try creation, try made, order], to: memberStore)
         #expect(outcomes == [.applied, .applied, .applied] && refused.isEmpty)
         #expect(try memberStore.write { try $0.erasure(of: contact) }?.erasedBy == creator.nodeID)
         #expect(try memberStore.record(contact)?.fields["name"] == nil)
         #expect(try filesHolding(canary).isEmpty)
+    }
+
+    /// The author of a record's earliest operation is not thereby its creator: timestamps are each
+    /// author's word, so a member that back-dates a write to someone else's record gains nothing.
+    @Test func aMemberThatBackDatesAWriteToTheRecordCannotEraseIt() throws {
+        let holder = try store("holder", as: owner)
+        let backDated = try Change.sign(
+            by: keys[2], in: bystanderLog, seq: 1, hlc: HLC(milliseconds: 1, counter: 0),
+            operations: [SidingCore.Operation(entity: contact, field: "role", action: .write(value: "claimed first", replaces: []))],
+            seed: Array(repeating: 5, count: 16))
+        let forged = try sign(2, bystanderLog, 2, [ErasureOrder.operation(erasing: contact)])
+        let (outcomes, refused) = try apply([try creation, try made, backDated, forged], to: holder)
+        #expect(outcomes == [.applied, .applied, .applied, .applied])
+        #expect(refused.map(\.author) == [bystander.nodeID])
+        #expect(try holder.write { try $0.creator(of: contact) } == bystander.nodeID, "the earliest operation is the bystander's")
+        #expect(try holder.write { try $0.erasure(of: contact) } == nil)
+        #expect(try holder.record(contact)?.fields["name"] == canary)
     }
 
     @Test func aRedactedChangeIsADuplicateWhereTheOriginalIsHeld() throws {

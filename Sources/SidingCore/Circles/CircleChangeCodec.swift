@@ -239,7 +239,7 @@ enum CircleChangeCodec {
             let operation = Operation(entity: entity, field: field, action: .unknown(type: type, body: bodyBytes))
             // A control action or erasure order that does not decode makes the change malformed everywhere alike.
             _ = try ControlAction(operation)
-            _ = try ErasureOrder.record(orderedBy: operation)
+            _ = try ErasureOrder(operation)
             return (operation, nil)
         }
         guard body.isAtEnd else { throw .malformed("trailing bytes in an operation body") }

@@ -1,31 +1,49 @@
 /// An order to erase a record: every value any operation ever wrote to it is dropped on every node
 /// that holds it, while each change that carried one still fills its seq and verifies (the value seal,
-/// `ValueSeal`). It is an operation of type 20 on the record itself, field `""`, empty body, in a
-/// format 2 change of the record's circle, valid from the record's creator or the circle's owner
-/// (Protocol/CHANGES.md, "Erasure").
-public enum ErasureOrder {
+/// `ValueSeal`). It is an operation of type 20 on the record itself, field `""`, in a format 2 change of
+/// the record's circle; its body is empty, or the 16-byte nonce that proves its author made the record
+/// (`RecordProvenance`). It is valid from the circle's owner, or from the record's creator with that
+/// proof (Protocol/CHANGES.md, "Erasure").
+public struct ErasureOrder: Hashable, Sendable {
     public static let actionType: UInt64 = 20
 
-    /// The operation that orders `record` erased.
-    public static func operation(erasing record: EntityID) -> Operation {
-        Operation(entity: record, field: "", action: .unknown(type: actionType, body: []))
+    public let record: EntityID
+    /// The nonce the record's ID was made from; nil if the order does not claim its author made it.
+    public let creatorNonce: [UInt8]?
+
+    public init(erasing record: EntityID, creatorNonce: [UInt8]? = nil) {
+        self.record = record
+        self.creatorNonce = creatorNonce
     }
 
-    /// The record `operation` orders erased, nil if it is no erasure order; throws if it claims to be
-    /// one and is malformed (the change is then malformed everywhere alike).
-    public static func record(orderedBy operation: Operation) throws(DecodingError) -> EntityID? {
-        guard case .unknown(actionType, let body) = operation.action else { return nil }
+    /// The operation that orders `record` erased.
+    public static func operation(erasing record: EntityID, creatorNonce: [UInt8]? = nil) -> Operation {
+        Operation(entity: record, field: "", action: .unknown(type: actionType, body: creatorNonce ?? []))
+    }
+
+    /// The order `operation` gives, nil if it is no erasure order; throws if it claims to be one and is
+    /// malformed (the change is then malformed everywhere alike).
+    public init?(_ operation: Operation) throws(DecodingError) {
+        guard case .unknown(Self.actionType, let body) = operation.action else { return nil }
         guard operation.entity.kind != .circle else { throw .malformed("a circle is not erased by an erasure order") }
-        guard operation.field.isEmpty, body.isEmpty else { throw .malformed("an erasure order has no field name and no body") }
-        return operation.entity
+        guard operation.field.isEmpty else { throw .malformed("an erasure order has no field name") }
+        guard body.isEmpty || body.count == RecordProvenance.nonceByteCount else {
+            throw .malformed("an erasure order's body is empty or a 16-byte nonce")
+        }
+        self.init(erasing: operation.entity, creatorNonce: body.isEmpty ? nil : body)
+    }
+
+    /// Whether the order proves that `author` made the record (the circle's owner needs no proof).
+    public func isFromCreator(_ author: OriginKey) -> Bool {
+        creatorNonce.map { RecordProvenance.proves($0, that: author.nodeID, made: record) } ?? false
     }
 }
 
 extension Change {
     /// The records this change orders erased (format 2 only: a network change carries none).
-    public var erasureOrders: [EntityID] {
+    public var erasureOrders: [ErasureOrder] {
         guard circleLog != nil else { return [] }
-        return operations.compactMap { try? ErasureOrder.record(orderedBy: $0) }
+        return operations.compactMap { try? ErasureOrder($0) }
     }
 
     /// This change with every value it wrote to `records` dropped (nil if it wrote none, or for a

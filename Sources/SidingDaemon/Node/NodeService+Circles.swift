@@ -209,7 +209,8 @@ extension NodeService {
         let directory = try await circleDirectory()
         let target = try directory.resolve(request.to)
         if let circle = target.id, !directory.isMember(circle) { throw NodeError.notACircleMember(directory.name(circle)) }
-        let newID = try Self.newEntityID(id.kind)
+        let newRecord = try NewRecord(id.kind, madeBy: nodeID)
+        let newID = newRecord.id
         try await database.write { transaction, author in
             try self.refuseErased(id, in: transaction)
             guard let current = try transaction.entity(id), !current.isDeleted else { throw NodeError.deleted(id.description) }
@@ -227,18 +228,11 @@ extension NodeService {
             }
             try Self.checkReferences(snapshot, from: target.id, directory: directory, in: transaction)
             try author.commit(EditPlanner.operations(for: snapshot, on: newID, current: nil), in: transaction, newRecordsIn: target.id)
+            try newRecord.remember(in: transaction)
             try author.commit(
                 EditPlanner.operations(for: .delete, on: id, current: current) + MergePlanner.settlingPointer(current), in: transaction)
         }
         return MoveResult(id: newID.description, old: id.description, placement: directory.placement(target))
-    }
-
-    static func newEntityID(_ kind: EntityKind) throws -> EntityID {
-        var random = SystemRandomNumberGenerator()
-        guard let id = EntityID(kind: kind, bytes: (0..<EntityID.randomByteCount).map { _ in UInt8.random(in: 0...255, using: &random) }) else {
-            throw NodeError.badRequest("cannot make an ID")
-        }
-        return id
     }
 
     /// The reference guard: every record `edit` names (a note's participants) must be of the network,

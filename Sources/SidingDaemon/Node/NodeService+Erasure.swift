@@ -3,7 +3,7 @@ import SidingCore
 import SidingStore
 
 /// `siding contact|note erase` and what remains of an erased record ([erasure]): an erasure order,
-/// valid from the record's creator or its circle's owner, drops every value of the record on every
+/// valid from the record's creator (proven by the nonce its ID was made from) or its circle's owner, drops every value of the record on every
 /// node that holds it. Its ID, who erased it and when remain; nothing can be written to it again.
 extension NodeService {
     /// Orders `text`'s record erased (live or deleted), as one change of its circle.
@@ -15,10 +15,11 @@ extension NodeService {
             guard try transaction.holds(id) else { throw NodeError.unknownID(id.description) }
             try self.refuseErased(id, in: transaction)
             guard let circle = try transaction.circle(of: id) else { throw Self.networkRecordRefusal(id) }
-            guard try transaction.mayErase(id, by: author.origin) else {
+            let order = try transaction.erasureOrder(for: id)
+            guard try transaction.mayGive(order, by: author.origin) else {
                 throw try self.unauthorisedRefusal(id, in: circle, directory, transaction)
             }
-            try author.commit([ErasureOrder.operation(erasing: id)], in: transaction)
+            try author.commit([ErasureOrder.operation(erasing: id, creatorNonce: order.creatorNonce)], in: transaction)
             guard let erasure = try transaction.erasure(of: id) else { throw NodeError.storage("the erasure of \(id) was not carried out") }
             return erasure
         }
@@ -55,7 +56,7 @@ extension NodeService {
         let creator = try label(try transaction.creator(of: id))
         let owner = try label(directory.memberships[circle]?.owner?.nodeID)
         return .notErasable(
-            "only the node that created this record (\(creator)) or the owner of circle \"\(directory.name(circle))\" (\(owner)) can erase it; "
+            "only the node that created this record (as far as this node can tell, \(creator)) or the owner of circle \"\(directory.name(circle))\" (\(owner)) can erase it; "
                 + "ask them to run `siding \(noun) erase \(id)` (you can still delete it: `siding \(noun) delete \(id)`)")
     }
 

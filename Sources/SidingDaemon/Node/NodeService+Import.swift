@@ -36,7 +36,7 @@ extension NodeService {
         // itself); the batch is one job, so it commits in one transaction with one fsync. The answer
         // comes after the commit, so every outcome it reports is durable.
         let prepared = request.records.map { Self.prepared($0, kind: kind, truncate: truncate) }
-        let freshIDs = try request.records.map { _ in try Self.randomID(kind) }
+        let freshRecords = try request.records.map { _ in try NewRecord(kind, madeBy: nodeID) }
         let records = request.records
         // New records go where `contact add` would put them: `[sharing] default_circle`, else the network.
         let directory = try await circleDirectory()
@@ -53,7 +53,7 @@ extension NodeService {
                                 kind: kind, sidingID: record.id, sourceKey: record.sourceKey, prepared: prepared.edit, options: options,
                                 lookup: transaction)
                             return try Self.execute(
-                                plan, sourceKey: record.sourceKey, freshID: freshIDs[index], into: target, directory, transaction, &author)
+                                plan, sourceKey: record.sourceKey, fresh: freshRecords[index], into: target, directory, transaction, &author)
                         }
                     } catch {
                         decided = (.failed, nil, "not written: \(error)")
@@ -97,15 +97,17 @@ extension NodeService {
 
     /// Carries out a plan inside the writer's transaction and remembers the source key it matched or made.
     private static func execute(
-        _ plan: ImportPlan, sourceKey: String?, freshID: EntityID, into target: CircleTarget, _ directory: CircleDirectory,
+        _ plan: ImportPlan, sourceKey: String?, fresh: NewRecord, into target: CircleTarget, _ directory: CircleDirectory,
         _ transaction: StoreWriter, _ author: inout LocalAuthor
     ) throws -> (ImportOutcome, EntityID?, String?) {
         let result: (ImportOutcome, EntityID?, String?)
         switch plan {
         case .create(let own, let edit):
-            let id = own ?? freshID
+            let id = own ?? fresh.id
             try checkReferences(edit, from: target.id, directory: directory, in: transaction)
             try author.commit(EditPlanner.operations(for: edit, on: id, current: nil), in: transaction, newRecordsIn: target.id)
+            // A record the file named by its Siding ID keeps it, and with it no proof of who made it.
+            if own == nil { try fresh.remember(in: transaction) }
             result = (.created, id, nil)
         case .change(let id, let edit):
             try checkReferences(edit, from: try transaction.circle(of: id), directory: directory, in: transaction)
@@ -117,14 +119,6 @@ extension NodeService {
         }
         if let sourceKey, let id = result.1, result.0 != .failed { try transaction.rememberImport(sourceKey: sourceKey, entity: id) }
         return result
-    }
-
-    private static func randomID(_ kind: EntityKind) throws -> EntityID {
-        var random = SystemRandomNumberGenerator()
-        guard let id = EntityID(kind: kind, bytes: (0..<EntityID.randomByteCount).map { _ in UInt8.random(in: 0...255, using: &random) }) else {
-            throw NodeError.badRequest("cannot make an ID")
-        }
-        return id
     }
 }
 

@@ -40,15 +40,16 @@ final class NodeService: Sendable {
         try await restoreGuard.checkWritable(engine)
         let additions = try await resolvingReferences(request.add, of: kind, scope: .live)
         let edit = try validated(Edit(writes: request.set, additions: additions), kind: kind, creating: true)
-        let id = try Self.newEntityID(kind)
+        let record = try NewRecord(kind, madeBy: nodeID)
         let directory = try await circleDirectory()
         let target = try newRecordTarget(request.circle, in: directory)
         return try await database.write { transaction, author in
             try self.checkParticipants(edit, in: transaction)
             try Self.checkReferences(edit, from: target.id, directory: directory, in: transaction)
-            let operations = EditPlanner.operations(for: edit, on: id, current: nil)
+            let operations = EditPlanner.operations(for: edit, on: record.id, current: nil)
             try author.commit(operations, in: transaction, newRecordsIn: target.id)
-            return WriteOutcome(id: id.description, changed: true, placement: directory.placement(target))
+            try record.remember(in: transaction)
+            return WriteOutcome(id: record.id.description, changed: true, placement: directory.placement(target))
         }
     }
 

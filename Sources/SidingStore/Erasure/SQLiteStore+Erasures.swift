@@ -28,7 +28,8 @@ extension SQLiteStore {
 }
 
 extension StoreWriter {
-    /// The node that created `record`: the author of its earliest operation held (as `mayErase` decides).
+    /// Who seems to have made `record`: the author of its earliest operation held. Only a hint for whom
+    /// to ask (timestamps are each author's word); the authority to erase is `mayGive`.
     public func creator(of record: EntityID) throws -> NodeID? {
         try connection.statement(
             """

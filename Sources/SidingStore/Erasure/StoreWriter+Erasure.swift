@@ -21,19 +21,27 @@ extension StoreWriter {
             .first ?? nil
     }
 
-    /// Whether `author` may order `record` erased: the owner of its circle, or the node that created it
-    /// (the author of its earliest operation held, by `(hlc, log, seq, index)`). Network records have no
-    /// value seal and cannot be erased.
-    public func mayErase(_ record: EntityID, by author: OriginKey) throws -> Bool {
-        guard let circle = try circle(of: record) else { return false }
-        if try cachedMembership(circle).owner == author { return true }
-        let creator = try connection.statement(
-            """
-            SELECT l.author_key FROM ops o JOIN circle_logs l ON l.log_key = o.origin_key
-            WHERE o.entity = ? AND o.op_type <> ? ORDER BY o.hlc, o.origin_key, o.seq, o.op_index LIMIT 1
-            """
-        ).bind(.text(record.description), .integer(Int64(ErasureOrder.actionType))).rows { $0.blob(0) }.first
-        return creator == author.bytes
+    /// Whether `author` may give `order`: the owner of the record's circle, or the node that made the
+    /// record, proven by the order's nonce (`RecordProvenance`; the earliest operation's author would
+    /// not do: its timestamp is the author's word). Network records have no value seal and cannot be
+    /// erased.
+    public func mayGive(_ order: ErasureOrder, by author: OriginKey) throws -> Bool {
+        guard let circle = try circle(of: order.record) else { return false }
+        return try cachedMembership(circle).owner == author || order.isFromCreator(author)
+    }
+
+    /// Remembers the nonce that proves this node made `record` (`RecordProvenance`), for its erasure.
+    public func rememberMaking(_ record: EntityID, nonce: [UInt8]) throws {
+        try connection.statement("INSERT OR IGNORE INTO record_nonces(entity, nonce) VALUES (?, ?)")
+            .bind(.text(record.description), .blob(nonce)).run()
+    }
+
+    /// The erasure order this node would give for `record`: with the nonce that proves it made it, if
+    /// it did and still holds the nonce.
+    public func erasureOrder(for record: EntityID) throws -> ErasureOrder {
+        let nonce = try connection.statement("SELECT nonce FROM record_nonces WHERE entity = ?").bind(.text(record.description))
+            .rows { $0.blob(0) }.first
+        return ErasureOrder(erasing: record, creatorNonce: nonce)
     }
 
     /// Whether `entity` was erased (looked up once per record per transaction, and not at all while no
@@ -72,9 +80,10 @@ extension StoreWriter {
     /// Carries out the erasure orders of `change` (just stored) that its author may give; an order from
     /// anyone else is counted in `refusedErasures` and changes nothing.
     func carryOutErasureOrders(_ change: Change) throws {
-        for record in change.erasureOrders {
+        for order in change.erasureOrders {
+            let record = order.record
             guard try circle(of: record) == change.circle else { continue }
-            guard try mayErase(record, by: change.author) else {
+            guard try mayGive(order, by: change.author) else {
                 refusedErasures.append(RefusedErasure(circle: change.circle, author: change.author.nodeID))
                 continue
             }
@@ -132,7 +141,7 @@ extension StoreWriter {
     }
 }
 
-/// An erasure order refused because its author is neither the record's creator nor its circle's owner.
+/// An erasure order refused because its author is neither the record's proven creator nor its circle's owner.
 public struct RefusedErasure: Hashable, Sendable {
     public let circle: CircleID?
     public let author: NodeID

@@ -180,8 +180,13 @@ enum Migrations {
         ALTER TABLE tombstones ADD COLUMN entity TEXT;
         """,
         // 11: erasure. An erased record keeps its row (`deleted` = 2) and its operations (value NULL);
-        // this says who erased it and when. Nothing existing is rewritten.
+        // `erasures` says who erased it and when. `record_nonces` holds what proves this node made a
+        // record (RecordProvenance), for its erasure order. Nothing existing is rewritten.
         """
+        CREATE TABLE record_nonces(
+            entity TEXT PRIMARY KEY,       -- a record this node made
+            nonce BLOB NOT NULL            -- its ID is made from it (RecordProvenance)
+        ) STRICT, WITHOUT ROWID;
         CREATE TABLE erasures(
             entity TEXT PRIMARY KEY,
             erased_by BLOB NOT NULL,       -- Ed25519 key of the node whose order erased it

@@ -12,7 +12,7 @@
             try connection.execute(
                 """
                 DROP TABLE circle_logs; DROP TABLE circle_controls; DROP TABLE entity_circles; DROP TABLE circle_labels; DROP TABLE circle_deliveries;
-                ALTER TABLE tombstones DROP COLUMN entity; DROP TABLE erasures;
+                ALTER TABLE tombstones DROP COLUMN entity; DROP TABLE erasures; DROP TABLE record_nonces;
                 PRAGMA user_version = \(version);
                 """)
         }
