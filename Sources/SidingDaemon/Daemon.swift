@@ -124,10 +124,9 @@ public enum Daemon {
         ]
         var group = ServiceGroupConfiguration(
             services: services.map { service in
-                // A part that ends on its own (the integrity check when the file is sound) leaves the rest
-                // running; a part that fails stops the others gracefully, so queued writes still commit.
+                // A part that ends or fails stops the others gracefully, so queued writes still commit.
                 ServiceGroupConfiguration.ServiceConfiguration(
-                    service: service, successTerminationBehavior: service is IntegrityCheckService ? .ignore : .gracefullyShutdownGroup,
+                    service: service, successTerminationBehavior: .gracefullyShutdownGroup,
                     failureTerminationBehavior: .gracefullyShutdownGroup)
             },
             logger: logger)
