@@ -115,20 +115,12 @@ import Testing
         let directory = TemporaryDirectory("search-budget")
         let store = try Self.store(
             (0..<1_000).map { (.note, ["title": "Round \($0)", "body": "monsoon river flows and grazing disputes in spring"]) }, in: directory)
-        // A clock that moves 2 ms each time the budget reads it: the check before the query and the
-        // first snippet pass, and SQLite's progress check, a few thousand steps into the thousand
-        // records, finds the 5 ms spent, on any machine.
-        let readings = Mutex(0)
+        // A clock that moves 2 ms each time the budget reads it: the check before the query passes,
+        // no snippet is made (a third of the time is gone by then), and SQLite's progress check, a few
+        // thousand steps into the thousand records, finds the 5 ms spent, on any machine.
+        let readings = Atomic(0)
         let start = ContinuousClock.now
-        let budget = SearchBudget(time: .milliseconds(5)) {
-            start
-                + .milliseconds(
-                    2
-                        * readings.withLock { reading in
-                            defer { reading += 1 }
-                            return reading
-                        })
-        }
+        let budget = SearchBudget(time: .milliseconds(5)) { start + .milliseconds(2 * readings.wrappingAdd(1, ordering: .relaxed).oldValue) }
         #expect {
             try store.search("monsoon", limit: 1_000, budget: budget)
         } throws: { error in
