@@ -34,6 +34,8 @@ public final class StoreWriter {
     public internal(set) var erasedHere: Set<EntityID> = []
     /// Erasure orders this transaction refused (their authors may not erase the record).
     public internal(set) var refusedErasures: [RefusedErasure] = []
+    /// Redacted network changes that erasure orders in the batch being applied vouch for.
+    var batchListings: Set<ErasureOrder.Listing> = []
 
     init(connection: SQLiteConnection, localKey: OriginKey?) {
         self.connection = connection
@@ -101,6 +103,9 @@ public final class StoreWriter {
             return .duplicate
         case .equivocation:
             guard let stored else { return .equivocation }
+            if try change.networkRedaction != nil || isUnvouched(change.origin, change.seq) {
+                return try settleUnvouchedVersion(change, held: stored)
+            }
             try keepLowerVersionInForce(change, held: stored)
             return .equivocation
         case .gap(let expected):
@@ -109,8 +114,10 @@ public final class StoreWriter {
             if let log = change.circleLog, log.epoch == 0, try isOwnerLogCandidate(log) {
                 guard try foldOwnerChange(change, log) else { return .refused }
             }
+            // A redacted network change that no order vouches for is held without its operations.
+            let vouched = try change.networkRedaction == nil || isListed(change)
             let change = try redactingErasedRecords(change)
-            try append(change)
+            try append(change, applyingOperations: vouched)
             try afterAppendingInCircle(change)
             try carryOutErasureOrders(change)
             if let circle = change.circle, !change.controlActions.isEmpty { circlesChanged.insert(circle) }
@@ -127,7 +134,7 @@ public final class StoreWriter {
             .bind(.blob(origin.bytes), .integer(Int64(seq))).rows { $0.blob(0) }.first
     }
 
-    func append(_ change: Change, replacing: Bool = false) throws {
+    func append(_ change: Change, replacing: Bool = false, applyingOperations: Bool = true) throws {
         let origin = SQLValue.blob(change.origin.bytes)
         let seq = SQLValue.integer(Int64(change.seq))
         let hlc = SQLValue.integer(Int64(change.hlc.rawValue))
@@ -141,6 +148,15 @@ public final class StoreWriter {
         } else {
             try connection.statement("UPDATE origins SET max_seq = ? WHERE origin_key = ?").bind(seq, origin).run()
         }
+        guard applyingOperations else { return try holdUnvouched(change) }
+        try applyOperations(of: change)
+    }
+
+    /// Inserts `change`'s operations and merges them into what this transaction refreshes.
+    func applyOperations(of change: Change) throws {
+        let origin = SQLValue.blob(change.origin.bytes)
+        let seq = SQLValue.integer(Int64(change.seq))
+        let hlc = SQLValue.integer(Int64(change.hlc.rawValue))
         let erasedOperations = change.erasedOperations
         for (index, operation) in change.operations.enumerated() {
             let entity = operation.entity.description

@@ -12,10 +12,16 @@ struct SendScope: Sendable, Equatable {
     var ownerLogs: Set<OriginKey> = []
     /// Circles both this node and the peer are members of, in this node's latest view.
     var shared: Set<CircleID> = []
+    /// Whether the peer takes redacted network changes (format 3).
+    var carriesNetworkRedactions = false
+    /// Network logs held back from a peer that does not, from their first redacted change on: sending
+    /// past it would leave the peer a gap.
+    var withheld: Set<OriginKey> = []
 
     var carriesCircles: Bool { version >= 2 }
 
     func allows(_ log: OriginKey) -> Bool {
+        guard !withheld.contains(log) else { return false }
         if networkLogs.contains(log) { return true }
         guard carriesCircles, let circle = circleOf[log] else { return false }
         return shared.contains(circle)
@@ -23,6 +29,8 @@ struct SendScope: Sendable, Equatable {
 
     /// Judged by the change's own bytes: a format 2 change belongs to the circle it names.
     func allows(_ change: Change) -> Bool {
+        guard !withheld.contains(change.origin) else { return false }
+        if change.networkRedaction != nil { return carriesNetworkRedactions }
         guard let circle = change.circle else { return true }
         return carriesCircles && shared.contains(circle)
     }

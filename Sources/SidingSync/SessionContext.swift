@@ -35,7 +35,7 @@ struct SessionContext: Sendable {
         hello.minProtocolVersion = WireLimits.minimumProtocolVersion
         hello.softwareVersion = SyncEngine.softwareVersion
         hello.nodeName = String(localName.prefix(WireLimits.maxNameBytes))
-        hello.capabilities = ["deflate", SenderOrigin.capability, CircleElision.capability]
+        hello.capabilities = ["deflate", SenderOrigin.capability, CircleElision.capability, RedactedNetworkChanges.capability]
         hello.wallClockMs = wallClock()
         return hello
     }

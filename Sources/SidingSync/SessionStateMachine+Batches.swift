@@ -23,11 +23,16 @@ extension SessionStateMachine {
         // Nothing to read (the store had less than a commit notice said): wait for the next commit
         // rather than ask again at once.
         guard phase == .live, !changes.isEmpty else { return [] }
-        // Read before a membership change took effect: only what is shared now leaves.
+        // Read before a membership change took effect: only what is shared now leaves; and a redacted
+        // network change only to a peer that takes one.
         var changes = changes
         changes.removeAll { change in
             guard !scope.allows(change) else { return false }
-            scope.learn(change.origin, circle: change.circle)
+            if change.networkRedaction != nil {
+                scope.withheld.insert(change.origin)
+            } else {
+                scope.learn(change.origin, circle: change.circle)
+            }
             return true
         }
         guard !changes.isEmpty else { return sendMore() }

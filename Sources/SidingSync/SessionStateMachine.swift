@@ -74,6 +74,7 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
             }
             peerHello = hello
             scope.version = min(WireLimits.protocolVersion, hello.protocolVersion)
+            scope.carriesNetworkRedactions = hello.capabilities.contains(RedactedNetworkChanges.capability)
             phase = .awaitingSummary
             sharedReadsRequested += 1
             summaryRead = sharedReadsRequested

@@ -63,8 +63,8 @@ extension Change {
         return Change(log: log, seq: seq, hlc: hlc, operations: kept, otherLogs: otherLogs, seal: redacted, encoded: body)
     }
 
-    /// Operations whose value was erased (format 2); their value reads as the empty string.
-    public var erasedOperations: Set<Int> { seal?.erasedOperations ?? [] }
+    /// Operations whose value was erased (formats 2 and 3); their value reads as the empty string.
+    public var erasedOperations: Set<Int> { seal?.erasedOperations ?? networkRedaction?.erasedOperations ?? [] }
 
     /// The control actions this change carries, in order (invalid ones were refused when decoding).
     public var controlActions: [ControlAction] {

@@ -14,7 +14,7 @@ public enum Admission: Equatable, Sendable {
     public static func decide(seq: UInt64, held: UInt64, storedBytes: [UInt8]?, bytes: [UInt8]) -> Admission {
         if seq == held + 1 { return .apply }
         if seq > held + 1 { return .gap(expected: held + 1) }
-        return storedBytes.map { versionBytes($0) == versionBytes(bytes) } == true ? .duplicate : .equivocation
+        return storedBytes.map { isSameVersion($0, bytes) } == true ? .duplicate : .equivocation
     }
 
     /// Of two versions of one seq, whether `bytes` is the one every node keeps in force over `other`:
@@ -26,7 +26,20 @@ public enum Admission: Equatable, Sendable {
 
     /// What tells versions of one seq apart: SHA-256 of the bytes, of the signature for format 2 (a
     /// change and its redactions are one version). Forks rank by it; summaries' tip digests are its prefix.
-    public static func versionDigest(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: versionBytes(bytes))) }
+    public static func versionDigest(_ bytes: [UInt8]) -> [UInt8] {
+        // A redacted network change names the digest of the change it was made from.
+        if bytes.first == NetworkRedaction.format, bytes.count >= NetworkRedaction.digestRange.upperBound {
+            return Array(bytes[NetworkRedaction.digestRange])
+        }
+        return Array(SHA256.hash(data: versionBytes(bytes)))
+    }
+
+    static func isSameVersion(_ held: [UInt8], _ other: [UInt8]) -> Bool {
+        guard held.first == NetworkRedaction.format || other.first == NetworkRedaction.format else {
+            return versionBytes(held) == versionBytes(other)
+        }
+        return versionDigest(held) == versionDigest(other)
+    }
 
     /// The bytes that identify a version: all of a format 1 change; the signature of a format 2 one, so
     /// a change and its redactions (values erased, same signature: it covers each value's commitment,

@@ -22,6 +22,8 @@ public struct Change: Hashable, Sendable {
     public let otherLogs: [CircleLog]
     /// How its values are bound to the signature (format 2).
     public let seal: ValueSeal?
+    /// Which values of a network change were erased, and what it was before (format 3).
+    public let networkRedaction: NetworkRedaction?
     public let seq: UInt64
     public let hlc: HLC
     public let operations: [Operation]
@@ -50,7 +52,11 @@ public struct Change: Hashable, Sendable {
     /// Decodes without checking the signature: for bytes this node already verified and stored.
     public init(decoding bytes: [UInt8]) throws(ChangeError) {
         do {
-            self = bytes.first == CircleChangeCodec.format ? try CircleChangeCodec.decode(bytes) : try ChangeCodec.decode(bytes)
+            switch bytes.first {
+            case CircleChangeCodec.format: self = try CircleChangeCodec.decode(bytes)
+            case NetworkRedaction.format: self = try NetworkRedaction.decode(bytes)
+            default: self = try ChangeCodec.decode(bytes)
+            }
         } catch {
             throw .malformed(error)
         }
@@ -62,6 +68,7 @@ public struct Change: Hashable, Sendable {
         circleLog = nil
         otherLogs = []
         seal = nil
+        networkRedaction = nil
         self.seq = seq
         self.hlc = hlc
         self.operations = operations
@@ -77,9 +84,24 @@ public struct Change: Hashable, Sendable {
         circleLog = log
         self.otherLogs = otherLogs
         self.seal = seal
+        networkRedaction = nil
         self.seq = seq
         self.hlc = hlc
         self.operations = operations
+        self.encoded = encoded
+    }
+
+    /// `original` (a network change) as redacted into `encoded`.
+    init(redacted original: Change, encoded: [UInt8], _ redaction: NetworkRedaction) {
+        origin = original.origin
+        author = original.origin
+        circleLog = nil
+        otherLogs = []
+        seal = nil
+        networkRedaction = redaction
+        seq = original.seq
+        hlc = original.hlc
+        operations = original.operations
         self.encoded = encoded
     }
 
@@ -87,6 +109,8 @@ public struct Change: Hashable, Sendable {
     public var circle: CircleID? { circleLog?.circle }
 
     var hasValidSignature: Bool {
+        // A redacted network change no longer matches its signature: an erasure order vouches for it.
+        guard networkRedaction == nil else { return false }
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: author.bytes) else { return false }
         let split = encoded.count - Self.signatureByteCount
         guard let log = circleLog, let seal else {

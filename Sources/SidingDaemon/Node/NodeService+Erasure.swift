@@ -3,8 +3,8 @@ import SidingCore
 import SidingStore
 
 /// `siding contact|note erase` and what remains of an erased record ([erasure]): an erasure order,
-/// valid from the record's creator (proven by the nonce its ID was made from) or its circle's owner, drops every value of the record on every
-/// node that holds it. Its ID, who erased it and when remain; nothing can be written to it again.
+/// valid from the record's creator (proven by the nonce its ID was made from) or its circle's owner (the
+/// network has none), drops every value of the record on every node that holds it. Its ID, who erased it and when remain; nothing can be written to it again.
 extension NodeService {
     /// Orders `text`'s record erased (live or deleted), as one change of its circle.
     func erase(_ kind: EntityKind, id text: String) async throws -> ErasureResource {
@@ -14,12 +14,18 @@ extension NodeService {
         let erasure = try await database.write { transaction, author in
             guard try transaction.holds(id) else { throw NodeError.unknownID(id.description) }
             try self.refuseErased(id, in: transaction)
-            guard let circle = try transaction.circle(of: id) else { throw Self.networkRecordRefusal(id) }
             let order = try transaction.erasureOrder(for: id)
+            let circle = try transaction.circle(of: id)
             guard try transaction.mayGive(order, by: author.origin) else {
                 throw try self.unauthorisedRefusal(id, in: circle, directory, transaction)
             }
-            try author.commit([ErasureOrder.operation(erasing: id, creatorNonce: order.creatorNonce)], in: transaction)
+            if circle == nil, let nonce = order.creatorNonce {
+                // Format 1 signs values themselves: the order vouches for each redacted change instead.
+                let listings = try transaction.networkRedactions(erasing: id)
+                try author.commit(ErasureOrder.networkOperations(erasing: id, creatorNonce: nonce, listings: listings), in: transaction)
+            } else {
+                try author.commit([ErasureOrder.operation(erasing: id, creatorNonce: order.creatorNonce)], in: transaction)
+            }
             guard let erasure = try transaction.erasure(of: id) else { throw NodeError.storage("the erasure of \(id) was not carried out") }
             return erasure
         }
@@ -37,16 +43,8 @@ extension NodeService {
         node == nodeID ? configuration.name : try transaction.partnerName(of: node)
     }
 
-    private static func networkRecordRefusal(_ id: EntityID) -> NodeError {
-        let noun = id.kind == .note ? "note" : "contact"
-        return .notErasable(
-            "\(id) is shared with the whole network, and records shared with the whole network cannot be erased: their changes "
-                + "carry no value seal, so no node could drop a value and still prove the rest. Delete it instead "
-                + "(`siding \(noun) delete \(id)`), and keep records that may need erasing in a circle (`--circle`)")
-    }
-
     private func unauthorisedRefusal(
-        _ id: EntityID, in circle: CircleID, _ directory: CircleDirectory, _ transaction: StoreWriter
+        _ id: EntityID, in circle: CircleID?, _ directory: CircleDirectory, _ transaction: StoreWriter
     ) throws -> NodeError {
         func label(_ node: NodeID?) throws -> String {
             guard let node else { return "unknown" }
@@ -54,6 +52,11 @@ extension NodeService {
         }
         let noun = id.kind == .note ? "note" : "contact"
         let creator = try label(try transaction.creator(of: id))
+        guard let circle else {
+            return .notErasable(
+                "\(id) is shared with the whole network, which has no owner: only the node that created it (as far as this node can tell, \(creator)) can erase it; "
+                    + "ask them to run `siding \(noun) erase \(id)` (you can still delete it: `siding \(noun) delete \(id)`)")
+        }
         let owner = try label(directory.memberships[circle]?.owner?.nodeID)
         return .notErasable(
             "only the node that created this record (as far as this node can tell, \(creator)) or the owner of circle \"\(directory.name(circle))\" (\(owner)) can erase it; "

@@ -61,7 +61,11 @@ extension StoreWriter {
     /// that leads up to it.
     public func apply(_ changes: [Change]) throws -> [ApplyOutcome] {
         joining = try circlesJoined(by: changes)
-        defer { joining = [] }
+        batchListings = Self.listings(vouchedBy: changes)
+        defer {
+            joining = []
+            batchListings = []
+        }
         return try changes.map { try apply($0) }
     }
 

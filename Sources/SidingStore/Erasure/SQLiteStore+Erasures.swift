@@ -33,7 +33,7 @@ extension StoreWriter {
     public func creator(of record: EntityID) throws -> NodeID? {
         try connection.statement(
             """
-            SELECT l.author_key FROM ops o JOIN circle_logs l ON l.log_key = o.origin_key
+            SELECT coalesce(l.author_key, o.origin_key) FROM ops o LEFT JOIN circle_logs l ON l.log_key = o.origin_key
             WHERE o.entity = ? AND o.op_type <> ? ORDER BY o.hlc, o.origin_key, o.seq, o.op_index LIMIT 1
             """
         ).bind(.text(record.description), .integer(Int64(ErasureOrder.actionType))).rows { OriginKey(bytes: $0.blob(0))?.nodeID }

@@ -23,10 +23,9 @@ extension StoreWriter {
 
     /// Whether `author` may give `order`: the owner of the record's circle, or the node that made the
     /// record, proven by the order's nonce (`RecordProvenance`; the earliest operation's author would
-    /// not do: its timestamp is the author's word). Network records have no value seal and cannot be
-    /// erased.
+    /// not do: its timestamp is the author's word). The network has no owner: only the creator.
     public func mayGive(_ order: ErasureOrder, by author: OriginKey) throws -> Bool {
-        guard let circle = try circle(of: order.record) else { return false }
+        guard let circle = try circle(of: order.record) else { return order.isFromCreator(author) }
         return try cachedMembership(circle).owner == author || order.isFromCreator(author)
     }
 
@@ -58,7 +57,6 @@ extension StoreWriter {
     /// `change` with every value it writes to an erased record dropped, before it is stored: an edit
     /// made concurrently with an erasure is erased on arrival.
     func redactingErasedRecords(_ change: Change) throws -> Change {
-        guard change.circleLog != nil else { return change }
         var erased: Set<EntityID> = []
         for operation in change.operations where try isErased(operation.entity.description) { erased.insert(operation.entity) }
         guard !erased.isEmpty else { return change }
@@ -69,6 +67,9 @@ extension StoreWriter {
     /// redacted before the erasure order did): the held one is replaced, unless the values are of a
     /// record erased here, so a value is never lost to a stripped copy and never comes back once erased.
     func restoreValues(from change: Change, over stored: [UInt8]) throws {
+        // A redacted network change is taken over a held one only where an order vouches for it.
+        guard try change.networkRedaction == nil || isListed(change) else { return }
+        if try isUnvouched(change.origin, change.seq) { return try replaceUnvouched(with: change) }
         let held = try Change(decoding: stored)
         let incoming = try redactingErasedRecords(change)
         guard incoming.erasedOperations.isStrictSubset(of: held.erasedOperations) else { return }
@@ -87,6 +88,8 @@ extension StoreWriter {
                 refusedErasures.append(RefusedErasure(circle: change.circle, author: change.author.nodeID))
                 continue
             }
+            // What the order vouches for comes in first, so the erasure finds every operation of the record.
+            if change.circleLog == nil { try recordListings(of: order) }
             try erase(record, orderedBy: change)
         }
     }
@@ -119,7 +122,7 @@ extension StoreWriter {
     private func redactStoredChanges(of record: EntityID) throws {
         let sources = try connection.statement("SELECT DISTINCT origin_key, seq FROM ops WHERE entity = ? AND value IS NOT NULL")
             .bind(.text(record.description)).rows { ($0.blob(0), $0.int(1)) }
-        for (origin, seq) in sources {
+        for (origin, seq) in try sources + unvouchedChanges(touching: record) {
             for table in ["changes", "equivocations"] {
                 let versions = try connection.statement(sql: "SELECT bytes FROM \(table) WHERE origin_key = ? AND seq = ?")
                     .bind(.blob(origin), .integer(seq)).rows { $0.blob(0) }

@@ -195,6 +195,22 @@ enum Migrations {
             seq INTEGER NOT NULL
         ) STRICT, WITHOUT ROWID;
         """,
+        // 12: erasure of network records. `slot_listings`: the redacted network changes (format 3) that
+        // the creators' erasure orders vouch for. `unvouched_slots`: redacted network changes held before
+        // any order vouched for them (their operations are not applied yet). Nothing existing is rewritten.
+        """
+        CREATE TABLE slot_listings(
+            origin_key BLOB NOT NULL,
+            seq INTEGER NOT NULL,
+            digest BLOB NOT NULL,          -- SHA-256 of the redacted change's bytes
+            PRIMARY KEY (origin_key, seq, digest)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE unvouched_slots(
+            origin_key BLOB NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (origin_key, seq)
+        ) STRICT, WITHOUT ROWID;
+        """,
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.

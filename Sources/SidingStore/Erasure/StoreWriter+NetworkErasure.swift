@@ -1,0 +1,107 @@
+import SidingCore
+
+/// Erasure of network records (Protocol/CHANGES.md, "Erasure of network records"). A redacted network
+/// change (format 3) does not verify against its author's signature; it is taken in place of the change
+/// when an erasure order of the record's creator lists it, in this batch or before, or when it is the
+/// redaction of a change held here. Until then it is held **unvouched**: it fills its seq, so the log
+/// stays gap-free and relays on, but none of its operations reaches the merged view (nothing unverified
+/// is shown); the order that lists it, or the original, brings them in.
+extension StoreWriter {
+    /// The listings of every order in `changes` whose author proves it made the record: an order is
+    /// valid by itself (its signature and nonce), so one later in a batch vouches for what comes before.
+    static func listings(vouchedBy changes: [Change]) -> Set<ErasureOrder.Listing> {
+        var listings: Set<ErasureOrder.Listing> = []
+        for change in changes where change.circleLog == nil && change.networkRedaction == nil {
+            for order in change.erasureOrders where order.isFromCreator(change.author) { listings.formUnion(order.listings) }
+        }
+        return listings
+    }
+
+    /// Whether an erasure order vouches for `change`, a redacted network change.
+    func isListed(_ change: Change) throws -> Bool {
+        let listing = ErasureOrder.Listing(change)
+        if batchListings.contains(listing) { return true }
+        return try connection.statement("SELECT 1 FROM slot_listings WHERE origin_key = ? AND seq = ? AND digest = ?")
+            .bind(.blob(listing.origin.bytes), .integer(Int64(listing.seq)), .blob(listing.digest)).exists()
+    }
+
+    func isUnvouched(_ origin: OriginKey, _ seq: UInt64) throws -> Bool {
+        try connection.statement("SELECT 1 FROM unvouched_slots WHERE origin_key = ? AND seq = ?")
+            .bind(.blob(origin.bytes), .integer(Int64(seq))).exists()
+    }
+
+    func holdUnvouched(_ change: Change) throws {
+        try connection.statement("INSERT OR IGNORE INTO unvouched_slots(origin_key, seq) VALUES (?, ?)")
+            .bind(.blob(change.origin.bytes), .integer(Int64(change.seq))).run()
+    }
+
+    /// A version of a seq that is, or replaces, an unvouched redacted change. A change that verified, or
+    /// a redaction an order lists, takes the place of an unvouched one (which nothing proved); an
+    /// unvouched version never displaces what is held.
+    func settleUnvouchedVersion(_ change: Change, held: [UInt8]) throws -> ApplyOutcome {
+        guard try change.networkRedaction == nil || isListed(change) else { return .refused }
+        guard try isUnvouched(change.origin, change.seq) else {
+            try keepLowerVersionInForce(change, held: held)
+            return .equivocation
+        }
+        try replaceUnvouched(with: change)
+        return .duplicate
+    }
+
+    /// Replaces the unvouched change held at `change`'s seq with `change` (checked), operations and all.
+    func replaceUnvouched(with change: Change) throws {
+        let origin = SQLValue.blob(change.origin.bytes)
+        let seq = SQLValue.integer(Int64(change.seq))
+        try connection.statement("DELETE FROM unvouched_slots WHERE origin_key = ? AND seq = ?").bind(origin, seq).run()
+        try connection.statement("DELETE FROM changes WHERE origin_key = ? AND seq = ?").bind(origin, seq).run()
+        try append(redactingErasedRecords(change), replacing: true)
+    }
+
+    /// Remembers what a network order lists, and brings in each unvouched change it vouches for.
+    func recordListings(of order: ErasureOrder) throws {
+        for listing in order.listings {
+            let origin = SQLValue.blob(listing.origin.bytes)
+            let seq = SQLValue.integer(Int64(listing.seq))
+            try connection.statement("INSERT OR IGNORE INTO slot_listings(origin_key, seq, digest) VALUES (?, ?, ?)")
+                .bind(origin, seq, .blob(listing.digest)).run()
+            guard try isUnvouched(listing.origin, listing.seq),
+                let bytes = try connection.statement("SELECT bytes FROM changes WHERE origin_key = ? AND seq = ?").bind(origin, seq)
+                    .rows({ $0.blob(0) }).first
+            else { continue }
+            let held = try Change(decoding: bytes)
+            guard held.bytesDigest == listing.digest else { continue }
+            try connection.statement("DELETE FROM unvouched_slots WHERE origin_key = ? AND seq = ?").bind(origin, seq).run()
+            try applyOperations(of: held)
+        }
+    }
+
+    /// The unvouched changes held that write a value to `record` (they have no operation rows to find them by).
+    func unvouchedChanges(touching record: EntityID) throws -> [(origin: [UInt8], seq: Int64)] {
+        let held = try connection.statement(
+            "SELECT c.origin_key, c.seq, c.bytes FROM unvouched_slots u JOIN changes c ON c.origin_key = u.origin_key AND c.seq = u.seq"
+        ).rows { ($0.blob(0), $0.int(1), $0.blob(2)) }
+        return try held.filter { _, _, bytes in
+            try Change(decoding: bytes).operations.contains { $0.entity == record && $0.action.committedValue != nil }
+        }.map { ($0.0, $0.1) }
+    }
+
+    /// The redactions of every held network change that wrote a value to `record`, for the order that
+    /// erases it to list: exactly the bytes each node holding the same change makes when it carries out
+    /// the order.
+    public func networkRedactions(erasing record: EntityID) throws -> [ErasureOrder.Listing] {
+        let sources = try connection.statement("SELECT DISTINCT origin_key, seq FROM ops WHERE entity = ? AND value IS NOT NULL")
+            .bind(.text(record.description)).rows { ($0.blob(0), $0.int(1)) }
+        var listings: [ErasureOrder.Listing] = []
+        for (origin, seq) in try sources + unvouchedChanges(touching: record) {
+            let versions = try connection.statement(
+                "SELECT bytes FROM changes WHERE origin_key = ?1 AND seq = ?2 UNION SELECT bytes FROM equivocations WHERE origin_key = ?1 AND seq = ?2"
+            ).bind(.blob(origin), .integer(seq)).rows { $0.blob(0) }
+            for bytes in versions {
+                let change = try Change(decoding: bytes)
+                guard change.circleLog == nil, let redacted = change.redacting(records: [record]) else { continue }
+                listings.append(ErasureOrder.Listing(redacted))
+            }
+        }
+        return listings
+    }
+}
