@@ -5,7 +5,8 @@ extension FuzzTargets {
     /// `change`: the input as a change received from a partner (decode and verify), and as one read
     /// back from storage (decode only). A change that decodes must re-encode to exactly its bytes (the
     /// format is canonical: signatures depend on it) or, if it holds actions of later versions, to the
-    /// same operations; and its operations signed anew must verify.
+    /// same operations; and its operations signed anew must verify. A network change must redact alike
+    /// whatever the order of erasures (format 3).
     public static func change(_ input: UnsafeRawBufferPointer) {
         let bytes = Array(input)
         let verified = try? VerifiedChange(verifying: bytes)
@@ -13,6 +14,8 @@ extension FuzzTargets {
         if let verified, verified.circleLog != nil {
             checkErasable(verified.change)
             checkRecordErasable(verified.change)
+        } else if let verified, verified.networkRedaction == nil {
+            checkNetworkRedactable(verified.change)
         }
         let signature = bytes.suffix(Change.signatureByteCount)
         if change.operations.contains(where: \.action.isOfLaterVersion) {
@@ -65,6 +68,30 @@ extension FuzzTargets {
                         : after == before && again.erasedOperations.contains(index) == change.erasedOperations.contains(index)
                 else {
                     invariantBroken("change", "seq \(change.seq): erasing record \(record) changed operation \(index) wrongly")
+                }
+            }
+        }
+    }
+
+    /// A verified network change: redacting two records one after the other gives the bytes of redacting
+    /// both at once; each redaction decodes to itself, is the same version as the original, and keeps
+    /// every operation on another record as it was.
+    private static func checkNetworkRedactable(_ change: Change) {
+        let records = Set(change.operations.map(\.entity)).sorted().prefix(3)
+        for first in records {
+            guard let once = change.redacting(records: [first]) else { continue }
+            guard let again = try? Change(decoding: once.encoded), again == once,
+                Admission.decide(seq: change.seq, held: change.seq, storedBytes: change.encoded, bytes: once.encoded) == .duplicate
+            else {
+                invariantBroken("change", "seq \(change.seq) redacted for \(first) does not decode to itself as the same version")
+            }
+            for (after, before) in zip(again.operations, change.operations) where before.entity != first {
+                guard after == before else { invariantBroken("change", "seq \(change.seq): redacting \(first) changed another record") }
+            }
+            for second in records where second != first {
+                let both = change.redacting(records: [first, second]) ?? once
+                guard (once.redacting(records: [second]) ?? once).encoded == both.encoded else {
+                    invariantBroken("change", "seq \(change.seq): redacting \(first) then \(second) differs from both at once")
                 }
             }
         }

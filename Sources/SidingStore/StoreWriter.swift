@@ -114,8 +114,8 @@ public final class StoreWriter {
             if let log = change.circleLog, log.epoch == 0, try isOwnerLogCandidate(log) {
                 guard try foldOwnerChange(change, log) else { return .refused }
             }
-            // A redacted network change that no order vouches for is held without its operations.
-            let vouched = try change.networkRedaction == nil || isListed(change)
+            // A redacted network change that nothing vouches for is held without its operations.
+            let vouched = try change.networkRedaction == nil || isListed(change) || touchesOnlyErasedRecords(change)
             let change = try redactingErasedRecords(change)
             try append(change, applyingOperations: vouched)
             try afterAppendingInCircle(change)

@@ -48,14 +48,11 @@ import Testing
             #expect(try await node.client.search(planted.body.value).map(\.id) == [note])
         }
 
-        // Only the record's creator or X's owner may erase it; nor can a network record be erased.
+        // Only the record's creator or X's owner may erase it.
         for (kind, id) in [("contact", contact), ("note", note)] {
             let refused = try b.siding(kind, "erase", id, "--yes")
             #expect(refused.status == 1 && refused.stderr.contains("only the node that created this record"), "\(refused.stderr)")
         }
-        let wide = try created(a, "contact", "add", "--name", "Network Person", "--circle", "network")
-        let network = try a.siding("contact", "erase", wide, "--yes")
-        #expect(network.status == 1 && network.stderr.contains("records shared with the whole network cannot be erased"), "\(network.stderr)")
         timer.lap("positive control and refusals")
 
         // C goes offline; A and B are cut off from each other (black-holed, open sessions dropped).
@@ -187,7 +184,7 @@ import Testing
                 #expect(try store.write { try $0.erasure(of: record) }?.erasedBy.description == erasedBy)
             }
         }
-        #expect(Set(vectors).count == 1 && vectors.first?.count ?? 0 >= 3, "the nodes' logs of X and the network differ: \(vectors)")
+        #expect(Set(vectors).count == 1 && vectors.first?.count ?? 0 >= 2, "the nodes' logs of X and the network differ: \(vectors)")
     }
 
     /// Waits (bounded) until every node holds the same digest of `circle` (its view and its logs' vector)

@@ -155,6 +155,32 @@ import Testing
         #expect(try fresh.changes(of: creator, after: 0, limit: 1) == [try made.encoded])
     }
 
+    /// An edit made concurrently with the erasure, redacted by a node that had the order: no order lists
+    /// it, and every operation of it is on the erased record, so a fresh node takes it as soon as it holds
+    /// the erasure, before or after it arrives.
+    @Test func aLateEditRedactedElsewhereIsTakenOnceTheRecordIsErasedHere() throws {
+        let creatorStore = try store("creator", as: creator)
+        #expect(try creatorStore.receive([try made.encoded]) == [.applied])
+        let order = try order(from: creatorStore)
+        #expect(try creatorStore.apply([order]) == [.applied])
+        #expect(try creatorStore.receive([try edited.encoded]) == [.applied])
+        let redactedMade = try #require(try creatorStore.changes(of: creator, after: 0, limit: 1).first)
+        let redactedEdit = try #require(try creatorStore.changes(of: editor, after: 0, limit: 1).first)
+        #expect(order.erasureOrders.first?.listings.contains(ErasureOrder.Listing(try Change(decoding: redactedEdit))) == false)
+
+        let editFirst = try store("edit-first", as: newcomer)
+        #expect(try editFirst.receive([redactedEdit]) == [.applied])
+        #expect(try editFirst.unvouchedCount() == 1, "the record is not erased here yet")
+        #expect(try editFirst.receive([redactedMade, order.encoded]) == [.applied, .applied])
+        let orderFirst = try store("order-first", as: newcomer)
+        #expect(try orderFirst.receive([redactedMade, order.encoded, redactedEdit]) == [.applied, .applied, .applied])
+        for node in [editFirst, orderFirst] {
+            #expect(try node.unvouchedCount() == 0)
+            #expect(try node.history(contact).count == (try creatorStore.history(contact).count))
+            #expect(try node.digest() == creatorStore.digest())
+        }
+    }
+
     /// An edit made concurrently with the erasure is erased on arrival where the order is held.
     @Test func anEditArrivingAfterTheErasureIsErasedOnArrival() throws {
         let creatorStore = try store("creator", as: creator)

@@ -10,8 +10,8 @@ struct EraseCommand<Records: RecordKind>: AsyncParsableCommand {
             commandName: "erase",
             abstract: "Erase a \(Records.noun): every value of it dropped on every node that holds it. Cannot be undone.",
             discussion: """
-                Only the node that created the \(Records.noun), or the owner of its circle, may erase it; records shared \
-                with the whole network cannot be erased. Its ID, who erased it and when remain (`\(Records.noun) list --erased`, \
+                Only the node that created the \(Records.noun), or the owner of its circle, may erase it (the whole network \
+                has no owner: there, only the node that created it). Its ID, who erased it and when remain (`\(Records.noun) list --erased`, \
                 `siding history`); nothing can be written to it again. Backups made before the erase, and anything a partner \
                 copied outside Siding, still hold its values: make a new backup afterwards and delete the older ones.
                 Asks for confirmation on a terminal; give --yes in scripts.

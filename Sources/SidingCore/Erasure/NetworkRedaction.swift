@@ -19,6 +19,19 @@ public struct NetworkRedaction: Hashable, Sendable {
     public let originalDigest: [UInt8]
     public let erasedOperations: Set<Int>
 
+    /// Everything before the signature, for `operations` with this redaction's values already emptied.
+    func encodeBody(origin: OriginKey, seq: UInt64, hlc: HLC, operations: [Operation]) -> [UInt8] {
+        let body = ChangeCodec.encodeBody(origin: origin, seq: seq, hlc: hlc, operations: operations)
+        var writer = ByteWriter(capacity: body.count + 128)
+        writer.byte(Self.format)
+        writer.raw(origin.bytes)
+        writer.raw(originalDigest)
+        writer.varint(erasedOperations.count)
+        for index in erasedOperations.sorted() { writer.varint(index) }
+        writer.raw(body[(1 + OriginKey.byteCount)...])
+        return writer.bytes
+    }
+
     static func decode(_ bytes: [UInt8]) throws(DecodingError) -> Change {
         // An original at the size limit keeps its size when redacted, plus this header.
         let headerLimit = NetworkRedaction.digestRange.upperBound + 3 * ChangeLimits.maxOperations
@@ -58,18 +71,10 @@ extension Change {
         let erased = before.union(added)
         var kept = operations
         for index in erased { kept[index] = operations[index].erasingValue }
-        let body = ChangeCodec.encodeBody(origin: origin, seq: seq, hlc: hlc, operations: kept)
         let redaction = NetworkRedaction(
             originalDigest: networkRedaction?.originalDigest ?? Array(SHA256.hash(data: encoded)), erasedOperations: erased)
-        var writer = ByteWriter(capacity: body.count + 128)
-        writer.byte(NetworkRedaction.format)
-        writer.raw(origin.bytes)
-        writer.raw(redaction.originalDigest)
-        writer.varint(erased.count)
-        for index in erased.sorted() { writer.varint(index) }
-        writer.raw(body[(1 + OriginKey.byteCount)...])
-        writer.raw(encoded.suffix(Self.signatureByteCount))
-        return Change(redacted: Change(origin: origin, seq: seq, hlc: hlc, operations: kept, encoded: []), encoded: writer.bytes, redaction)
+        let bytes = redaction.encodeBody(origin: origin, seq: seq, hlc: hlc, operations: kept) + encoded.suffix(Self.signatureByteCount)
+        return Change(redacted: Change(origin: origin, seq: seq, hlc: hlc, operations: kept, encoded: []), encoded: bytes, redaction)
     }
 
     /// SHA-256 of the change's bytes as held: what an erasure order lists.

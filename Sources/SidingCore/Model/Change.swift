@@ -125,6 +125,7 @@ public struct Change: Hashable, Sendable {
     /// format is canonical, so for every change that decodes this equals the signed bytes it came from,
     /// except that other origins named only by actions of later versions (opaque here) are left out.
     public var canonicalBody: [UInt8] {
+        if let networkRedaction { return networkRedaction.encodeBody(origin: origin, seq: seq, hlc: hlc, operations: operations) }
         guard let log = circleLog, let seal else {
             return ChangeCodec.encodeBody(origin: origin, seq: seq, hlc: hlc, operations: operations)
         }

@@ -56,3 +56,20 @@ enum ErasureRows {
         }.compactMap { $0 }
     }
 }
+
+extension SQLiteStore {
+    /// The redacted network changes erasure orders held here vouch for.
+    public func listedRedactions() throws -> Set<ErasureOrder.Listing> {
+        try read { connection in
+            Set(
+                try connection.statement("SELECT origin_key, seq, digest FROM slot_listings").rows { row in
+                    OriginKey(bytes: row.blob(0)).map { ErasureOrder.Listing(origin: $0, seq: UInt64(row.int(1)), digest: row.blob(2)) }
+                }.compactMap { $0 })
+        }
+    }
+
+    /// How many redacted network changes are held that no order or original has vouched for yet.
+    public func unvouchedCount() throws -> Int {
+        try read { try $0.statement("SELECT count(*) FROM unvouched_slots").rows { Int($0.int(0)) }.first ?? 0 }
+    }
+}

@@ -81,6 +81,8 @@ extension StoreWriter {
     /// Carries out the erasure orders of `change` (just stored) that its author may give; an order from
     /// anyone else is counted in `refusedErasures` and changes nothing.
     func carryOutErasureOrders(_ change: Change) throws {
+        // Only a change that verified can order: a redacted network change's operations are its relay's word.
+        guard change.networkRedaction == nil else { return }
         for order in change.erasureOrders {
             let record = order.record
             guard try circle(of: record) == change.circle else { continue }
@@ -91,6 +93,7 @@ extension StoreWriter {
             // What the order vouches for comes in first, so the erasure finds every operation of the record.
             if change.circleLog == nil { try recordListings(of: order) }
             try erase(record, orderedBy: change)
+            if change.circleLog == nil { try vouchForChangesOfErasedRecords() }
         }
     }
 

@@ -5,7 +5,11 @@ import SidingCore
 /// when an erasure order of the record's creator lists it, in this batch or before, or when it is the
 /// redaction of a change held here. Until then it is held **unvouched**: it fills its seq, so the log
 /// stays gap-free and relays on, but none of its operations reaches the merged view (nothing unverified
-/// is shown); the order that lists it, or the original, brings them in.
+/// is shown); the order that lists it, or the original, brings them in. A redacted change whose every
+/// operation is on a record erased here needs nothing to vouch for it: an erased record shows nothing
+/// and takes no edit, and a dot never reaches into another record, so it could not show anything false.
+/// That covers an edit made concurrently with the erasure and redacted by a node that had the order
+/// (no order lists it: the creator never held it).
 extension StoreWriter {
     /// The listings of every order in `changes` whose author proves it made the record: an order is
     /// valid by itself (its signature and nonce), so one later in a batch vouches for what comes before.
@@ -72,6 +76,25 @@ extension StoreWriter {
             guard held.bytesDigest == listing.digest else { continue }
             try connection.statement("DELETE FROM unvouched_slots WHERE origin_key = ? AND seq = ?").bind(origin, seq).run()
             try applyOperations(of: held)
+        }
+    }
+
+    func touchesOnlyErasedRecords(_ change: Change) throws -> Bool {
+        guard !change.operations.isEmpty else { return false }
+        return try change.operations.allSatisfy { try isErased($0.entity.description) }
+    }
+
+    /// Brings in every unvouched change whose operations are all on erased records (after an erasure).
+    func vouchForChangesOfErasedRecords() throws {
+        let held = try connection.statement(
+            "SELECT c.bytes FROM unvouched_slots u JOIN changes c ON c.origin_key = u.origin_key AND c.seq = u.seq"
+        ).rows { $0.blob(0) }
+        for bytes in held {
+            let change = try Change(decoding: bytes)
+            guard try touchesOnlyErasedRecords(change) else { continue }
+            try connection.statement("DELETE FROM unvouched_slots WHERE origin_key = ? AND seq = ?")
+                .bind(.blob(change.origin.bytes), .integer(Int64(change.seq))).run()
+            try applyOperations(of: change)
         }
     }
 
