@@ -52,6 +52,17 @@ import Testing
         #expect(!(try old.siding("contact", "list").stdout.contains(canary)))
         #expect(try ByteSearch.files(under: old.directory.path, containing: Array(canary.utf8)).isEmpty)
         #expect(!(try ByteSearch.files(under: member.directory.path, containing: Array(canary.utf8)).isEmpty), "the probe sees it where it is")
+
+        // The new node erases a network record it made. The old node cannot take a redacted change, so
+        // it is sent nothing of the new node's log from the first one on; the session stays up, and the
+        // old node's own records and relays keep arriving (README, "Records in network").
+        let erased = try new.siding("contact", "erase", fromNew, "--yes")
+        #expect(erased.status == 0, "\(erased.stderr)")
+        #expect(try await eventually(60) { try await member.client.contact(fromNew).erased != nil }, "the member takes the erasure")
+        let later = try Self.output(old, "contact", "add", "--name", "Network from old, later")
+        #expect(try await eventually(60) { try new.siding("contact", "show", later).status == 0 }, "network: old → new after the erasure")
+        #expect(try await eventually(60) { try member.siding("contact", "show", later).status == 0 }, "relay after the erasure")
+        #expect(try await new.client.status().peers.first { $0.nodeID == old.nodeID }?.connected == true)
     }
 
     static func output(_ node: TestNode, _ arguments: String...) throws -> String {
