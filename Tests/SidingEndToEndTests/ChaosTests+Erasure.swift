@@ -5,9 +5,9 @@ import SidingTestKit
 import Testing
 
 /// The chaos run with erasure ([erasure]): two circles of three or four members connected among
-/// themselves, each member's contacts and a note in them, every value a canary. While links fail and
-/// nodes are killed (`breakThings`), half the records are erased, each by its creator or its circle's
-/// owner, and every member keeps editing every record of its circles, each edit writing a new canary
+/// themselves and the network (every node, no owner), each member's contacts and a note in them, every
+/// value a canary. While links fail and nodes are killed (`breakThings`), half the records are erased,
+/// each by its creator or its circle's owner (a network record by its creator only), and every member keeps editing every record of its circles, each edit writing a new canary
 /// (a tag added, a tag swapped for another, a register set). After healing: the members of each circle
 /// agree on its digest (view and logs, so every log is whole), every erased record is listed erased
 /// at every member, and no canary ever written to an erased record, before or after its erasure, is in
@@ -24,8 +24,11 @@ extension ChaosTests {
 
     struct ErasureCircle: Sendable {
         let id: String
-        let owner: Int
+        /// Nil for the network, whose records only their creator may erase.
+        let owner: Int?
         let members: [Int]
+
+        static let networkID = "network"
     }
 
     struct ErasableRecord: Sendable, Hashable {
@@ -54,8 +57,9 @@ extension ChaosTests {
                 CircleCreateRequest(name: "Erasure \(n)", members: members.filter { $0 != owner }.map { cluster.nodes[$0].nodeID }))
             circles.append(ErasureCircle(id: created.circle.id, owner: owner, members: members))
         }
+        circles.append(ErasureCircle(id: ErasureCircle.networkID, owner: nil, members: Array(cluster.nodes.indices)))
         let admitted = try await eventually(30) {
-            for circle in circles {
+            for circle in circles where circle.owner != nil {
                 for member in circle.members {
                     let listed = try await cluster.nodes[member].client.circles()
                     if !listed.contains(where: { $0.id == circle.id }) { return false }
@@ -179,7 +183,9 @@ extension ChaosTests {
     static func circlesAgree(_ cluster: Cluster, _ circles: [ErasureCircle], describing lines: inout [String]) async throws -> Bool {
         var agree = true
         for circle in circles {
-            let digests = try await circle.members.asyncMap { try await cluster.nodes[$0].client.digest(circle: circle.id) }
+            let digests = try await circle.members.asyncMap {
+                circle.owner == nil ? try await cluster.nodes[$0].client.digest() : try await cluster.nodes[$0].client.digest(circle: circle.id)
+            }
             lines.append(
                 "\(circle.id): " + digests.map { "\($0.viewDigest.prefix(8)) \($0.vectorDigest.prefix(8))/\($0.changes)" }.joined(separator: " "))
             agree = agree && Set(digests).count == 1
@@ -240,7 +246,7 @@ extension ChaosTests {
             if Int.random(in: 0..<3, using: &random) == 0, let intruder = outsiders.randomElement(using: &random) {
                 if (try? await cluster.nodes[intruder].client.erase(record.kind, id: record.id)) != nil { log.unauthorised(record.id, by: intruder) }
             }
-            let eraser = Bool.random(using: &random) ? record.creator : circle.owner
+            let eraser = Bool.random(using: &random) ? record.creator : circle.owner ?? record.creator
             let done = cluster.downNodes.contains(eraser) ? false : await Self.tryErasing(record, at: eraser, cluster, log)
             if !done { pending.append(record) }
             try? await Task.sleep(for: pause)
