@@ -9,6 +9,8 @@ import SidingTestKit
 /// clearing the view and search rows, merging the full-text index, vacuuming and checkpointing the WAL), as
 /// `siding contact erase` runs it. Also what the value seal costs each operation of the circle as signed
 /// and sent: 17 bytes per change (tag and 16-byte seed, not compressible) and a 1-byte tag per value.
+/// Then the same for a network record its creator erases: listing the 1,000 redactions in the order
+/// (SHA-256 of each) and carrying it out, and the order's size.
 enum ErasureBench {
     static let editsOfTheErasedRecord = 1_000
 
@@ -48,13 +50,56 @@ enum ErasureBench {
         let seconds = Measure.seconds(ContinuousClock.now - start)
         guard try store.record(record)?.fields.isEmpty ?? true else { throw BenchError("the record was not erased") }
         let seal = sealBytes(of: population)
-        return [
+        let network = try eraseNetworkRecord(in: store, key: key)
+        return network + [
             Figure(
                 "erase_ms_record_of_1000_changes", seconds * 1_000, "ms",
                 note: "owner's order, circle of \(scale) ops: redaction, view, FTS merge, VACUUM, WAL checkpoint"),
             Figure(
                 "value_seal_bytes_per_op", seal, "B",
                 note: "seal + slot tags per value as signed, over \(population.count) changes of the circle's contacts"),
+        ]
+    }
+
+    /// The creator's erasure of a network record written in 1,000 changes, timed as `siding contact erase`
+    /// runs it: the order's listings (every held change redacted and hashed), then the write that carries
+    /// it out.
+    static func eraseNetworkRecord(in store: SQLiteStore, key: Curve25519.Signing.PrivateKey) throws -> [Figure] {
+        let origin = OriginKey(key.publicKey)
+        var seq = try store.versionVector()[origin]
+        var random = SystemRandomNumberGenerator()
+        let nonce = (0..<RecordProvenance.nonceByteCount).map { _ in UInt8.random(in: 0...255, using: &random) }
+        guard let record = RecordProvenance.id(kind: .contact, creator: origin.nodeID, nonce: nonce) else { throw BenchError("bad nonce") }
+        func sign(_ operations: [SidingCore.Operation]) throws -> Change {
+            seq += 1
+            return try Change.sign(by: key, seq: seq, hlc: HLC(milliseconds: 1_800_000_100_000 + seq, counter: 0), operations: operations)
+        }
+        var previous: [Dot] = []
+        var edits: [Change] = []
+        for n in 0..<editsOfTheErasedRecord {
+            let change = try sign([
+                SidingCore.Operation(entity: record, field: "bio", action: .write(value: "edit \(n) of a network bio", replaces: previous))
+            ])
+            previous = [change.dot(0)]
+            edits.append(change)
+        }
+        _ = try store.apply(edits)
+        try store.checkpoint()
+        let start = ContinuousClock.now
+        let listings = try store.write { try $0.networkRedactions(erasing: record) }
+        let order = try sign(ErasureOrder.networkOperations(erasing: record, creatorNonce: nonce, listings: listings))
+        _ = try store.apply([order])
+        let seconds = Measure.seconds(ContinuousClock.now - start)
+        guard try store.write({ try $0.erasure(of: record) }) != nil, listings.count == editsOfTheErasedRecord else {
+            throw BenchError("the network record was not erased")
+        }
+        return [
+            Figure(
+                "network_erase_ms_record_of_1000_changes", seconds * 1_000, "ms",
+                note: "creator's order: 1,000 redactions listed, then carried out as in a circle"),
+            Figure(
+                "network_erase_order_bytes", Double(order.encoded.count), "B",
+                note: "the order listing 1,000 redacted changes (origin, seq, SHA-256 each)"),
         ]
     }
 
