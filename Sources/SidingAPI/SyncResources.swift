@@ -129,10 +129,12 @@ public struct StatusResource: Codable, Hashable, Sendable {
     public var sharingNotice: String?
     /// How many records were erased here (nil only from a daemon before erasure).
     public var erased: Int?
+    /// Redacted network changes held until an erasure order vouches for them (nil from an older daemon).
+    public var unvouched: Int?
 
     enum CodingKeys: String, CodingKey {
         case nodeID = "node_id", name, listen, changes, editsLocked = "edits_locked", peers, equivocations, sharingNotice = "sharing_notice"
-        case erased
+        case erased, unvouched = "unvouched_changes"
     }
 
     public init(
@@ -152,6 +154,7 @@ public struct StatusResource: Codable, Hashable, Sendable {
             equivocations: try c.decode([EquivocationResource].self, forKey: .equivocations))
         sharingNotice = try c.decodeIfPresent(String.self, forKey: .sharingNotice)
         erased = try c.decodeIfPresent(Int.self, forKey: .erased)
+        unvouched = try c.decodeIfPresent(Int.self, forKey: .unvouched)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -165,6 +168,7 @@ public struct StatusResource: Codable, Hashable, Sendable {
         try c.encode(equivocations, forKey: .equivocations)
         try c.encodeIfPresent(sharingNotice, forKey: .sharingNotice)
         try c.encodeIfPresent(erased, forKey: .erased)
+        try c.encodeIfPresent(unvouched, forKey: .unvouched)
     }
 }
 

@@ -78,6 +78,7 @@ import Testing
         for node in [a, b, c] {
             try await ErasureTests.expectErased(contact, note, planted, on: node, circle: "network", erasedBy: a.nodeID)
             try await ErasureTests.expectKept(kept, naming: contact, planted, on: node)
+            #expect(try await node.client.status().unvouched == 0, "\(node.nodeID) holds redactions nothing vouched for")
         }
         let shownDigest = try a.siding("digest").stdout
         for node in [b, c] { #expect(try node.siding("digest").stdout == shownDigest) }

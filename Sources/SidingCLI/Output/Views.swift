@@ -89,6 +89,11 @@ enum Views {
         if let erased = status.erased, erased > 0 {
             lines.append("\(erased) record\(erased == 1 ? "" : "s") erased (`siding contact list --erased`, `siding note list --erased`)")
         }
+        if let unvouched = status.unvouched, unvouched > 0 {
+            lines.append(
+                "\(unvouched) redacted network change\(unvouched == 1 ? "" : "s") held until the erasure order that vouches for "
+                    + "\(unvouched == 1 ? "it" : "them") arrives (what else \(unvouched == 1 ? "it writes" : "they write") is not shown yet)")
+        }
         guard !status.peers.isEmpty else {
             return (lines + ["no partners; add one with `siding peer add NODE_ID --name NAME --address HOST:PORT`"]).joined(separator: "\n")
         }

@@ -76,6 +76,7 @@ struct PartnerService: Sendable {
             changes: vector.entries.values.reduce(0, +), editsLocked: lock.map(NodeError.lockReason), peers: peers, equivocations: equivocations)
         if configuration.defaultCircle == nil { status.sharingNotice = Self.networkDefaultNotice }
         status.erased = try await database.read { try $0.erasureCount() }
+        status.unvouched = try await database.read { try $0.unvouchedCount() }
         return status
     }
 
