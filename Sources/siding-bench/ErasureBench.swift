@@ -33,16 +33,7 @@ enum ErasureBench {
         guard let record = EntityID(kind: .contact, bytes: (0..<EntityID.randomByteCount).map { _ in UInt8.random(in: 0...255, using: &random) })
         else { throw BenchError("bad entity ID") }
         let population = try store.changes(of: log.key, after: 0, limit: 10_000).map { try Change(decoding: $0) }
-        var previous: [Dot] = []
-        var edits: [Change] = []
-        for n in 0..<editsOfTheErasedRecord {
-            let change = try sign([
-                SidingCore.Operation(entity: record, field: "bio", action: .write(value: "edit \(n) of a bio", replaces: previous))
-            ])
-            previous = [change.dot(0)]
-            edits.append(change)
-        }
-        _ = try store.apply(edits)
+        _ = try store.apply(try edits(of: record, "a bio", sign))
         try store.checkpoint()
         let order = try sign([ErasureOrder.operation(erasing: record)])
         let start = ContinuousClock.now
@@ -74,16 +65,7 @@ enum ErasureBench {
             seq += 1
             return try Change.sign(by: key, seq: seq, hlc: HLC(milliseconds: 1_800_000_100_000 + seq, counter: 0), operations: operations)
         }
-        var previous: [Dot] = []
-        var edits: [Change] = []
-        for n in 0..<editsOfTheErasedRecord {
-            let change = try sign([
-                SidingCore.Operation(entity: record, field: "bio", action: .write(value: "edit \(n) of a network bio", replaces: previous))
-            ])
-            previous = [change.dot(0)]
-            edits.append(change)
-        }
-        _ = try store.apply(edits)
+        _ = try store.apply(try edits(of: record, "a network bio", sign))
         try store.checkpoint()
         let start = ContinuousClock.now
         let listings = try store.write { try $0.networkRedactions(erasing: record) }
@@ -101,6 +83,18 @@ enum ErasureBench {
                 "network_erase_order_bytes", Double(order.encoded.count), "B",
                 note: "the order listing 1,000 redacted changes (origin, seq, SHA-256 each)"),
         ]
+    }
+
+    /// `editsOfTheErasedRecord` changes each setting `record`'s bio anew, replacing the one before.
+    static func edits(of record: EntityID, _ what: String, _ sign: ([SidingCore.Operation]) throws -> Change) throws -> [Change] {
+        var previous: [Dot] = []
+        return try (0..<editsOfTheErasedRecord).map { n in
+            let change = try sign([
+                SidingCore.Operation(entity: record, field: "bio", action: .write(value: "edit \(n) of \(what)", replaces: previous))
+            ])
+            previous = [change.dot(0)]
+            return change
+        }
     }
 
     /// What the seal adds per value to changes as signed: a seed per change with values, a tag per value.

@@ -12,10 +12,19 @@ import Testing
 /// through B accepts every redacted change.
 @Suite(.serialized) struct ErasureTests {
     @Test func anErasedRecordLeavesEveryNodeOfALineAndTheLogsStayWhole() async throws {
+        try await Self.onALine(Self.eraseOnALine)
+    }
+
+    /// Runs `body` on a started line A–B–C (B relays; A and C are not partners) and a node D for later,
+    /// stopping them all if it throws.
+    static func onALine(_ body: (Cluster, TestNode) async throws -> Void) async throws {
         let cluster = try Cluster(size: 3)
         let fresh = try TestNode(name: "Node 3")
         do {
-            try await Self.eraseOnALine(cluster, fresh)
+            try await cluster.start()
+            try await cluster.link(0, 1, seed: 1)
+            try await cluster.link(1, 2, seed: 2)
+            try await body(cluster, fresh)
         } catch {
             await cluster.stop()
             fresh.stop()
@@ -25,10 +34,7 @@ import Testing
 
     static func eraseOnALine(_ cluster: Cluster, _ d: TestNode) async throws {
         var timer = PhaseTimer()
-        try await cluster.start()
         let (a, b, c) = (cluster.nodes[0], cluster.nodes[1], cluster.nodes[2])
-        try await cluster.link(0, 1, seed: 1)
-        try await cluster.link(1, 2, seed: 2)
         let circle = try created(a, "circle", "create", "Frontier", "--member", b.nodeID, "--member", c.nodeID)
         var random = SystemRandomNumberGenerator()
         let planted = PlantedCanaries(using: &random)
@@ -55,30 +61,8 @@ import Testing
         }
         timer.lap("positive control and refusals")
 
-        // C goes offline; A and B are cut off from each other (black-holed, open sessions dropped).
-        c.stop()
-        let ab = cluster.links[0]
-        ab.proxy.set(.partition)
-        ab.proxy.cut()
-        #expect(try await eventually(30) { try await a.client.status().peers.allSatisfy { !$0.connected } })
-        #expect(try await eventually(30) { try await b.client.status().peers.allSatisfy { !$0.connected } })
-        // B edits the contact before and after A's erasure, knowing nothing of it.
-        #expect(try b.siding("contact", "set", contact, "role=\(planted.raceBefore.value)").status == 0)
-        let erased = try a.siding("contact", "erase", contact, "--yes")
-        #expect(erased.status == 0 && erased.stdout.contains(contact), "\(erased.stdout) \(erased.stderr)")
-        let erasedNote = try a.siding("note", "erase", note, "--yes")
-        #expect(erasedNote.status == 0 && erasedNote.stdout.contains(note), "\(erasedNote.stdout) \(erasedNote.stderr)")
-        #expect(try b.siding("contact", "set", contact, "tags+=\(planted.raceAfter.value)").status == 0)
-        for canary in planted.all { #expect(try canary.files(under: a.home).isEmpty, "A still holds \(canary) right after its erase") }
-        for canary in planted.race { #expect(!(try canary.files(under: b.home)).isEmpty, "positive control: B holds its edit \(canary)") }
-        let refusedEdit = try a.siding("contact", "set", contact, "role=Anything")
-        #expect(refusedEdit.status == 1 && refusedEdit.stderr.contains("was erased"), "\(refusedEdit.stderr)")
+        try await eraseWhileCIsOfflineAndBEdits(cluster, contact, note, planted)
         timer.lap("partition, erase and concurrent edits")
-
-        // A and B reconnect; then C comes back.
-        ab.proxy.set(.none)
-        ab.proxy.cut()
-        for node in [a, b] { _ = try await node.client.syncNow() }
         #expect(try await agree(on: circle, [a, b]) { _ in true }, "A and B never agreed on X after the partition")
         timer.lap("A–B resync")
         try await cluster.restart(2)
@@ -112,6 +96,31 @@ import Testing
         try expectWholeVerifiedLogs([a, b, c, d], circle: circle, erased: [contact, note], erasedBy: a.nodeID)
         timer.lap("stores verified")
         print("ErasureTests timings: \(timer.laps)")
+    }
+
+    /// C goes offline; A and B are cut off from each other (black-holed, open sessions dropped); B edits
+    /// the contact before and after A erases it and the note, knowing nothing of it; then A and B reconnect.
+    static func eraseWhileCIsOfflineAndBEdits(_ cluster: Cluster, _ contact: String, _ note: String, _ planted: PlantedCanaries) async throws {
+        let (a, b, c) = (cluster.nodes[0], cluster.nodes[1], cluster.nodes[2])
+        c.stop()
+        let ab = cluster.links[0]
+        ab.proxy.set(.partition)
+        ab.proxy.cut()
+        #expect(try await eventually(30) { try await a.client.status().peers.allSatisfy { !$0.connected } })
+        #expect(try await eventually(30) { try await b.client.status().peers.allSatisfy { !$0.connected } })
+        #expect(try b.siding("contact", "set", contact, "role=\(planted.raceBefore.value)").status == 0)
+        for (kind, id) in [("contact", contact), ("note", note)] {
+            let erased = try a.siding(kind, "erase", id, "--yes")
+            #expect(erased.status == 0 && erased.stdout.contains(id), "\(erased.stdout) \(erased.stderr)")
+        }
+        #expect(try b.siding("contact", "set", contact, "tags+=\(planted.raceAfter.value)").status == 0)
+        for canary in planted.all { #expect(try canary.files(under: a.home).isEmpty, "A still holds \(canary) right after its erase") }
+        for canary in planted.race { #expect(!(try canary.files(under: b.home)).isEmpty, "positive control: B holds its edit \(canary)") }
+        let refusedEdit = try a.siding("contact", "set", contact, "role=Anything")
+        #expect(refusedEdit.status == 1 && refusedEdit.stderr.contains("was erased"), "\(refusedEdit.stderr)")
+        ab.proxy.set(.none)
+        ab.proxy.cut()
+        for node in [a, b] { _ = try await node.client.syncNow() }
     }
 
     /// What must hold on `node` once it has the erasure: nothing of any value in its files, its view, its

@@ -12,23 +12,12 @@ import Testing
 /// catches up on redacted changes that A's order vouches for, and every other change still verifies.
 @Suite(.serialized) struct NetworkErasureTests {
     @Test func anErasedNetworkRecordLeavesEveryNodeOfALineAndAFreshNodeCatchesUp() async throws {
-        let cluster = try Cluster(size: 3)
-        let fresh = try TestNode(name: "Node 3")
-        do {
-            try await Self.eraseOnALine(cluster, fresh)
-        } catch {
-            await cluster.stop()
-            fresh.stop()
-            throw error
-        }
+        try await ErasureTests.onALine(Self.eraseOnALine)
     }
 
     static func eraseOnALine(_ cluster: Cluster, _ d: TestNode) async throws {
         var timer = PhaseTimer()
-        try await cluster.start()
         let (a, b, c) = (cluster.nodes[0], cluster.nodes[1], cluster.nodes[2])
-        try await cluster.link(0, 1, seed: 1)
-        try await cluster.link(1, 2, seed: 2)
         var random = SystemRandomNumberGenerator()
         let planted = PlantedCanaries(using: &random)
         let contact = try ErasureTests.created(a, planted.contactArguments + ["--circle", "network"])
@@ -50,25 +39,8 @@ import Testing
         }
         timer.lap("positive control and refusals")
 
-        c.stop()
-        let ab = cluster.links[0]
-        ab.proxy.set(.partition)
-        ab.proxy.cut()
-        #expect(try await eventually(30) { try await a.client.status().peers.allSatisfy { !$0.connected } })
-        #expect(try await eventually(30) { try await b.client.status().peers.allSatisfy { !$0.connected } })
-        #expect(try b.siding("contact", "set", contact, "role=\(planted.raceBefore.value)").status == 0)
-        for (kind, id) in [("contact", contact), ("note", note)] {
-            let erased = try a.siding(kind, "erase", id, "--yes")
-            #expect(erased.status == 0 && erased.stdout.contains(id), "\(erased.stdout) \(erased.stderr)")
-        }
-        #expect(try b.siding("contact", "set", contact, "tags+=\(planted.raceAfter.value)").status == 0)
-        for canary in planted.all { #expect(try canary.files(under: a.home).isEmpty, "A still holds \(canary) right after its erase") }
-        for canary in planted.race { #expect(!(try canary.files(under: b.home)).isEmpty, "positive control: B holds its edit \(canary)") }
+        try await ErasureTests.eraseWhileCIsOfflineAndBEdits(cluster, contact, note, planted)
         timer.lap("partition, erase and concurrent edits")
-
-        ab.proxy.set(.none)
-        ab.proxy.cut()
-        for node in [a, b] { _ = try await node.client.syncNow() }
         #expect(try await agree([a, b]) { _ in true }, "A and B never agreed after the partition")
         try await cluster.restart(2)
         for node in [b, c] { _ = try await node.client.syncNow() }
