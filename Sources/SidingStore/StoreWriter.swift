@@ -88,6 +88,8 @@ public final class StoreWriter {
     /// kept in force on every node, the other as evidence. A circle's change is stored only as a member
     /// and only if its author's log counts (`.refused` otherwise; Protocol/CHANGES.md, "Format 2").
     public func apply(_ change: Change) throws -> ApplyOutcome {
+        // A redacted change names its log without a signature to bind it: never one of a circle's logs.
+        if change.networkRedaction != nil, try isCircleLog(change.origin) { return .refused }
         if let log = change.circleLog {
             if try !isOwnerLogCandidate(log) {
                 guard try memberLogChangeCounts(change, log) else { return .refused }

@@ -173,6 +173,21 @@ import Testing
         #expect(try filesHolding("Kept Beside").count == 1, "positive control: the record beside it is in the file")
     }
 
+    /// A redacted network change carries no signature binding its log: one that names a circle's log is
+    /// refused, so nobody can slip an unverifiable change into a circle.
+    @Test func aRedactedNetworkChangeNamingACircleLogIsRefused() throws {
+        let member = try store("member", as: bystander)
+        #expect(try member.apply([try creation, try made]) == [.applied, .applied])
+        let network = try Change.sign(
+            by: keys[2], seq: 2, hlc: HLC(milliseconds: 5_000, counter: 0),
+            operations: [SidingCore.Operation(entity: other, field: "name", action: .write(value: "Slipped In", replaces: []))])
+        var slot = try #require(network.redacting(records: [other])).encoded
+        slot.replaceSubrange(1..<33, with: creatorLog.key.bytes)
+        #expect(try Change(decoding: slot).origin == creatorLog.key)
+        #expect(try member.receive([slot]) == [.refused])
+        #expect(try member.versionVector()[creatorLog.key] == 1)
+    }
+
     /// An edit made concurrently with the erasure (it names nothing of the order) is erased on arrival.
     @Test func anEditArrivingAfterTheErasureIsErasedOnArrival() throws {
         let ownerStore = try store("owner", as: owner)

@@ -29,6 +29,10 @@ extension StoreWriter {
             .bind(.blob(listing.origin.bytes), .integer(Int64(listing.seq)), .blob(listing.digest)).exists()
     }
 
+    func isCircleLog(_ origin: OriginKey) throws -> Bool {
+        try connection.statement("SELECT 1 FROM circle_logs WHERE log_key = ?").bind(.blob(origin.bytes)).exists()
+    }
+
     func isUnvouched(_ origin: OriginKey, _ seq: UInt64) throws -> Bool {
         try connection.statement("SELECT 1 FROM unvouched_slots WHERE origin_key = ? AND seq = ?")
             .bind(.blob(origin.bytes), .integer(Int64(seq))).exists()
