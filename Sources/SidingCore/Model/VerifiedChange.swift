@@ -7,7 +7,7 @@ public struct VerifiedChange: Hashable, Sendable {
 
     /// Decodes a change received from elsewhere and checks its signature. A redacted network change
     /// (format 3) has none that can verify: it passes here as decoded, and the store takes it only where
-    /// an erasure order vouches for it or it is the redaction of a change held (`awaitsVouching`).
+    /// an erasure order vouches for it, or holds it unvouched (`StoreWriter`, "Erasure of network records").
     public init(verifying bytes: [UInt8]) throws(ChangeError) {
         let change = try Change(decoding: bytes)
         guard change.networkRedaction != nil || change.hasValidSignature else { throw .badSignature(origin: change.origin.nodeID, seq: change.seq) }

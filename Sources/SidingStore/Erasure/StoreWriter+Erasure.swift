@@ -123,19 +123,30 @@ extension StoreWriter {
     /// Replaces every stored version (in force or evidence) of each change that wrote a value to
     /// `record` with its redaction.
     private func redactStoredChanges(of record: EntityID) throws {
+        for version in try heldVersions(writingTo: record) {
+            guard let redacted = try Change(decoding: version.bytes).redacting(records: [record]) else { continue }
+            try connection.statement(sql: "UPDATE \(version.table) SET bytes = ? WHERE origin_key = ? AND seq = ? AND bytes = ?")
+                .bind(.blob(redacted.encoded), .blob(version.origin), .integer(version.seq), .blob(version.bytes)).run()
+        }
+    }
+
+    /// Every stored version (in force, or evidence of a fork) of each change that wrote a value to `record`,
+    /// unvouched ones included (they have no operation rows to find them by).
+    func heldVersions(writingTo record: EntityID) throws -> [(table: String, origin: [UInt8], seq: Int64, bytes: [UInt8])] {
         let sources = try connection.statement("SELECT DISTINCT origin_key, seq FROM ops WHERE entity = ? AND value IS NOT NULL")
             .bind(.text(record.description)).rows { ($0.blob(0), $0.int(1)) }
-        for (origin, seq) in try sources + unvouchedChanges(touching: record) {
+        let unvouched = try unvouchedHeld().filter { change in
+            change.operations.contains { $0.entity == record && $0.action.committedValue != nil }
+        }
+        var versions: [(table: String, origin: [UInt8], seq: Int64, bytes: [UInt8])] = []
+        for (origin, seq) in sources + unvouched.map({ ($0.origin.bytes, Int64($0.seq)) }) {
             for table in ["changes", "equivocations"] {
-                let versions = try connection.statement(sql: "SELECT bytes FROM \(table) WHERE origin_key = ? AND seq = ?")
+                let held = try connection.statement(sql: "SELECT bytes FROM \(table) WHERE origin_key = ? AND seq = ?")
                     .bind(.blob(origin), .integer(seq)).rows { $0.blob(0) }
-                for bytes in versions {
-                    guard let redacted = try Change(decoding: bytes).redacting(records: [record]) else { continue }
-                    try connection.statement(sql: "UPDATE \(table) SET bytes = ? WHERE origin_key = ? AND seq = ? AND bytes = ?")
-                        .bind(.blob(redacted.encoded), .blob(origin), .integer(seq), .blob(bytes)).run()
-                }
+                versions += held.map { (table, origin, seq, $0) }
             }
         }
+        return versions
     }
 
     /// Erasure leaves no copy behind in the file: deleted cells are zeroed (`secure_delete`, set on the

@@ -90,45 +90,28 @@ extension StoreWriter {
 
     /// Brings in every unvouched change whose operations are all on erased records (after an erasure).
     func vouchForChangesOfErasedRecords() throws {
-        let held = try connection.statement(
-            "SELECT c.bytes FROM unvouched_slots u JOIN changes c ON c.origin_key = u.origin_key AND c.seq = u.seq"
-        ).rows { $0.blob(0) }
-        for bytes in held {
-            let change = try Change(decoding: bytes)
-            guard try touchesOnlyErasedRecords(change) else { continue }
+        for change in try unvouchedHeld() where try touchesOnlyErasedRecords(change) {
             try connection.statement("DELETE FROM unvouched_slots WHERE origin_key = ? AND seq = ?")
                 .bind(.blob(change.origin.bytes), .integer(Int64(change.seq))).run()
             try applyOperations(of: change)
         }
     }
 
-    /// The unvouched changes held that write a value to `record` (they have no operation rows to find them by).
-    func unvouchedChanges(touching record: EntityID) throws -> [(origin: [UInt8], seq: Int64)] {
-        let held = try connection.statement(
-            "SELECT c.origin_key, c.seq, c.bytes FROM unvouched_slots u JOIN changes c ON c.origin_key = u.origin_key AND c.seq = u.seq"
-        ).rows { ($0.blob(0), $0.int(1), $0.blob(2)) }
-        return try held.filter { _, _, bytes in
-            try Change(decoding: bytes).operations.contains { $0.entity == record && $0.action.committedValue != nil }
-        }.map { ($0.0, $0.1) }
+    /// The redacted network changes held unvouched.
+    func unvouchedHeld() throws -> [Change] {
+        try connection.statement(
+            "SELECT c.bytes FROM unvouched_slots u JOIN changes c ON c.origin_key = u.origin_key AND c.seq = u.seq"
+        ).rows { $0.blob(0) }.map { try Change(decoding: $0) }
     }
 
     /// The redactions of every held network change that wrote a value to `record`, for the order that
     /// erases it to list: exactly the bytes each node holding the same change makes when it carries out
     /// the order.
     public func networkRedactions(erasing record: EntityID) throws -> [ErasureOrder.Listing] {
-        let sources = try connection.statement("SELECT DISTINCT origin_key, seq FROM ops WHERE entity = ? AND value IS NOT NULL")
-            .bind(.text(record.description)).rows { ($0.blob(0), $0.int(1)) }
-        var listings: [ErasureOrder.Listing] = []
-        for (origin, seq) in try sources + unvouchedChanges(touching: record) {
-            let versions = try connection.statement(
-                "SELECT bytes FROM changes WHERE origin_key = ?1 AND seq = ?2 UNION SELECT bytes FROM equivocations WHERE origin_key = ?1 AND seq = ?2"
-            ).bind(.blob(origin), .integer(seq)).rows { $0.blob(0) }
-            for bytes in versions {
-                let change = try Change(decoding: bytes)
-                guard change.circleLog == nil, let redacted = change.redacting(records: [record]) else { continue }
-                listings.append(ErasureOrder.Listing(redacted))
-            }
+        try heldVersions(writingTo: record).compactMap { version in
+            let change = try Change(decoding: version.bytes)
+            guard change.circleLog == nil else { return nil }
+            return change.redacting(records: [record]).map(ErasureOrder.Listing.init)
         }
-        return listings
     }
 }
