@@ -37,15 +37,32 @@ extension SQLiteStore {
         // walks a whole text (about 0.4 s for 150 KB and 60 words) and cannot be stopped midway, so
         // past a third of the budget the remaining results go without a snippet rather than fail.
         for (rowid, entity) in hits where budget.leavesTimeForSnippets {
-            let highlighted = try connection.statement(
-                """
-                SELECT highlight(search, 1, char(2), char(3)), highlight(search, 0, char(2), char(3)) FROM search
-                WHERE search MATCH ? AND rowid = ?
-                """
-            ).bind(.text(query), .integer(rowid)).rows { (content: $0.text(0) ?? "", title: $0.text(1) ?? "") }.first
-            snippets[entity] = highlighted.flatMap { SearchSnippet.make(highlighted: $0.content) ?? SearchSnippet.make(highlighted: $0.title) }
+            snippets[entity] = try highlighted(query, rowid: rowid, entity: entity, in: connection).flatMap {
+                SearchSnippet.make(highlighted: $0.content) ?? SearchSnippet.make(highlighted: $0.title)
+            }
         }
         let records = try EntityStateReader.records(hits.map(\.1), from: connection)
         return SearchPage(hits: records.map { SearchHit(record: $0, snippet: snippets[$0.id.description] ?? "") }, total: total)
+    }
+
+    /// The hit's texts with the query's matches marked. The index keeps no text, so they are the merged
+    /// view's, indexed again in a table of this connection's own (in memory: `temp_store`) just for this.
+    private static func highlighted(
+        _ query: String, rowid: Int64, entity: String, in connection: SQLiteConnection
+    ) throws -> (content: String, title: String)? {
+        try connection.execute(
+            """
+            CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_hit USING fts5(title, content, tokenize = '\(SearchIndex.tokenizer)');
+            DELETE FROM temp.search_hit;
+            """)
+        let (title, content) = SearchIndex.row(try SearchIndex.texts(of: entity, in: connection))
+        try connection.statement("INSERT INTO temp.search_hit(rowid, title, content) VALUES (?, ?, ?)")
+            .bind(.integer(rowid), .text(title), .text(content)).run()
+        return try connection.statement(
+            """
+            SELECT highlight(search_hit, 1, char(2), char(3)), highlight(search_hit, 0, char(2), char(3)) FROM temp.search_hit
+            WHERE search_hit MATCH ? AND rowid = ?
+            """
+        ).bind(.text(query), .integer(rowid)).rows { (content: $0.text(0) ?? "", title: $0.text(1) ?? "") }.first
     }
 }

@@ -8,6 +8,9 @@ public final class StoreWriter {
     private var pending: [String: PendingEntity] = [:]
     /// Entities whose row is known to exist in this transaction.
     private var ensuredEntities: Set<String> = []
+    /// Entities created in this transaction whose search row is not written yet (a failed job's undoing
+    /// leaves this true: either the row is gone too, or it was created before the job).
+    private var awaitingSearchRows: Set<String> = []
     /// The circle (its ID's bytes; nil: the network) of each record this transaction has decided, so
     /// the circle rule costs one lookup per record per transaction, not one per operation.
     var recordCircles: [String: [UInt8]?] = [:]
@@ -189,6 +192,18 @@ public final class StoreWriter {
         }
     }
 
+    /// The entity's search row as the index holds it, before the merged view changes (the index keeps
+    /// no text: a row is removed by giving its text again).
+    private func searchRow(of entity: String) throws -> SearchIndex.IndexedRow? {
+        awaitingSearchRows.contains(entity) ? nil : try SearchIndex.currentRow(of: entity, in: connection)
+    }
+
+    /// Removes the entity's search row, before its merged-view rows go.
+    func removeSearchRow(of entity: String) throws {
+        if let row = try searchRow(of: entity) { try SearchIndex.delete(row, in: connection) }
+        awaitingSearchRows.remove(entity)
+    }
+
     /// Forgets what this transaction knew of `entity`'s row (its row was deleted).
     func forgetRow(of entity: String) {
         ensuredEntities.remove(entity)
@@ -203,6 +218,7 @@ public final class StoreWriter {
         try connection.statement("INSERT OR IGNORE INTO entities(entity, kind) VALUES (?, ?)")
             .bind(.text(entity), .integer(Int64(bitPattern: id.kind.rawValue))).run()
         let created = connection.changesCount == 1 ? connection.lastInsertRowID : nil
+        if created != nil { awaitingSearchRows.insert(entity) }
         record(entity) { if let created { $0.createdRowID = created } }
         return created != nil
     }
@@ -210,7 +226,7 @@ public final class StoreWriter {
     /// Removes every trace of `entity` from the merged view and search, and from what this transaction
     /// would refresh: none of its operations is left.
     func forget(_ entity: String) throws {
-        try connection.statement("DELETE FROM search WHERE rowid = (SELECT rowid FROM entities WHERE entity = ?)").bind(.text(entity)).run()
+        try removeSearchRow(of: entity)
         try connection.statement("DELETE FROM field_values WHERE entity = ?").bind(.text(entity)).run()
         try connection.statement("DELETE FROM set_members WHERE entity = ?").bind(.text(entity)).run()
         try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
@@ -275,6 +291,9 @@ public final class StoreWriter {
     /// operation applied so far in this transaction (once per touched field, not once per operation).
     func refreshMergedView() throws {
         for (entity, changes) in pending {
+            // The search row is removed by its text, which is the merged view's until the view changes;
+            // a row created in this transaction and not refreshed since has no search row yet.
+            let indexed = try searchRow(of: entity)
             for field in changes.touchedFields { try refreshRegister(entity, field, known: changes.knownValues(of: field)) }
             for element in changes.touchedElements {
                 try refreshMember(entity, element, known: changes.knownPresence(of: element))
@@ -282,8 +301,9 @@ public final class StoreWriter {
             if changes.isKnown, let rowid = changes.createdRowID {
                 if !changes.knownDeleted { try SearchIndex.insert(rowid: rowid, texts: changes.knownTexts, in: connection) }
             } else {
-                try SearchIndex.refresh(entity: entity, in: connection)
+                try SearchIndex.update(entity: entity, from: indexed, in: connection)
             }
+            awaitingSearchRows.remove(entity)
         }
         pending.removeAll(keepingCapacity: true)
     }

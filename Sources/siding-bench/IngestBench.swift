@@ -52,6 +52,14 @@ enum IngestBench {
         guard try store.apply([creation]) == [.applied] else { throw BenchError("ingest: the circle was not created") }
     }
 
+    /// Copies the store's database and its WAL (the store is closed by now) to `path` and `path-wal`.
+    static func keep(_ database: String, at path: String) throws {
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: database + suffix) {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+            try FileManager.default.copyItem(atPath: database + suffix, toPath: path + suffix)
+        }
+    }
+
     static func fileBytes(_ database: String) -> Int {
         [database, database + "-wal"].reduce(0) { sum, path in
             sum + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)

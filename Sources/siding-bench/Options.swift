@@ -1,14 +1,16 @@
-/// `siding-bench [--scale N] [--edits N] [--only SCENARIO,…] [--json]`
+/// `siding-bench [--scale N] [--edits N] [--only SCENARIO,…] [--json] [--keep-ingest PATH]`
 struct Options {
     static let scenarios = ["ingest", "import", "catchup", "query", "commit", "duplicates", "circles", "migrate", "erasure"]
     static let usage =
-        "options: --scale N (field operations, 10000…1000000) --edits N (≥ 1000 for the figures) --contacts N (imported, default 100000) --only ingest,import,catchup,query,commit,duplicates,circles,migrate,erasure --json"
+        "options: --scale N (field operations, 10000…1000000) --edits N (≥ 1000 for the figures) --contacts N (imported, default 100000) --only ingest,import,catchup,query,commit,duplicates,circles,migrate,erasure --json --keep-ingest PATH"
 
     var scale = 100_000
     var edits = 1_000
     /// How many contacts the import scenario generates into each file.
     var contacts = 100_000
     var json = false
+    /// Where to keep the ingest scenario's store database (for `sqlite3` and `dbstat`); not kept when nil.
+    var keepIngest: String?
     var only: Set<String> = Set(scenarios)
 
     init(_ arguments: [String]) throws {
@@ -33,6 +35,9 @@ struct Options {
                 guard !names.isEmpty, names.isSubset(of: Self.scenarios) else { throw BenchError("unknown scenario; \(Self.usage)") }
                 only = names
             case "--json": json = true
+            case "--keep-ingest":
+                guard let path = rest.popFirst() else { throw BenchError("--keep-ingest takes a file path; \(Self.usage)") }
+                keepIngest = path
             default: throw BenchError("unknown option \(flag); \(Self.usage)")
             }
         }

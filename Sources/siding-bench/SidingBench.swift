@@ -27,7 +27,9 @@ enum SidingBench {
             figures += try await ImportBench.run(contacts: options.contacts)
         }
         if options.only.contains("ingest") {
-            let ingest = try IngestBench.run(fieldOperations: options.scale, in: TemporaryDirectory("bench"))
+            let directory = TemporaryDirectory("bench")
+            let ingest = try IngestBench.run(fieldOperations: options.scale, in: directory)
+            if let keep = options.keepIngest { try IngestBench.keep(directory.file("ingest-store.db"), at: keep) }
             baseline = ingest.baselineOpsPerSecond
             figures += [
                 Figure("ingest_store_ops_per_s", ingest.storeOpsPerSecond, "ops/s", note: "SQLiteStore: log, merged view, search index"),

@@ -127,7 +127,7 @@ enum Migrations {
         """,
         // 7: the index holds each Chinese, Japanese and Korean character as a token and Arabic words
         // without vowel marks (`SearchText`), so every row is written again in that form.
-        Migration(sql: "", then: SearchIndex.rebuild),
+        Migration(sql: "DELETE FROM search", then: SearchIndex.fill),
         // 8: which record each imported record became, by its key in the file it came from (a vCard
         // UID, or a hash of a CSV row's content), so importing a file again matches instead of creating.
         // Local to this node, never replicated.
@@ -211,6 +211,15 @@ enum Migrations {
             PRIMARY KEY (origin_key, seq)
         ) STRICT, WITHOUT ROWID;
         """,
+        // 13: the full-text index keeps tokens only (`content=''`): its copy of every shown text was a
+        // ninth of the file. A row is removed by giving its text again, from the merged view before it
+        // changes; snippets are highlighted from the merged view. Same rowids, same tokens as before.
+        Migration(
+            sql: """
+                DROP TABLE search;
+                CREATE VIRTUAL TABLE search USING fts5(title, content, content = '', tokenize = 'unicode61 remove_diacritics 2');
+                """,
+            then: SearchIndex.fill),
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.

@@ -22,6 +22,8 @@ final class SQLiteConnection {
         handle = opened
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
+        // Temporary tables (a search hit's text, indexed for its snippet) never reach a file.
+        try execute("PRAGMA temp_store = MEMORY")
     }
 
     deinit {

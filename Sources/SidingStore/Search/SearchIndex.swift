@@ -1,30 +1,61 @@
 import SidingCore
 
 /// The FTS5 index over the merged view: one row per live entity (rowid = entities.rowid), its name or
-/// title in one column and every other shown text in the other.
+/// title in one column and every other shown text in the other. It holds tokens only, no copy of the
+/// text (`content=''`): snippets are highlighted from the merged view (`SQLiteStore.search`).
 enum SearchIndex {
     /// Tokens (words, and CJK characters) searched at once: each is a list FTS5 reads and merges, and a
     /// pasted paragraph is not a search anyone means.
     static let maxTokens = 64
+    /// The index's tokenizer (as migration 13 created it), for tables that must tokenize as it does.
+    static let tokenizer = "unicode61 remove_diacritics 2"
 
     /// Fields that hold IDs, dates or flags, not words anyone searches for.
     static let unindexedFields = Schema.unsearchedFieldNames.union([EntityState.deletedField, ContactSchema.mergedInto.name])
     static let titleFields = Set(Schema.titleFieldNames)
 
-    static func refresh(entity: String, in connection: SQLiteConnection) throws {
+    /// The row the index holds for an entity. The index keeps no copy of the text (contentless, schema
+    /// 13), so a row is removed by giving its indexed text again: that text is the merged view's, read
+    /// before the view changes.
+    struct IndexedRow: Equatable {
+        let rowid: Int64
+        let title: String
+        let content: String
+    }
+
+    /// The row the merged view gives `entity` now: nil when it has none (deleted, erased, unknown).
+    static func currentRow(of entity: String, in connection: SQLiteConnection) throws -> IndexedRow? {
         let row = try connection.statement("SELECT rowid, deleted FROM entities WHERE entity = ?")
             .bind(.text(entity)).rows { ($0.int(0), $0.int(1) != 0) }
-        guard let (rowid, deleted) = row.first else { return }
-        try connection.statement("DELETE FROM search WHERE rowid = ?").bind(.integer(rowid)).run()
-        guard !deleted else { return }
-        try insert(rowid: rowid, texts: try texts(of: entity, in: connection), in: connection)
+        guard let (rowid, deleted) = row.first, !deleted else { return nil }
+        let (title, content) = Self.row(try texts(of: entity, in: connection))
+        return IndexedRow(rowid: rowid, title: title, content: content)
+    }
+
+    /// Brings the entity's row from `before` (`currentRow` read before the merged view changed) to what
+    /// the view gives now; an unchanged row is not written.
+    static func update(entity: String, from before: IndexedRow?, in connection: SQLiteConnection) throws {
+        let after = try currentRow(of: entity, in: connection)
+        guard after != before else { return }
+        if let before { try delete(before, in: connection) }
+        if let after { try insert(after, in: connection) }
     }
 
     /// Adds a live entity's row: `texts` are its shown register values and set members.
     static func insert(rowid: Int64, texts: [(field: String, value: String)], in connection: SQLiteConnection) throws {
         let (title, content) = row(texts)
+        try insert(IndexedRow(rowid: rowid, title: title, content: content), in: connection)
+    }
+
+    private static func insert(_ row: IndexedRow, in connection: SQLiteConnection) throws {
         try connection.statement("INSERT INTO search(rowid, title, content) VALUES (?, ?, ?)")
-            .bind(.integer(rowid), .text(title), .text(content)).run()
+            .bind(.integer(row.rowid), .text(row.title), .text(row.content)).run()
+    }
+
+    /// FTS5's delete command: the text must be exactly what was inserted, or the index goes wrong.
+    static func delete(_ row: IndexedRow, in connection: SQLiteConnection) throws {
+        try connection.statement("INSERT INTO search(search, rowid, title, content) VALUES ('delete', ?, ?, ?)")
+            .bind(.integer(row.rowid), .text(row.title), .text(row.content)).run()
     }
 
     /// The indexed columns for an entity's shown texts (as `SearchText.indexed` writes them).
@@ -37,9 +68,8 @@ enum SearchIndex {
         return (SearchText.indexed(title.joined(separator: " ")), SearchText.indexed(content.joined(separator: " · ")))
     }
 
-    /// Writes every live entity's row again: after the indexed text's form changed.
-    static func rebuild(in connection: SQLiteConnection) throws {
-        try connection.execute("DELETE FROM search")
+    /// Writes every live entity's row into an empty index.
+    static func fill(in connection: SQLiteConnection) throws {
         let live = try connection.statement("SELECT rowid, entity FROM entities WHERE deleted = 0").rows { ($0.int(0), $0.text(1) ?? "") }
         for (rowid, entity) in live { try insert(rowid: rowid, texts: try texts(of: entity, in: connection), in: connection) }
     }
