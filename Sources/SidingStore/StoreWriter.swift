@@ -11,6 +11,8 @@ public final class StoreWriter {
     /// Entities created in this transaction whose search row is not written yet (a failed job's undoing
     /// leaves this true: either the row is gone too, or it was created before the job).
     private var awaitingSearchRows: Set<String> = []
+    /// Each log's key in `op_log`, as looked up or given in this transaction.
+    private var logIDs: [OriginKey: Int64] = [:]
     /// The circle (its ID's bytes; nil: the network) of each record this transaction has decided, so
     /// the circle rule costs one lookup per record per transaction, not one per operation.
     var recordCircles: [String: [UInt8]?] = [:]
@@ -68,6 +70,7 @@ public final class StoreWriter {
             erasedKnown.removeAll()
             recordCircles.removeAll()
             ensuredEntities.removeAll()
+            logIDs.removeAll()
             // Only on failure: every entity pending is read back from the store, which the rollback left true.
             for entity in pending.keys { pending[entity]?.forgetWhatIsKnown() }
             throw error
@@ -160,6 +163,7 @@ public final class StoreWriter {
     /// Inserts `change`'s operations and merges them into what this transaction refreshes.
     func applyOperations(of change: Change) throws {
         let origin = SQLValue.blob(change.origin.bytes)
+        let log = SQLValue.integer(try logID(of: change.origin))
         let seq = SQLValue.integer(Int64(change.seq))
         let hlc = SQLValue.integer(Int64(change.hlc.rawValue))
         let erasedOperations = change.erasedOperations
@@ -181,11 +185,11 @@ public final class StoreWriter {
             }
             try connection.statement(
                 """
-                INSERT INTO ops(origin_key, seq, op_index, entity, field, op_type, value, hlc, live)
+                INSERT INTO op_log(log, seq, op_index, entity, field, op_type, value, hlc, live)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ).bind(
-                origin, seq, .integer(Int64(index)), .text(entity), .text(operation.field),
+                log, seq, .integer(Int64(index)), .text(entity), .text(operation.field),
                 .integer(Int64(bitPattern: type)), value.map(SQLValue.text) ?? .null, hlc, .integer(live ? 1 : 0)
             ).run()
             for target in operation.action.retires { try retire(target, of: entity) }
@@ -202,6 +206,18 @@ public final class StoreWriter {
     func removeSearchRow(of entity: String) throws {
         if let row = try searchRow(of: entity) { try SearchIndex.delete(row, in: connection) }
         awaitingSearchRows.remove(entity)
+    }
+
+    /// The small integer the operation log keys `log`'s rows by (schema 14), given on its first operation.
+    private func logID(of log: OriginKey) throws -> Int64 {
+        if let id = logIDs[log] { return id }
+        let key = SQLValue.blob(log.bytes)
+        let id =
+            try connection.statement("SELECT id FROM logs WHERE log_key = ?").bind(key).rows { $0.int(0) }.first
+            ?? connection.statement("INSERT INTO logs(log_key) VALUES (?) RETURNING id").bind(key).rows { $0.int(0) }.first
+        guard let id else { throw StoreError.damaged(path: connection.path, reason: "a log was given no key in the operation log") }
+        logIDs[log] = id
+        return id
     }
 
     /// Forgets what this transaction knew of `entity`'s row (its row was deleted).
@@ -259,7 +275,8 @@ public final class StoreWriter {
         let key: [SQLValue] = [.blob(dot.origin.bytes), .integer(Int64(dot.seq)), .integer(Int64(dot.index)), .text(entity)]
         let retired = try connection.statement(
             """
-            UPDATE ops SET live = 0 WHERE origin_key = ? AND seq = ? AND op_index = ? AND entity = ? AND live = 1
+            UPDATE op_log SET live = 0 WHERE log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ? AND op_index = ? AND entity = ?
+                AND live = 1
             RETURNING entity, field, op_type, value
             """
         ).bind(key).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.text(3) ?? "") }

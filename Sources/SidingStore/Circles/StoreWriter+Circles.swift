@@ -187,7 +187,8 @@ extension StoreWriter {
     func dropStoredChanges(_ origin: SQLValue, where condition: String, _ value: SQLValue) throws -> Set<String> {
         let touched = try connection.statement(sql: "SELECT DISTINCT entity FROM ops WHERE origin_key = ? AND \(condition)")
             .bind(origin, value).rows { $0.text(0) ?? "" }
-        try connection.statement(sql: "DELETE FROM ops WHERE origin_key = ? AND \(condition)").bind(origin, value).run()
+        try connection.statement(sql: "DELETE FROM op_log WHERE log = (SELECT id FROM logs WHERE log_key = ?) AND \(condition)")
+            .bind(origin, value).run()
         try connection.statement(sql: "DELETE FROM changes WHERE origin_key = ? AND \(condition)").bind(origin, value).run()
         return Set(touched)
     }
@@ -217,8 +218,10 @@ extension StoreWriter {
                 // An erased value (NULL) never comes back into the view.
                 guard let value = stored else { continue }
                 let live = try !retired.contains(dot) && !retiredBeforeArrival(.blob(origin), .integer(seq), Int(index), of: entity)
-                try connection.statement("UPDATE ops SET live = ? WHERE origin_key = ? AND seq = ? AND op_index = ?")
-                    .bind(.integer(live ? 1 : 0), .blob(origin), .integer(seq), .integer(index)).run()
+                try connection.statement(
+                    "UPDATE op_log SET live = ? WHERE log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ? AND op_index = ?"
+                )
+                .bind(.integer(live ? 1 : 0), .blob(origin), .integer(seq), .integer(index)).run()
                 if type == 1 { record(entity) { $0.retired(field: field) } }
                 if type == 2 { record(entity) { $0.retired(.init(field: field, element: value)) } }
             }

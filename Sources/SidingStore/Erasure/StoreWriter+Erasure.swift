@@ -108,7 +108,7 @@ extension StoreWriter {
         erasedKnown[record.description] = true
         erasedHere.insert(record)
         try redactStoredChanges(of: record)
-        try connection.statement("UPDATE ops SET value = NULL, live = 0 WHERE entity = ? AND value IS NOT NULL").bind(entity).run()
+        try connection.statement("UPDATE op_log SET value = NULL, live = 0 WHERE entity = ? AND value IS NOT NULL").bind(entity).run()
         try removeSearchRow(of: record.description)
         try connection.statement("DELETE FROM field_values WHERE entity = ?").bind(entity).run()
         try connection.statement("DELETE FROM set_members WHERE entity = ?").bind(entity).run()

@@ -1,6 +1,7 @@
 /// For measuring migrations: turns a database of the current schema into one of the previous release's
-/// (schema 8) by dropping exactly what migrations 9 to 13 added (13's index is written again as the previous release kept it, with its copy of the text). Migrations are append-only, so the result is
-/// what the previous release's code would have written; its data is untouched.
+/// (schema 8) by dropping exactly what migrations 9 to 14 added: 13's index is written again with its copy
+/// of the text, and 14's operation log as the table `ops` keyed by origin keys. Migrations are
+/// append-only, so the result is what the previous release's code would have written; its data is untouched.
 @_spi(Testing) public enum PreviousSchema {
     public static let version = 8
     /// The schema this build migrates to.
@@ -14,6 +15,14 @@
                 DROP TABLE circle_logs; DROP TABLE circle_controls; DROP TABLE entity_circles; DROP TABLE circle_labels; DROP TABLE circle_deliveries;
                 ALTER TABLE tombstones DROP COLUMN entity; DROP TABLE erasures; DROP TABLE record_nonces;
                 DROP TABLE slot_listings; DROP TABLE unvouched_slots;
+                CREATE TABLE ops_table(
+                    origin_key BLOB NOT NULL, seq INTEGER NOT NULL, op_index INTEGER NOT NULL, entity TEXT NOT NULL,
+                    field TEXT NOT NULL, op_type INTEGER NOT NULL, value TEXT, hlc INTEGER NOT NULL, live INTEGER NOT NULL,
+                    PRIMARY KEY(origin_key, seq, op_index)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO ops_table SELECT * FROM ops ORDER BY origin_key, seq, op_index;
+                DROP VIEW ops; DROP TABLE op_log; DROP TABLE logs; ALTER TABLE ops_table RENAME TO ops;
+                CREATE INDEX ops_live_by_field ON ops(entity, live, field);
                 DROP TABLE search; CREATE VIRTUAL TABLE search USING fts5(title, content, tokenize = 'unicode61 remove_diacritics 2');
                 PRAGMA user_version = \(version);
                 """)
