@@ -1,0 +1,115 @@
+import CSQLite
+import Crypto
+import SidingCore
+import SidingTestKit
+import Testing
+
+@_spi(Testing) @testable import SidingStore
+
+/// The leaner store (schemas 13 and 14): the search index keeps tokens only, the operation log keys
+/// logs by small integers, and everything a user or a power user reads is what it was.
+@Suite struct CompactStoreTests {
+    let directory = TemporaryDirectory("compact")
+
+    /// Columns of every table and view the README lists for `sqlite3 -readonly`.
+    @Test func theDocumentedTablesKeepTheirColumns() throws {
+        let store = try SQLiteStore(path: directory.file("columns.db"))
+        let documented: [String: [String]] = [
+            "contacts": ["id", "name", "organization", "role", "country", "emails", "phones", "tags", "bio", "deleted"],
+            "notes": ["id", "title", "date", "conflict", "location", "participants", "tags", "body", "deleted"],
+            "changes": ["origin_key", "seq", "hlc", "bytes"],
+            "origins": ["origin_key", "node_id", "max_seq"],
+            "entities": ["entity", "kind", "deleted"],
+            "field_values": ["entity", "field", "value", "hlc", "origin_key", "value_count"],
+            "set_members": ["entity", "field", "element"],
+            "ops": ["origin_key", "seq", "op_index", "entity", "field", "op_type", "value", "hlc", "live"],
+            "equivocations": ["origin_key", "seq", "bytes"],
+            "import_keys": ["source_key", "entity"],
+            "erasures": ["entity", "erased_by", "erased_at", "log_key", "seq"],
+            "search": ["title", "content"],
+        ]
+        for (table, columns) in documented {
+            let found = try store.read { try $0.statement(sql: "SELECT name FROM pragma_table_info('\(table)')").rows { $0.text(0) ?? "" } }
+            #expect(found == columns, "\(table)")
+        }
+    }
+
+    /// The search index holds no text of its own, yet finds and highlights what the merged view shows;
+    /// the positive control is the same word found through the view.
+    @Test func theSearchIndexKeepsNoCopyOfTheText() throws {
+        let store = try SearchTests.store([(.note, ["title": "Frontier talks", "body": "the canary sings of glaciers"])], in: directory)
+        let hits = try store.search("glaciers").hits
+        #expect(hits.count == 1)
+        #expect(hits.first?.snippet.contains("glaciers") == true)
+        let indexedText = try store.read {
+            try $0.statement("SELECT count(*) FROM search WHERE title IS NOT NULL OR content IS NOT NULL").rows { $0.int(0) }
+        }
+        #expect(indexedText == [0])
+        let tables = try store.read { try $0.statement("SELECT name FROM sqlite_schema WHERE name LIKE 'search%'").rows { $0.text(0) ?? "" } }
+        #expect(!tables.contains("search_content"))
+        let shown = try store.read {
+            try $0.statement("SELECT count(*) FROM field_values WHERE value LIKE '%glaciers%'").rows { $0.int(0) }
+        }
+        #expect(shown == [1])
+    }
+
+    /// The consistency check the differential test relies on can fail: a token the view does not give
+    /// (a stale row) and a row missing are both reported.
+    @Test func aStaleSearchRowIsFound() throws {
+        let store = try SearchTests.store(
+            [(.note, ["title": "Rivers", "body": "monsoon"]), (.note, ["title": "Grazing", "body": "spring"])], in: directory)
+        #expect(try store.entitiesWithStaleSearchRows().isEmpty)
+        let entities = try store.read { try $0.statement("SELECT entity, rowid FROM entities ORDER BY rowid").rows { ($0.text(0) ?? "", $0.int(1)) } }
+        try #require(entities.count == 2)
+        var handle: OpaquePointer?
+        #expect(sqlite3_open(directory.file("search.db"), &handle) == SQLITE_OK)
+        let sql = """
+            INSERT INTO search(search, rowid, title, content) VALUES ('delete', \(entities[1].1), 'Grazing', 'spring');
+            INSERT INTO search(search, rowid, title, content) VALUES ('delete', \(entities[0].1), 'Rivers', 'monsoon');
+            INSERT INTO search(rowid, title, content) VALUES (\(entities[0].1), 'Rivers', 'monsoon typhoon');
+            """
+        #expect(sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK)
+        sqlite3_close(handle)
+        #expect(try store.entitiesWithStaleSearchRows() == entities.map(\.0).sorted())
+    }
+
+    /// A database of the previous release (schema 8: `ops` keyed by origin keys, the index with its copy
+    /// of the text) reads exactly as before once migrated: digest, every operation, history, search.
+    @Test func aMigratedDatabaseReadsAsBefore() throws {
+        let path = directory.file("old.db")
+        let before: (ViewDigest, [String], [HistoryEntry], [SearchHit])
+        let someone: EntityID
+        do {
+            let store = try SQLiteStore(path: path)
+            let key = Curve25519.Signing.PrivateKey()
+            try Population.batches(signedBy: key, fieldOperations: 5_000, seed: 11, withNotes: true) { batch in _ = try store.apply(batch) }
+            let first = try store.read { try $0.statement("SELECT entity FROM entities ORDER BY rowid LIMIT 1").rows { $0.text(0) ?? "" } }
+            someone = try #require(first.first.flatMap(EntityID.init))
+            before = (try store.digest(), try store.read(Self.operations), try store.history(someone), try store.search("the").hits)
+            try store.checkpoint()
+        }
+        try PreviousSchema.rollBack(path)
+        // As the previous release left it, read without opening a store (which would migrate it).
+        let old = try SQLiteConnection(path: path, readOnly: true)
+        #expect(try Self.tables(old).isSuperset(of: ["ops", "search_content"]))
+        #expect(try Self.operations(old) == before.1)
+        let migrated = try SQLiteStore(path: path, localKey: OriginKey(Curve25519.Signing.PrivateKey().publicKey))
+        #expect(try PreviousSchema.schemaVersion(path) == PreviousSchema.current)
+        #expect(try migrated.read { try Self.tables($0) }.isDisjoint(with: ["search_content", "ops"]))
+        #expect(try migrated.digest() == before.0)
+        #expect(try migrated.read(Self.operations) == before.1)
+        #expect(try migrated.history(someone) == before.2)
+        #expect(try migrated.search("the").hits == before.3)
+        #expect(try migrated.entitiesWithStaleSearchRows().isEmpty)
+    }
+
+    static func operations(_ connection: SQLiteConnection) throws -> [String] {
+        try connection.statement(
+            "SELECT hex(origin_key), seq, op_index, entity, field, op_type, value, hlc, live FROM ops ORDER BY origin_key, seq, op_index"
+        ).rows { row in (0..<9).map { row.text(Int32($0)) ?? "∅" }.joined(separator: "|") }
+    }
+
+    static func tables(_ connection: SQLiteConnection) throws -> Set<String> {
+        Set(try connection.statement("SELECT name FROM sqlite_schema WHERE type = 'table'").rows { $0.text(0) ?? "" })
+    }
+}
