@@ -13,11 +13,7 @@ extension SQLiteStore {
                 INSERT INTO temp.search_expected(search_expected) VALUES ('delete-all');
                 """)
             let live = try connection.statement("SELECT rowid, entity FROM entities WHERE deleted = 0").rows { ($0.int(0), $0.text(1) ?? "") }
-            for (rowid, entity) in live {
-                let (title, content) = SearchIndex.row(try SearchIndex.texts(of: entity, in: connection))
-                try connection.statement("INSERT INTO temp.search_expected(rowid, title, content) VALUES (?, ?, ?)")
-                    .bind(.integer(rowid), .text(title), .text(content)).run()
-            }
+            for (rowid, entity) in live { try SearchIndex.insertRow(of: entity, rowid: rowid, into: .expected, in: connection) }
             let stale = try connection.statement(
                 """
                 WITH differing(doc) AS (

@@ -33,6 +33,11 @@ extension SQLiteStore {
             : try connection.statement("SELECT count(*) FROM search WHERE search MATCH ?").bind(.text(query)).rows { Int($0.int(0)) }
                 .first ?? hits.count
         var snippets: [String: String] = [:]
+        // One table of this connection's serves every hit of every search (see `highlighted`).
+        if !hits.isEmpty {
+            try connection.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_hit USING fts5(title, content, tokenize = '\(SearchIndex.tokenizer)')")
+        }
         // Only the shown page's texts are highlighted, each once (see `SearchSnippet`). One call
         // walks a whole text (about 0.4 s for 150 KB and 60 words) and cannot be stopped midway, so
         // past a third of the budget the remaining results go without a snippet rather than fail.
@@ -46,18 +51,13 @@ extension SQLiteStore {
     }
 
     /// The hit's texts with the query's matches marked. The index keeps no text, so they are the merged
-    /// view's, indexed again in a table of this connection's own (in memory: `temp_store`) just for this.
+    /// view's, indexed again in a table of this connection's own (`temp.search_hit`, in memory:
+    /// `temp_store`) just for this.
     private static func highlighted(
         _ query: String, rowid: Int64, entity: String, in connection: SQLiteConnection
     ) throws -> (content: String, title: String)? {
-        try connection.execute(
-            """
-            CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_hit USING fts5(title, content, tokenize = '\(SearchIndex.tokenizer)');
-            DELETE FROM temp.search_hit;
-            """)
-        let (title, content) = SearchIndex.row(try SearchIndex.texts(of: entity, in: connection))
-        try connection.statement("INSERT INTO temp.search_hit(rowid, title, content) VALUES (?, ?, ?)")
-            .bind(.integer(rowid), .text(title), .text(content)).run()
+        try connection.execute("DELETE FROM temp.search_hit")
+        try SearchIndex.insertRow(of: entity, rowid: rowid, into: .snippets, in: connection)
         return try connection.statement(
             """
             SELECT highlight(search_hit, 1, char(2), char(3)), highlight(search_hit, 0, char(2), char(3)) FROM temp.search_hit

@@ -81,31 +81,66 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         if let ending = state.withLock({ $0.ending }) { throw ending }
     }
 
+    /// Reads the peer's frames in order. A batch is verified here while the one before it is still
+    /// being stored (in `storing`, one at a time), so a catch-up keeps both cores busy; every other
+    /// frame waits until that batch is stored and acknowledged, so it is handled as if in sequence.
     private func receive(_ inbound: NIOAsyncChannelInboundStream<Frame>, _ writer: FrameWriter) async {
         // The circle logs the peer has named so far; frames are decoded one at a time, in order.
         var namedByPeer: NamedLogs? = NamedLogs()
-        do {
-            for try await frame in inbound {
-                traffic.bytesReceived.add(UInt64(Frame.headerBytes + frame.payload.readableBytes))
-                let message: WireMessage
-                do {
-                    message = try WireMessage.decode(frame, sender: peerKey, logs: &namedByPeer)
-                } catch {
-                    return await handle(writer) { $0.decodingFailed(error) }
+        await withTaskGroup(of: Void.self) { storing in
+            do {
+                for try await frame in inbound {
+                    traffic.bytesReceived.add(UInt64(Frame.headerBytes + frame.payload.readableBytes))
+                    let message: WireMessage
+                    do throws(WireError) {
+                        message = try WireMessage.decode(frame, sender: peerKey, logs: &namedByPeer)
+                    } catch {
+                        await storing.waitForAll()
+                        return await handle(writer) { $0.decodingFailed(error) }
+                    }
+                    tap?.record(.received, message, frame)
+                    let now = clock.now
+                    context.book.update(peer, session: sessionID) { $0.lastHeard = Date() }
+                    if case .batch = message {
+                        let actions = state.withLock { $0.machine.frameReceived(message, now: now) }
+                        await receiveBatch(actions, storing: &storing, writer)
+                    } else {
+                        await storing.waitForAll()
+                        await handle(writer) { $0.frameReceived(message, now: now) }
+                    }
+                    if state.withLock({ $0.ended }) { return }
                 }
-                tap?.record(.received, message, frame)
-                let now = clock.now
-                context.book.update(peer, session: sessionID) { $0.lastHeard = Date() }
-                await handle(writer) { $0.frameReceived(message, now: now) }
-                if state.withLock({ $0.ended }) { return }
+            } catch let error as WireError {
+                // The frame decoder refused the stream (a length over the limit): say why before closing.
+                await storing.waitForAll()
+                return await handle(writer) { $0.decodingFailed(error) }
+            } catch {
+                // The connection broke; the machine decides below whether that was in good order.
             }
-        } catch let error as WireError {
-            // The frame decoder refused the stream (a length over the limit): say why before closing.
-            return await handle(writer) { $0.decodingFailed(error) }
-        } catch {
-            // The connection broke; the machine decides below whether that was in good order.
+            await storing.waitForAll()
+            await handle(writer) { $0.channelClosed() }
         }
-        await handle(writer) { $0.channelClosed() }
+    }
+
+    /// What the machine said about a received batch: normally to apply it. Its signatures are checked
+    /// now; it is stored once the batch before it is, and acknowledged when its transaction commits.
+    private func receiveBatch(_ actions: [SessionAction<C.Instant>], storing: inout TaskGroup<Void>, _ writer: FrameWriter) async {
+        guard actions.count == 1, case .apply(let id, let encoded) = actions[0] else {
+            await storing.waitForAll()
+            return await perform(actions, writer)
+        }
+        let start = clock.now
+        let changes: [VerifiedChange]
+        do throws(ChangeError) {
+            changes = try Self.verify(encoded)
+        } catch {
+            await storing.waitForAll()
+            return await handle(writer) { $0.batchRejected(error.description) }
+        }
+        let verifying = start.duration(to: clock.now)
+        await storing.waitForAll()
+        if state.withLock({ $0.ended }) { return }
+        storing.addTask { await self.perform(await self.store(id, changes, verifiedIn: verifying), writer) }
     }
 
     /// Sleeps until each idle check the machine schedules and hands it the time.
@@ -217,7 +252,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
                 return actions
             }
         case .apply(let id, let encoded):
-            return try await apply(id, encoded)
+            return await apply(id, encoded)
         case .scheduleIdleCheck:
             break  // only `tick` schedules, and it takes its own schedule
         case .report(let report):

@@ -47,9 +47,28 @@ enum SearchIndex {
         try insert(IndexedRow(rowid: rowid, title: title, content: content), in: connection)
     }
 
-    private static func insert(_ row: IndexedRow, in connection: SQLiteConnection) throws {
-        try connection.statement("INSERT INTO search(rowid, title, content) VALUES (?, ?, ?)")
-            .bind(.integer(row.rowid), .text(row.title), .text(row.content)).run()
+    /// Adds the row the merged view gives `entity` now to `table`.
+    static func insertRow(of entity: String, rowid: Int64, into table: Table, in connection: SQLiteConnection) throws {
+        let (title, content) = row(try texts(of: entity, in: connection))
+        try insert(IndexedRow(rowid: rowid, title: title, content: content), into: table, in: connection)
+    }
+
+    private static func insert(_ row: IndexedRow, into table: Table = .index, in connection: SQLiteConnection) throws {
+        try connection.statement(table.insert).bind(.integer(row.rowid), .text(row.title), .text(row.content)).run()
+    }
+
+    /// The FTS5 tables that hold rows as the index does: the index, and the in-memory tables (`temp`)
+    /// that tokenize the merged view again, for a search's snippets and for the consistency check.
+    enum Table {
+        case index, snippets, expected
+
+        var insert: StaticString {
+            switch self {
+            case .index: "INSERT INTO search(rowid, title, content) VALUES (?, ?, ?)"
+            case .snippets: "INSERT INTO temp.search_hit(rowid, title, content) VALUES (?, ?, ?)"
+            case .expected: "INSERT INTO temp.search_expected(rowid, title, content) VALUES (?, ?, ?)"
+            }
+        }
     }
 
     /// FTS5's delete command: the text must be exactly what was inserted, or the index goes wrong.
@@ -71,7 +90,7 @@ enum SearchIndex {
     /// Writes every live entity's row into an empty index.
     static func fill(in connection: SQLiteConnection) throws {
         let live = try connection.statement("SELECT rowid, entity FROM entities WHERE deleted = 0").rows { ($0.int(0), $0.text(1) ?? "") }
-        for (rowid, entity) in live { try insert(rowid: rowid, texts: try texts(of: entity, in: connection), in: connection) }
+        for (rowid, entity) in live { try insertRow(of: entity, rowid: rowid, into: .index, in: connection) }
     }
 
     /// The entity's texts as the merged-view tables hold them.

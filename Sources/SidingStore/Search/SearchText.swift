@@ -12,6 +12,9 @@ enum SearchText {
 
     /// `text` as the index holds it.
     static func indexed(_ text: String) -> String {
+        // Most text has neither: it is indexed as it is, without a pass over its Unicode properties
+        // (that pass was a sixth of the writer's time when a partner caught up).
+        guard text.unicodeScalars.contains(where: { isCJK($0) || isArabicVowelMark($0) }) else { return text }
         var result = String.UnicodeScalarView()
         var previousIsWordCharacter = false
         var previousIsCJK = false
