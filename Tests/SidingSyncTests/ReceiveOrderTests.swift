@@ -9,6 +9,16 @@ import Testing
 /// change), so the frames behind a batch have arrived, and the next batch is verified, while it is
 /// still being stored.
 @Suite(.serialized) struct ReceiveOrderTests {
+    /// A node that stores a batch only after 1 ms per change, and a partner connected to it.
+    static func slowNodeAndPeer() async throws -> (SyncTestNode, RawPeer) {
+        let a = try SyncTestNode(name: "A", applyPausePerChange: .milliseconds(1))
+        try await a.start()
+        let peer = RawPeer()
+        await a.engine.addPartner(Partner(nodeID: peer.nodeID, name: "peer", address: nil))
+        try await peer.connect(port: a.port, server: a.nodeID)
+        return (a, peer)
+    }
+
     /// What the node answered, in order, until it closed or `count` answers came.
     static func answers(from peer: RawPeer, count: Int) async throws -> [String] {
         var seen: [String] = []
@@ -28,11 +38,7 @@ import Testing
     }
 
     @Test func batchesAreStoredAndAcknowledgedInTheOrderTheyArrived() async throws {
-        let a = try SyncTestNode(name: "A", applyPausePerChange: .milliseconds(1))
-        try await a.start()
-        let peer = RawPeer()
-        await a.engine.addPartner(Partner(nodeID: peer.nodeID, name: "peer", address: nil))
-        try await peer.connect(port: a.port, server: a.nodeID)
+        let (a, peer) = try await Self.slowNodeAndPeer()
         // Each batch continues the log of the one before: stored out of order, one would be a gap.
         for id in 1...5 as ClosedRange<UInt64> {
             try await peer.send(.batch(id: id, changes: try Self.batch(peer, seqs: (id - 1) * 100 + 1...id * 100)))
@@ -44,11 +50,7 @@ import Testing
     }
 
     @Test func aFrameBehindABatchIsAnsweredOnlyOnceTheBatchIsAcknowledged() async throws {
-        let a = try SyncTestNode(name: "A", applyPausePerChange: .milliseconds(1))
-        try await a.start()
-        let peer = RawPeer()
-        await a.engine.addPartner(Partner(nodeID: peer.nodeID, name: "peer", address: nil))
-        try await peer.connect(port: a.port, server: a.nodeID)
+        let (a, peer) = try await Self.slowNodeAndPeer()
         try await peer.send(.batch(id: 1, changes: try Self.batch(peer, seqs: 1...300)))
         try await peer.send(.ping(7))
         #expect(try await Self.answers(from: peer, count: 2) == ["ack 1", "pong 7"])
@@ -57,11 +59,7 @@ import Testing
     }
 
     @Test func aForgedBatchBehindAGoodOneClosesTheSessionOnlyAfterTheGoodOneIsStored() async throws {
-        let a = try SyncTestNode(name: "A", applyPausePerChange: .milliseconds(1))
-        try await a.start()
-        let peer = RawPeer()
-        await a.engine.addPartner(Partner(nodeID: peer.nodeID, name: "peer", address: nil))
-        try await peer.connect(port: a.port, server: a.nodeID)
+        let (a, peer) = try await Self.slowNodeAndPeer()
         var forged = try peer.change(301).encoded
         forged[forged.count - 10] ^= 0x40
         try await peer.send(.batch(id: 1, changes: try Self.batch(peer, seqs: 1...300)))
