@@ -4,6 +4,9 @@ public protocol ChangeStore: Sendable {
     func versionVector() async throws -> VersionVector
     /// Up to `limit` held changes of `origin` with seq > `after`, in seq order, as signed bytes.
     func changes(of origin: OriginKey, after: UInt64, limit: Int) async throws -> [[UInt8]]
+    /// Every version held of `origin` at `seq`: the one in force first, then those kept as evidence
+    /// of an equivocation.
+    func versions(of origin: OriginKey, at seq: UInt64) async throws -> [[UInt8]]
     /// Applies changes received from session `session`, in one transaction: all of them or, on error
     /// (a gap), none. Duplicates change nothing; equivocations are kept as evidence. The commit is
     /// announced once, naming `session`, to whoever listens for commits (`CommitNotice`).

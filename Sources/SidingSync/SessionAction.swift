@@ -33,16 +33,20 @@ public enum SessionAction<Instant: InstantProtocol & Sendable>: Sendable, Equata
     }
 }
 
-/// Up to `limit` changes of `origin` with seq > `after`.
+/// Up to `limit` changes of `origin` with seq > `after`; or, for a fork probe, the one version held
+/// at seq `after + 1` whose tip digest is not `unlikeTip` (none if every version held matches it).
 public struct FetchRange: Sendable, Equatable {
     public var origin: OriginKey
     public var after: UInt64
     public var limit: Int
+    /// The peer's tip digest at that seq, for a fork probe.
+    public var unlikeTip: [UInt8]?
 
-    public init(origin: OriginKey, after: UInt64, limit: Int) {
+    public init(origin: OriginKey, after: UInt64, limit: Int, unlikeTip: [UInt8]? = nil) {
         self.origin = origin
         self.after = after
         self.limit = limit
+        self.unlikeTip = unlikeTip
     }
 }
 

@@ -48,7 +48,7 @@ struct SessionContext: Sendable {
         var tips: [OriginKey: [UInt8]] = [:]
         for (origin, seq) in vector.entries {
             guard let bytes = try await store.changes(of: origin, after: seq - 1, limit: 1).first else { continue }
-            tips[origin] = Array(Admission.versionDigest(bytes).prefix(WireLimits.tipDigestBytes))
+            tips[origin] = Self.tipDigest(bytes)
         }
         return OurSummary(vector: vector, tips: tips, circles: try await store.circleLogs(), shared: try await store.sharedCircles(with: peer.nodeID))
     }
@@ -65,7 +65,7 @@ struct SessionContext: Sendable {
         var batch: [Change] = []
         var bytes = 0
         for range in ranges {
-            for encoded in try await store.changes(of: range.origin, after: range.after, limit: range.limit) {
+            for encoded in try await changes(in: range) {
                 guard bytes + encoded.count <= WireLimits.maxBatchBytes || batch.isEmpty else { return batch }
                 // Our own stored bytes: decoding without re-verifying is safe and keeps sending cheap.
                 batch.append(try Change(decoding: encoded))
@@ -73,6 +73,18 @@ struct SessionContext: Sendable {
             }
         }
         return batch
+    }
+
+    private func changes(in range: FetchRange) async throws -> [[UInt8]] {
+        guard let peerTip = range.unlikeTip else { return try await store.changes(of: range.origin, after: range.after, limit: range.limit) }
+        // A fork probe: by now this node may have put the peer's version in force (learnt from a third
+        // node since its summary); the version it keeps as evidence is then the one the peer lacks.
+        let versions = try await store.versions(of: range.origin, at: range.after + 1)
+        return versions.first { Self.tipDigest($0) != peerTip }.map { [$0] } ?? []
+    }
+
+    static func tipDigest(_ change: [UInt8]) -> [UInt8] {
+        Array(Admission.versionDigest(change).prefix(WireLimits.tipDigestBytes))
     }
 
     func record(_ report: SessionReport, peer: NodeID, session: UInt64) {

@@ -20,9 +20,13 @@ extension SessionStateMachine {
     /// pacing time the batch's ack; without it the batch only counts against the budget.
     public mutating func batchFetched(_ changes: [Change], now: Instant? = nil) -> [SessionAction<Instant>] {
         fetching = false
-        // Nothing to read (the store had less than a commit notice said): wait for the next commit
-        // rather than ask again at once.
-        guard phase == .live, !changes.isEmpty else { return [] }
+        let probed = probing
+        probing = false
+        guard phase == .live else { return [] }
+        // Nothing to read: a fork probe finds every version held is the peer's (go on with the rest);
+        // otherwise the store had less than a commit notice said, so wait for the next commit rather
+        // than ask again at once.
+        guard !changes.isEmpty else { return probed ? sendMore() : [] }
         // Read before a membership change took effect: only what is shared now leaves; and a redacted
         // network change only to a peer that takes one.
         var changes = changes
@@ -97,7 +101,8 @@ extension SessionStateMachine {
             let probes = forkProbes.prefix(WireLimits.maxBatchChanges)
             forkProbes.removeFirst(probes.count)
             fetching = true
-            return [.fetchBatch(probes.map { FetchRange(origin: $0, after: ours[$0] - 1, limit: 1) })]
+            probing = true
+            return [.fetchBatch(probes.map { FetchRange(origin: $0, after: ours[$0] - 1, limit: 1, unlikeTip: peerTips[$0]) })]
         }
         var ranges: [FetchRange] = []
         var room = pacing.nextBatchLimit

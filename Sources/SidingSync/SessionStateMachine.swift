@@ -34,8 +34,13 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
     var pacing = SendPacing<Instant>()
     var nextBatchID: UInt64 = 1
     var fetching = false
-    /// Origins whose tip differs at the same seq: ours is sent first, as proof of the fork.
+    /// The fetch under way reads fork probes.
+    var probing = false
+    /// Origins whose tip differs at the same seq: a version the peer lacks is sent first, as proof of
+    /// the fork.
     var forkProbes: [OriginKey] = []
+    /// The peer's tip digests from its summary: the probe sends a version other than the peer's.
+    var peerTips: [OriginKey: [UInt8]] = [:]
     public internal(set) var batchesSent = 0
     public internal(set) var changesSent = 0
     /// What may be written to this peer (protocol 2: the circles shared with it).
@@ -147,11 +152,13 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
         phase = .live
         known = peerSummary
         acknowledged = peerSummary
-        // Same seq, different change: the origin signed two versions (a fork). Send ours, so the peer
-        // holds both and records the proof, as we will when it sends its version.
+        // Same seq, different change: the origin signed two versions (a fork). Send ours (or, if we have
+        // since put the peer's in force, the one we keep as evidence), so the peer holds both and records
+        // the proof, as we will when it sends its version.
         forkProbes = ours.entries.keys.filter { origin in
             scope.allows(origin) && peerSummary[origin] == ours[origin] && peerTips[origin].map { $0 != ourTips[origin] } ?? false
         }.sorted()
+        self.peerTips = peerTips.filter { forkProbes.contains($0.key) }
         let hello = peerHello ?? WireHello()
         return [.report(.established(hello: hello, summary: peerSummary, forked: forkProbes))] + sendMore()
     }

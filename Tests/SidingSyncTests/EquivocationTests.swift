@@ -2,10 +2,11 @@ import Crypto
 import Foundation
 import SidingCore
 import SidingStore
-import SidingSync
 import SidingTestKit
 import SidingWire
 import Testing
+
+@testable import SidingSync
 
 /// A node signs two different changes with the same seq and gives one to each of two partners.
 @Suite(.serialized) struct EquivocationTests {
@@ -23,9 +24,11 @@ import Testing
             _ = try await forker.receive(skippingPushes: true)
             await forker.close()
         }
-        // A, B and C in a triangle: A and B each learn the other version in the first round.
+        // A, B and C in a triangle: A and B each learn the other version in the first round. Their
+        // session is established (both summaries read) before C can relay either version to them.
         let start = ContinuousClock.now
         await a.pair(with: b)
+        #expect(try await eventually(10) { try await a.engine.statuses().contains { $0.nodeID == b.nodeID && $0.connected } })
         await b.pair(with: c)
         await c.pair(with: a)
         // A and B hold different versions when their session starts, so both detect the fork. C may not:
@@ -54,5 +57,36 @@ import Testing
                     && Set(try [a, b, c].map { try $0.store.versionVector() }).count == 1
             })
         for node in [a, b, c] { await node.stop() }
+    }
+
+    /// Between a node's summary and its fork probe, a third partner may deliver the peer's version,
+    /// which is lower and so goes in force: the probe then sends the version kept as evidence, the one
+    /// the peer lacks, not the peer's own back to it.
+    @Test func aForkProbeSendsTheVersionThePeerLacks() async throws {
+        let forker = RawPeer()
+        let (left, right) = (try forker.change(1, "version for A"), try forker.change(1, "version for B"))
+        let leftIsLower = Array(SHA256.hash(data: left.encoded)).lexicographicallyPrecedes(Array(SHA256.hash(data: right.encoded)))
+        let (lower, higher) = leftIsLower ? (left, right) : (right, left)
+        let a = try SyncTestNode(name: "A", arrivingBeforeForkProbe: [lower])
+        try await a.start()
+        try a.commit([higher])
+        let peer = RawPeer()
+        await a.engine.addPartner(Partner(nodeID: peer.nodeID, name: "peer", address: nil))
+        try await peer.connect(
+            port: a.port, server: a.nodeID, summary: VersionVector([forker.origin: 1]), tips: [forker.origin: SessionContext.tipDigest(lower.encoded)]
+        )
+        var probe: [[UInt8]]?
+        for _ in 0..<10 {
+            guard let message = try await peer.receive() else { break }
+            if case .batch(_, let changes) = message {
+                probe = changes
+                break
+            }
+        }
+        #expect(probe == [higher.encoded], "the probe must carry the version the peer lacks")
+        #expect(try a.store.changes(of: forker.origin, after: 0, limit: 10) == [lower.encoded])
+        #expect(try a.store.equivocations().map(\.second) == [higher.encoded])
+        await peer.close()
+        await a.stop()
     }
 }

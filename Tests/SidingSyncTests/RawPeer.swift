@@ -24,7 +24,11 @@ final class RawPeer: @unchecked Sendable {
 
     /// Connects to `port`, expecting the node `server`, and exchanges hello and summaries (unless
     /// `opening` is false: then the test sends the first frames itself), speaking `version`.
-    func connect(port: Int, server: NodeID, opening: Bool = true, capabilities: [String] = [], version: UInt32 = 1) async throws {
+    /// `summary` and `tips` are what it claims to hold.
+    func connect(
+        port: Int, server: NodeID, opening: Bool = true, capabilities: [String] = [], version: UInt32 = 1,
+        summary: VersionVector = VersionVector(), tips: [OriginKey: [UInt8]] = [:]
+    ) async throws {
         let context = try SecureChannel.context(try NodeIdentity(key: key, name: "raw", now: Date()), server: false)
         let logger = Logger(label: "raw-peer")
         let (connection, handshake) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -47,7 +51,7 @@ final class RawPeer: @unchecked Sendable {
         hello.nodeName = "raw"
         hello.capabilities = capabilities
         try await send(.hello(hello))
-        try await send(.summary(VersionVector()))
+        try await send(.summary(summary, tips: tips))
         guard case .hello = try await receive(), case .summary = try await receive() else { throw SyncError.unexpectedMessage("handshake") }
     }
 

@@ -175,7 +175,7 @@ import Testing
         #expect(
             actions == [
                 .report(.established(hello: Self.hello, summary: VersionVector([origin: 5]), forked: [origin])),
-                .fetchBatch([FetchRange(origin: origin, after: 4, limit: 1)]),
+                .fetchBatch([FetchRange(origin: origin, after: 4, limit: 1, unlikeTip: [2, 2])]),
             ])
     }
 

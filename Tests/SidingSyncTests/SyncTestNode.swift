@@ -5,6 +5,7 @@ import SidingCore
 import SidingStore
 @_spi(TestKit) import SidingSync
 import SidingTestKit
+import Synchronization
 
 /// An in-process node for sync tests: a real SQLite store in a temp dir and a real engine on loopback TLS.
 final class SyncTestNode: @unchecked Sendable {
@@ -24,16 +25,21 @@ final class SyncTestNode: @unchecked Sendable {
     /// `probes`: a frame tap or TLS key log (FrameTapTests); none by default, as the daemon has none.
     /// `applyPausePerChange` throttles the node as a receiver: each received batch is stored only after
     /// that long per change (a slow disk), so a backlog keeps flowing for as long as a test needs.
+    /// `arrivingBeforeForkProbe` are stored just before the node reads what to send as a fork probe, as
+    /// if another session had delivered them after this session's summary was read.
     init(
         name: String, timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard, probes: SyncTestProbes = SyncTestProbes(),
-        applyPausePerChange: Duration = .zero
+        applyPausePerChange: Duration = .zero, arrivingBeforeForkProbe: [Change] = []
     ) throws {
         store = try SQLiteStore(path: directory.file("node.db"), localKey: OriginKey(key.publicKey))
         var logger = Logger(label: "sync-test.\(name)")
         logger.logLevel = .warning
         engine = try SyncEngine(
             identity: try NodeIdentity(key: key, name: name, now: Date()), localName: name,
-            store: AnnouncingStore(store: store, commits: commits, applyPausePerChange: applyPausePerChange), partners: PartnerSet(), logger: logger,
+            store: AnnouncingStore(
+                store: store, commits: commits, applyPausePerChange: applyPausePerChange,
+                arrivingBeforeForkProbe: PendingArrivals(arrivingBeforeForkProbe)),
+            partners: PartnerSet(), logger: logger,
             commits: commits,
             timing: timing, caps: caps, probes: probes)
     }
@@ -100,11 +106,18 @@ struct AnnouncingStore: ChangeStore {
     let store: SQLiteStore
     let commits: CommitFeed
     var applyPausePerChange: Duration = .zero
+    var arrivingBeforeForkProbe = PendingArrivals([])
 
     func versionVector() async throws -> VersionVector { try store.versionVector() }
 
     func changes(of origin: OriginKey, after: UInt64, limit: Int) async throws -> [[UInt8]] {
         try store.changes(of: origin, after: after, limit: limit)
+    }
+
+    func versions(of origin: OriginKey, at seq: UInt64) async throws -> [[UInt8]] {
+        let arrived = arrivingBeforeForkProbe.take()
+        if !arrived.isEmpty { _ = try await apply(arrived.map(VerifiedChange.init(signedHere:)), deliveredBy: 0) }
+        return try store.versions(of: origin, at: seq)
     }
 
     func circleLogs() async throws -> CircleLogIndex { try store.circleLogIndex() }
@@ -124,4 +137,17 @@ struct AnnouncingStore: ChangeStore {
         return outcomes
     }
 }
+/// Changes handed over once, to the first who asks.
+final class PendingArrivals: Sendable {
+    private let pending: Mutex<[Change]>
+
+    init(_ changes: [Change]) { pending = Mutex(changes) }
+
+    func take() -> [Change] {
+        pending.withLock { pending in
+            defer { pending = [] }; return pending
+        }
+    }
+}
+
 typealias Operation = SidingCore.Operation

@@ -18,6 +18,10 @@ struct NodeChangeStore: ChangeStore {
         try await database.read { try $0.changes(of: origin, after: after, limit: limit) }
     }
 
+    func versions(of origin: OriginKey, at seq: UInt64) async throws -> [[UInt8]] {
+        try await database.read { try $0.versions(of: origin, at: seq) }
+    }
+
     func circleLogs() async throws -> CircleLogIndex {
         try await database.read { try $0.circleLogIndex() }
     }
