@@ -106,13 +106,19 @@ extension SessionStateMachine {
         }
         var ranges: [FetchRange] = []
         var room = pacing.nextBatchLimit
+        var batchRoom = WireLimits.maxBatchChanges
         // Owners' logs first (control before data), then the rest in log order.
         let missing = known.missing(from: ours).filter { scope.allows($0.key) }
             .sorted { (scope.ownerLogs.contains($0.key) ? 0 : 1, $0.key) < (scope.ownerLogs.contains($1.key) ? 0 : 1, $1.key) }
-        for (origin, range) in missing where room > 0 {
-            let limit = min(room, range.count)
+        for (origin, range) in missing {
+            // A new member stores the owner's log only in a batch that carries it from where it stands up
+            // to its admission (CHANGES.md, rule 1 of "Receiving a format 2 change"): pacing never splits
+            // an owner's log below a full batch, or the member would refuse every part of it.
+            let limit = min(scope.ownerLogs.contains(origin) ? batchRoom : room, range.count)
+            guard limit > 0 else { break }
             ranges.append(FetchRange(origin: origin, after: range.lowerBound - 1, limit: limit))
             room -= limit
+            batchRoom -= limit
         }
         guard !ranges.isEmpty else { return [] }
         fetching = true

@@ -128,6 +128,23 @@ import Testing
         #expect(Self.fetched(machine.sharedCirclesLoaded([world.x], read: 3)) == [FetchRange(origin: world.xOwner.key, after: 0, limit: 2)])
     }
 
+    /// A peer just admitted to X stores X's owner's log only from a batch that carries it up to the
+    /// admission: when the pacing leaves less room than the log, the owner's log still goes whole.
+    @Test func pacingNeverSplitsAnOwnersLogBelowAFullBatch() throws {
+        let world = try World()
+        let ours = VersionVector([world.network: 1_000, world.xOwner.key: 100])
+        var (machine, _) = Self.opened(world, ours: ours, shared: [])
+        let established = machine.frameReceived(.summary(VersionVector()), now: ManualClock().now)
+        #expect(Self.fetched(established) == [FetchRange(origin: world.network, after: 0, limit: 512)])
+        let second = machine.batchFetched(try world.networkChanges(1...512))
+        #expect(Self.fetched(second) == [FetchRange(origin: world.network, after: 512, limit: 488)])
+        #expect(Self.fetched(machine.batchFetched(try world.networkChanges(513...1_000))).isEmpty)
+
+        // X is shared now: the pacing leaves 24 changes of room, but X's owner's log goes whole.
+        guard case .loadSharedCircles(let read) = machine.requestSharedCircles().first else { throw SyncError.unexpectedMessage("no read") }
+        #expect(Self.fetched(machine.sharedCirclesLoaded([world.x], read: read)) == [FetchRange(origin: world.xOwner.key, after: 0, limit: 100)])
+    }
+
     @Test func aVersionOneSessionCarriesTheNetworkLogsOnly() throws {
         let world = try World()
         let ours = VersionVector([world.network: 2, world.xOwner.key: 2])
