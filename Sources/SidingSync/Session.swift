@@ -228,7 +228,9 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
             return state.withLock { $0.machine.summaryLoaded(summary.vector, tips: summary.tips, circles: summary.circles, shared: summary.shared) }
         case .loadSharedCircles(let read):
             let shared = try await context.store.sharedCircles(with: peerKey.nodeID)
-            let actions = state.withLock { $0.machine.sharedCirclesLoaded(shared, read: read) }
+            // Read after the membership: it holds every change that membership was folded from.
+            let holding = try await context.store.versionVector()
+            let actions = state.withLock { $0.machine.sharedCirclesLoaded(shared, read: read, holding: holding) }
             reportAdoptions()
             return actions
         case .recordDeliveries(let deliveries):

@@ -40,17 +40,19 @@ struct SessionContext: Sendable {
         return hello
     }
 
-    /// Our version vector and, for each origin, the first bytes of SHA-256 of the change at its tip;
-    /// then which logs are circles' (read after the vector, so it names every circle log in it) and the
-    /// circles shared with `peer`.
+    /// The circles shared with `peer`; then our version vector (read after them, so it holds every
+    /// change their membership was folded from: a circle shared by an admission goes out with the
+    /// owner's log up to that admission) and, for each origin, the first bytes of SHA-256 of the change
+    /// at its tip; then which logs are circles' (read after the vector, so it names every circle log in it).
     func summary(for peer: OriginKey) async throws -> OurSummary {
+        let shared = try await store.sharedCircles(with: peer.nodeID)
         let vector = try await store.versionVector()
         var tips: [OriginKey: [UInt8]] = [:]
         for (origin, seq) in vector.entries {
             guard let bytes = try await store.changes(of: origin, after: seq - 1, limit: 1).first else { continue }
             tips[origin] = Self.tipDigest(bytes)
         }
-        return OurSummary(vector: vector, tips: tips, circles: try await store.circleLogs(), shared: try await store.sharedCircles(with: peer.nodeID))
+        return OurSummary(vector: vector, tips: tips, circles: try await store.circleLogs(), shared: shared)
     }
 
     struct OurSummary {

@@ -11,9 +11,15 @@ extension SessionStateMachine {
         return [.loadSharedCircles(read: sharedReadsRequested)]
     }
 
-    /// The result of `loadSharedCircles(read:)`. From now on a circle no longer shared is never written;
-    /// a newly shared one is sent from where the peer is known to be.
-    public mutating func sharedCirclesLoaded(_ shared: Set<CircleID>, read: UInt64) -> [SessionAction<Instant>] {
+    /// The result of `loadSharedCircles(read:)`, with what the node held when it was read (`holding`, read
+    /// after the membership). From now on a circle no longer shared is never written; a newly shared one
+    /// is sent from where the peer is known to be.
+    public mutating func sharedCirclesLoaded(_ shared: Set<CircleID>, read: UInt64, holding: VersionVector = VersionVector()) -> [SessionAction<
+        Instant
+    >] {
+        // The commit that shared a circle may not have been announced yet: without its changes in
+        // `ours`, the owner's log would go out short of the admission, which the new member refuses.
+        for (origin, seq) in holding.entries { ours.advance(origin, to: seq) }
         guard phase != .closed, read > appliedSharedRead else { return [] }
         appliedSharedRead = read
         scope.shared = shared

@@ -145,6 +145,22 @@ import Testing
         #expect(Self.fetched(machine.sharedCirclesLoaded([world.x], read: read)) == [FetchRange(origin: world.xOwner.key, after: 0, limit: 100)])
     }
 
+    /// The commit that shares X with the peer (its admission) may not be announced to the session yet
+    /// when the membership read finds X shared: the vector read after it brings `ours` up to date, so
+    /// the owner's log goes out up to the admission, not short of it.
+    @Test func aNewlySharedCircleGoesOutUpToWhatTheMembershipReadSaw() throws {
+        let world = try World()
+        var (machine, _) = Self.opened(world, ours: VersionVector([world.network: 1, world.xOwner.key: 40]), shared: [])
+        let established = machine.frameReceived(.summary(VersionVector([world.network: 1])), now: ManualClock().now)
+        #expect(Self.fetched(established).isEmpty)
+        guard case .loadSharedCircles(let read) = machine.requestSharedCircles().first else { throw SyncError.unexpectedMessage("no read") }
+        let holding = VersionVector([world.network: 1, world.xOwner.key: 60])
+        #expect(
+            Self.fetched(machine.sharedCirclesLoaded([world.x], read: read, holding: holding)) == [
+                FetchRange(origin: world.xOwner.key, after: 0, limit: 60)
+            ])
+    }
+
     @Test func aVersionOneSessionCarriesTheNetworkLogsOnly() throws {
         let world = try World()
         let ours = VersionVector([world.network: 2, world.xOwner.key: 2])
