@@ -39,7 +39,7 @@ enum EntityStateReader {
         var conflicted: [String: [String]] = [:]
         let registerRows = try connection.statement(
             """
-            SELECT entity, field, value, value_count FROM field_values WHERE entity IN (SELECT value FROM json_each(?))
+            SELECT entity, field, value, value_count FROM field_winners WHERE entity IN (SELECT value FROM json_each(?))
             """
         ).bind(list).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", $0.int(3)) }
         for (entity, field, value, count) in registerRows {

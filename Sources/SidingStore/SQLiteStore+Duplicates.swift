@@ -38,8 +38,8 @@ extension SQLiteStore {
                 """
                 SELECT e.entity, n.value, o.value, lower(replace(n.value, ' ', '')) || char(31) || lower(replace(o.value, ' ', '')) AS k,
                     (n.value || o.value) NOT GLOB '*[^ -~]*' AS folded
-                FROM entities e CROSS JOIN field_values o ON o.entity = e.entity AND o.field = ?1 AND o.value <> ''
-                CROSS JOIN field_values n ON n.entity = e.entity AND n.field = ?2 WHERE \(live)
+                FROM entities e CROSS JOIN field_winners o ON o.entity = e.entity AND o.field = ?1 AND o.value <> ''
+                CROSS JOIN field_winners n ON n.entity = e.entity AND n.field = ?2 WHERE \(live)
                 """, .text(ContactSchema.organization.name), .text(ContactSchema.name.name), in: connection
             ) { row in
                 let key = (DuplicateFinder.spacingKey(row.1) + "\u{1F}" + DuplicateFinder.spacingKey(row.2)).replacingOccurrences(of: " ", with: "")
@@ -53,7 +53,7 @@ extension SQLiteStore {
             let unnamed = contacts.filter { $0.value.name.isEmpty }.map(\.key)
             if !unnamed.isEmpty {
                 let names = try connection.statement(
-                    "SELECT entity, value FROM field_values WHERE field = ? AND entity IN (SELECT value FROM json_each(?))"
+                    "SELECT entity, value FROM field_winners WHERE field = ? AND entity IN (SELECT value FROM json_each(?))"
                 ).bind(.text(ContactSchema.name.name), Self.jsonList(unnamed)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
                 for (entity, name) in names { contacts[entity]?.name = name }
             }
@@ -113,7 +113,7 @@ extension SQLiteStore {
         try read { connection in
             let rows = try connection.statement(
                 sql: """
-                    SELECT e.entity, f.value FROM entities e JOIN field_values f ON f.entity = e.entity AND f.field = ?
+                    SELECT e.entity, f.value FROM entities e JOIN field_winners f ON f.entity = e.entity AND f.field = ?
                     WHERE e.kind = \(EntityKind.contact.rawValue) AND e.deleted = 1
                     """
             ).bind(.text(ContactSchema.mergedInto.name)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }

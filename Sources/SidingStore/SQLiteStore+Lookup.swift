@@ -37,7 +37,7 @@ extension SQLiteStore {
         return try read { connection in
             let rows = try connection.statement(
                 """
-                SELECT f.entity, f.value FROM field_values f JOIN entities e ON e.entity = f.entity
+                SELECT f.entity, f.value FROM field_winners f JOIN entities e ON e.entity = f.entity
                 WHERE f.field = ? AND e.kind = ?
                 """
             ).bind(.text(titleField), .integer(Int64(bitPattern: kind.rawValue))).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
@@ -72,7 +72,7 @@ extension SQLiteStore {
         let list = SQLValue.text("[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]")
         let rows = try connection.statement(
             """
-            SELECT e.entity, e.deleted, f.field, f.value FROM entities e LEFT JOIN field_values f ON f.entity = e.entity
+            SELECT e.entity, e.deleted, f.field, f.value FROM entities e LEFT JOIN field_winners f ON f.entity = e.entity
                 AND f.field IN (SELECT value FROM json_each(?2))
             WHERE e.entity IN (SELECT value FROM json_each(?1))
             """

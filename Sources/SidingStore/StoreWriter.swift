@@ -243,7 +243,7 @@ public final class StoreWriter {
     /// would refresh: none of its operations is left.
     func forget(_ entity: String) throws {
         try removeSearchRow(of: entity)
-        try connection.statement("DELETE FROM field_values WHERE entity = ?").bind(.text(entity)).run()
+        try connection.statement("DELETE FROM field_winners WHERE entity = ?").bind(.text(entity)).run()
         try connection.statement("DELETE FROM set_members WHERE entity = ?").bind(.text(entity)).run()
         try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
         try connection.statement("DELETE FROM entities WHERE entity = ?").bind(.text(entity)).run()
@@ -329,23 +329,24 @@ public final class StoreWriter {
     /// transaction holds them all.
     private func refreshRegister(_ entity: String, _ field: String, known: [RegisterValue]?) throws {
         let values =
-            try known?.map { ($0.value, Int64($0.hlc.rawValue), $0.dot.origin.bytes) }
+            try known?.map { ($0.value, Int64($0.hlc.rawValue), try logID(of: $0.dot.origin)) }
             ?? connection.statement(
                 """
-                SELECT value, hlc, origin_key FROM ops WHERE entity = ? AND field = ? AND op_type = 1 AND live = 1
-                ORDER BY hlc DESC, origin_key DESC, seq DESC, op_index DESC
+                SELECT o.value, o.hlc, o.log FROM op_log o JOIN logs l ON l.id = o.log
+                WHERE o.entity = ? AND o.field = ? AND o.op_type = 1 AND o.live = 1
+                ORDER BY o.hlc DESC, l.log_key DESC, o.seq DESC, o.op_index DESC
                 """
-            ).bind(.text(entity), .text(field)).rows { ($0.text(0) ?? "", $0.int(1), $0.blob(2)) }
+            ).bind(.text(entity), .text(field)).rows { ($0.text(0) ?? "", $0.int(1), $0.int(2)) }
         if let winner = values.first {
             try connection.statement(
                 """
-                INSERT INTO field_values(entity, field, value, hlc, origin_key, value_count) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO field_winners(entity, field, value, hlc, log, value_count) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(entity, field) DO UPDATE SET value = excluded.value, hlc = excluded.hlc,
-                    origin_key = excluded.origin_key, value_count = excluded.value_count
+                    log = excluded.log, value_count = excluded.value_count
                 """
-            ).bind(.text(entity), .text(field), .text(winner.0), .integer(winner.1), .blob(winner.2), .integer(Int64(values.count))).run()
+            ).bind(.text(entity), .text(field), .text(winner.0), .integer(winner.1), .integer(winner.2), .integer(Int64(values.count))).run()
         } else if known == nil {
-            try connection.statement("DELETE FROM field_values WHERE entity = ? AND field = ?").bind(.text(entity), .text(field)).run()
+            try connection.statement("DELETE FROM field_winners WHERE entity = ? AND field = ?").bind(.text(entity), .text(field)).run()
         }
         guard field == EntityState.deletedField else { return }
         if let known {

@@ -6,8 +6,8 @@ import Testing
 
 @_spi(Testing) @testable import SidingStore
 
-/// The leaner store (schemas 13 and 14): the search index keeps tokens only, the operation log keys
-/// logs by small integers, and everything a user or a power user reads is what it was.
+/// The leaner store (schemas 13 to 15): the search index keeps tokens only, the operation log and the
+/// merged view key logs by small integers, and everything a user or a power user reads is what it was.
 @Suite struct CompactStoreTests {
     let directory = TemporaryDirectory("compact")
 
@@ -73,11 +73,12 @@ import Testing
         #expect(try store.entitiesWithStaleSearchRows() == entities.map(\.0).sorted())
     }
 
-    /// A database of the previous release (schema 8: `ops` keyed by origin keys, the index with its copy
-    /// of the text) reads exactly as before once migrated: digest, every operation, history, search.
+    /// A database of the previous release (schema 8: `ops` and `field_values` keyed by origin keys, the
+    /// index with its copy of the text) reads exactly as before once migrated: digest, every operation,
+    /// every shown value with its origin, history, search.
     @Test func aMigratedDatabaseReadsAsBefore() throws {
         let path = directory.file("old.db")
-        let before: (ViewDigest, [String], [HistoryEntry], [SearchHit])
+        let before: (ViewDigest, [String], [HistoryEntry], [SearchHit], [String])
         let someone: EntityID
         do {
             let store = try SQLiteStore(path: path)
@@ -85,17 +86,25 @@ import Testing
             try Population.batches(signedBy: key, fieldOperations: 5_000, seed: 11, withNotes: true) { batch in _ = try store.apply(batch) }
             let first = try store.read { try $0.statement("SELECT entity FROM entities ORDER BY rowid LIMIT 1").rows { $0.text(0) ?? "" } }
             someone = try #require(first.first.flatMap(EntityID.init))
-            before = (try store.digest(), try store.read(Self.operations), try store.history(someone), try store.search("the").hits)
+            before = (
+                try store.digest(), try store.read(Self.operations), try store.history(someone), try store.search("the").hits,
+                try store.read(Self.shownValues)
+            )
+            #expect(try store.read(Self.winnersNotNamingTheirWrite) == 0)
             try store.checkpoint()
         }
+        #expect(before.4.count > 1_000 && before.4.allSatisfy { !$0.contains("∅") }, "every shown value names its origin")
         try PreviousSchema.rollBack(path)
         // As the previous release left it, read without opening a store (which would migrate it).
         let old = try SQLiteConnection(path: path, readOnly: true)
-        #expect(try Self.tables(old).isSuperset(of: ["ops", "search_content"]))
+        #expect(try Self.tables(old).isSuperset(of: ["ops", "search_content", "field_values"]))
         #expect(try Self.operations(old) == before.1)
+        #expect(try Self.shownValues(old) == before.4)
         let migrated = try SQLiteStore(path: path, localKey: OriginKey(Curve25519.Signing.PrivateKey().publicKey))
         #expect(try PreviousSchema.schemaVersion(path) == PreviousSchema.current)
-        #expect(try migrated.read { try Self.tables($0) }.isDisjoint(with: ["search_content", "ops"]))
+        #expect(try migrated.read { try Self.tables($0) }.isDisjoint(with: ["search_content", "ops", "field_values"]))
+        #expect(try migrated.read(Self.shownValues) == before.4)
+        #expect(try migrated.read(Self.winnersNotNamingTheirWrite) == 0)
         #expect(try migrated.digest() == before.0)
         #expect(try migrated.read(Self.operations) == before.1)
         #expect(try migrated.history(someone) == before.2)
@@ -107,6 +116,24 @@ import Testing
         try connection.statement(
             "SELECT hex(origin_key), seq, op_index, entity, field, op_type, value, hlc, live FROM ops ORDER BY origin_key, seq, op_index"
         ).rows { row in (0..<9).map { row.text(Int32($0)) ?? "∅" }.joined(separator: "|") }
+    }
+
+    /// The merged view as a power user reads it, each winner with its log's key.
+    static func shownValues(_ connection: SQLiteConnection) throws -> [String] {
+        try connection.statement(
+            "SELECT entity, field, value, hlc, hex(origin_key), value_count FROM field_values ORDER BY entity, field"
+        ).rows { row in (0..<6).map { row.text(Int32($0)) ?? "∅" }.joined(separator: "|") }
+    }
+
+    /// Shown values whose `origin_key` and `hlc` are not those of a live write of that value.
+    static func winnersNotNamingTheirWrite(_ connection: SQLiteConnection) throws -> Int64 {
+        try connection.statement(
+            """
+            SELECT count(*) FROM field_values f WHERE NOT EXISTS (SELECT 1 FROM ops o WHERE o.entity = f.entity
+                AND o.field = f.field AND o.op_type = 1 AND o.live = 1 AND o.value = f.value AND o.hlc = f.hlc
+                AND o.origin_key = f.origin_key)
+            """
+        ).rows { $0.int(0) }.first ?? -1
     }
 
     static func tables(_ connection: SQLiteConnection) throws -> Set<String> {

@@ -226,7 +226,7 @@ extension StoreWriter {
                 if type == 2 { record(entity) { $0.retired(.init(field: field, element: value)) } }
             }
             // Fields and elements left with no operation at all.
-            let shown = try connection.statement("SELECT field FROM field_values WHERE entity = ?").bind(.text(entity)).rows { $0.text(0) ?? "" }
+            let shown = try connection.statement("SELECT field FROM field_winners WHERE entity = ?").bind(.text(entity)).rows { $0.text(0) ?? "" }
             for field in shown { record(entity) { $0.retired(field: field) } }
             let members = try connection.statement("SELECT field, element FROM set_members WHERE entity = ?")
                 .bind(.text(entity)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }

@@ -110,7 +110,7 @@ extension StoreWriter {
         try redactStoredChanges(of: record)
         try connection.statement("UPDATE op_log SET value = NULL, live = 0 WHERE entity = ? AND value IS NOT NULL").bind(entity).run()
         try removeSearchRow(of: record.description)
-        try connection.statement("DELETE FROM field_values WHERE entity = ?").bind(entity).run()
+        try connection.statement("DELETE FROM field_winners WHERE entity = ?").bind(entity).run()
         try connection.statement("DELETE FROM set_members WHERE entity = ?").bind(entity).run()
         try connection.statement("DELETE FROM import_keys WHERE entity = ?").bind(entity).run()
         try connection.statement("UPDATE entities SET deleted = ? WHERE entity = ?").bind(.integer(Self.erasedMark), entity).run()

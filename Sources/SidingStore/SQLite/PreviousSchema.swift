@@ -1,6 +1,7 @@
 /// For measuring migrations: turns a database of the current schema into one of the previous release's
-/// (schema 8) by dropping exactly what migrations 9 to 14 added: 13's index is written again with its copy
-/// of the text, and 14's operation log as the table `ops` keyed by origin keys. Migrations are
+/// (schema 8) by dropping exactly what migrations 9 to 15 added: 13's index is written again with its copy
+/// of the text, 14's operation log as the table `ops` keyed by origin keys, and 15's winners as the table
+/// `field_values` with them. Migrations are
 /// append-only, so the result is what the previous release's code would have written; its data is untouched.
 @_spi(Testing) public enum PreviousSchema {
     public static let version = 8
@@ -12,6 +13,15 @@
         try connection.transaction {
             try connection.execute(
                 """
+                CREATE TEMP TABLE winners AS SELECT * FROM field_values;
+                DROP VIEW field_values; DROP TABLE field_winners;
+                CREATE TABLE field_values(
+                    entity TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, hlc INTEGER NOT NULL,
+                    origin_key BLOB NOT NULL, value_count INTEGER NOT NULL, PRIMARY KEY(entity, field)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO field_values SELECT * FROM temp.winners ORDER BY entity, field;
+                DROP TABLE temp.winners;
+                CREATE INDEX field_values_conflicts ON field_values(entity) WHERE value_count > 1;
                 DROP TABLE circle_logs; DROP TABLE circle_controls; DROP TABLE entity_circles; DROP TABLE circle_labels; DROP TABLE circle_deliveries;
                 ALTER TABLE tombstones DROP COLUMN entity; DROP TABLE erasures; DROP TABLE record_nonces;
                 DROP TABLE slot_listings; DROP TABLE unvouched_slots;

@@ -93,7 +93,9 @@ enum SearchIndex {
         for (rowid, entity) in live { try insertRow(of: entity, rowid: rowid, into: .index, in: connection) }
     }
 
-    /// The entity's texts as the merged-view tables hold them.
+    /// The entity's texts as the merged-view tables hold them. Read through `field_values`, which every
+    /// schema has (a table up to 14, a view since), because migrations 7 and 13 fill the index with it;
+    /// the view's join to `logs` is left out by SQLite when `origin_key` is not asked for.
     static func texts(of entity: String, in connection: SQLiteConnection) throws -> [(field: String, value: String)] {
         try connection.statement(
             """
