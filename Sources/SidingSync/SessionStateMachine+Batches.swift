@@ -19,14 +19,13 @@ extension SessionStateMachine {
     /// The changes read for the last `fetchBatch`, in order: send them as the next batch. `now` lets the
     /// pacing time the batch's ack; without it the batch only counts against the budget.
     public mutating func batchFetched(_ changes: [Change], now: Instant? = nil) -> [SessionAction<Instant>] {
-        fetching = false
-        let probed = probing
-        probing = false
+        let fetched = fetching
+        fetching = nil
         guard phase == .live else { return [] }
         // Nothing to read: a fork probe finds every version held is the peer's (go on with the rest);
         // otherwise the store had less than a commit notice said, so wait for the next commit rather
         // than ask again at once.
-        guard !changes.isEmpty else { return probed ? sendMore() : [] }
+        guard !changes.isEmpty else { return fetched == .forkProbes ? sendMore() : [] }
         // Read before a membership change took effect: only what is shared now leaves; and a redacted
         // network change only to a peer that takes one.
         var changes = changes
@@ -95,14 +94,13 @@ extension SessionStateMachine {
     /// Asks for the next batch if the window has room and the peer lacks something: fork probes
     /// first, then every origin's missing changes in origin order, up to one batch's worth.
     mutating func sendMore() -> [SessionAction<Instant>] {
-        guard phase == .live, !fetching, inflight.count < WireLimits.sendWindow, pacing.hasRoom else { return [] }
-        forkProbes.removeAll { !scope.allows($0) }
+        guard phase == .live, fetching == nil, inflight.count < WireLimits.sendWindow, pacing.hasRoom else { return [] }
+        forkProbes = forkProbes.filter { scope.allows($0.key) }
         if !forkProbes.isEmpty {
-            let probes = forkProbes.prefix(WireLimits.maxBatchChanges)
-            forkProbes.removeFirst(probes.count)
-            fetching = true
-            probing = true
-            return [.fetchBatch(probes.map { FetchRange(origin: $0, after: ours[$0] - 1, limit: 1, unlikeTip: peerTips[$0]) })]
+            let probes = forkProbes.sorted { $0.key < $1.key }.prefix(WireLimits.maxBatchChanges)
+            for (origin, _) in probes { forkProbes[origin] = nil }
+            fetching = .forkProbes
+            return [.fetchBatch(probes.map { FetchRange(origin: $0.key, after: ours[$0.key] - 1, limit: 1, unlikeTip: $0.value) })]
         }
         var ranges: [FetchRange] = []
         var room = pacing.nextBatchLimit
@@ -121,7 +119,7 @@ extension SessionStateMachine {
             batchRoom -= limit
         }
         guard !ranges.isEmpty else { return [] }
-        fetching = true
+        fetching = .changes
         return [.fetchBatch(ranges)]
     }
 }

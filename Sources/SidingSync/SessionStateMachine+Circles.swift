@@ -23,7 +23,6 @@ extension SessionStateMachine {
         guard phase != .closed, read > appliedSharedRead else { return [] }
         appliedSharedRead = read
         scope.shared = shared
-        forkProbes.removeAll { !scope.allows($0) }
         return sendMore()
     }
 

@@ -13,6 +13,10 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
         case awaitingHello, awaitingSummary, live, closed
     }
 
+    enum Fetch: Sendable, Equatable {
+        case changes, forkProbes
+    }
+
     public private(set) var phase = Phase.awaitingHello
     let timing: SessionTiming
     /// This session's number in the engine: commits it delivered itself need not be looked at.
@@ -33,14 +37,11 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
     /// How much of the window the receiver's measured pace lets this session use.
     var pacing = SendPacing<Instant>()
     var nextBatchID: UInt64 = 1
-    var fetching = false
-    /// The fetch under way reads fork probes.
-    var probing = false
-    /// Origins whose tip differs at the same seq: a version the peer lacks is sent first, as proof of
-    /// the fork.
-    var forkProbes: [OriginKey] = []
-    /// The peer's tip digests from its summary: the probe sends a version other than the peer's.
-    var peerTips: [OriginKey: [UInt8]] = [:]
+    /// What the fetch under way reads, if one is: a fork probe that finds nothing to send lets the rest go.
+    var fetching: Fetch?
+    /// Origins whose tip differs at the same seq, with the peer's tip digest: a version other than the
+    /// peer's is sent first, as proof of the fork.
+    var forkProbes: [OriginKey: [UInt8]] = [:]
     public internal(set) var batchesSent = 0
     public internal(set) var changesSent = 0
     /// What may be written to this peer (protocol 2: the circles shared with it).
@@ -155,12 +156,11 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
         // Same seq, different change: the origin signed two versions (a fork). Send ours (or, if we have
         // since put the peer's in force, the one we keep as evidence), so the peer holds both and records
         // the proof, as we will when it sends its version.
-        forkProbes = ours.entries.keys.filter { origin in
-            scope.allows(origin) && peerSummary[origin] == ours[origin] && peerTips[origin].map { $0 != ourTips[origin] } ?? false
-        }.sorted()
-        self.peerTips = peerTips.filter { forkProbes.contains($0.key) }
+        forkProbes = peerTips.filter { origin, tip in
+            scope.allows(origin) && ours.entries[origin] != nil && peerSummary[origin] == ours[origin] && tip != ourTips[origin]
+        }
         let hello = peerHello ?? WireHello()
-        return [.report(.established(hello: hello, summary: peerSummary, forked: forkProbes))] + sendMore()
+        return [.report(.established(hello: hello, summary: peerSummary, forked: forkProbes.keys.sorted()))] + sendMore()
     }
 
     /// Time passed: close an opening that took too long or a peer silent past the idle timeout, and
