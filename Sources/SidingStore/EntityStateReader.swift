@@ -14,13 +14,15 @@ enum EntityStateReader {
             """
         ).bind(.text(id.description)).rows { row in
             (
-                row.text(0) ?? "", row.int(1), row.text(2) ?? "", HLC(rawValue: UInt64(row.int(3))),
-                OriginKey(bytes: row.blob(4)), UInt64(row.int(5)), Int(row.int(6))
+                row.text(0) ?? "", row.int(1), row.text(2), HLC(rawValue: UInt64(row.int(3))), row.blob(4), row.int(5), row.int(6)
             )
         }
-        for (field, type, value, hlc, origin, seq, index) in rows {
-            guard let origin else { continue }
-            let dot = Dot(origin: origin, seq: seq, index: index)
+        // `ops` shows a register's winner; a value in conflict with it is read from its change.
+        var written = WrittenValues(connection)
+        for (field, type, shown, hlc, log, seq, index) in rows {
+            guard let origin = OriginKey(bytes: log) else { continue }
+            let value = try shown ?? written.required(log: log, seq: seq, index: index)
+            let dot = Dot(origin: origin, seq: UInt64(seq), index: Int(index))
             if type == 1 {
                 state.registers[field, default: []].append(RegisterValue(value: value, dot: dot, hlc: hlc))
             } else {

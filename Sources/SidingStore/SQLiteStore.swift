@@ -208,10 +208,12 @@ public final class SQLiteStore: Sendable {
     /// operations are held under their log's key).
     public func history(_ id: EntityID) throws -> [HistoryEntry] {
         try read { connection in
-            try connection.statement(
+            // `ops` shows a standing winner's value; any other write's is read from its change.
+            var written = WrittenValues(connection)
+            return try connection.statement(
                 """
-                SELECT o.hlc, coalesce(l.author_key, o.origin_key), o.seq, o.field, o.op_type, o.value, o.live FROM ops o
-                LEFT JOIN circle_logs l ON l.log_key = o.origin_key
+                SELECT o.hlc, coalesce(l.author_key, o.origin_key), o.seq, o.field, o.op_type, o.value, o.live, o.origin_key, o.op_index
+                FROM ops o LEFT JOIN circle_logs l ON l.log_key = o.origin_key
                 WHERE o.entity = ? ORDER BY o.hlc, o.origin_key, o.seq, o.op_index
                 """
             ).bind(.text(id.description)).rows { row -> HistoryEntry? in
@@ -224,11 +226,12 @@ public final class SQLiteStore: Sendable {
                     case 3: "remove";
                     default: "action \(type)"
                     }
+                let value = row.isNull(5) && type == 1 ? try written.value(log: row.blob(7), seq: row.int(2), index: row.int(8)) : row.text(5)
                 return HistoryEntry(
                     hlc: HLC(rawValue: UInt64(row.int(0))),
                     origin: origin.nodeID,
                     seq: UInt64(row.int(2)), field: row.text(3) ?? "", action: action,
-                    value: row.isNull(5) ? nil : row.text(5), current: row.int(6) != 0)
+                    value: value, current: row.int(6) != 0)
             }.compactMap { $0 }
         }
     }

@@ -183,6 +183,8 @@ public final class StoreWriter {
                 }
                 if type == 2, let value { record(entity) { $0.added(.init(field: operation.field, element: value), live: live) } }
             }
+            // A written value is kept by its change and, while it wins, by the merged view (schema 16).
+            let kept = type == 1 ? nil : value
             try connection.statement(
                 """
                 INSERT INTO op_log(log, seq, op_index, entity, field, op_type, value, hlc, live)
@@ -190,7 +192,7 @@ public final class StoreWriter {
                 """
             ).bind(
                 log, seq, .integer(Int64(index)), .text(entity), .text(operation.field),
-                .integer(Int64(bitPattern: type)), value.map(SQLValue.text) ?? .null, hlc, .integer(live ? 1 : 0)
+                .integer(Int64(bitPattern: type)), kept.map(SQLValue.text) ?? .null, hlc, .integer(live ? 1 : 0)
             ).run()
             for target in operation.action.retires { try retire(target, of: entity) }
         }
@@ -328,37 +330,43 @@ public final class StoreWriter {
     /// Writes the register's shown value (its winner) and how many values survive; `known` when this
     /// transaction holds them all.
     private func refreshRegister(_ entity: String, _ field: String, known: [RegisterValue]?) throws {
-        let values =
-            try known?.map { ($0.value, Int64($0.hlc.rawValue), try logID(of: $0.dot.origin)) }
-            ?? connection.statement(
-                """
-                SELECT o.value, o.hlc, o.log FROM op_log o JOIN logs l ON l.id = o.log
-                WHERE o.entity = ? AND o.field = ? AND o.op_type = 1 AND o.live = 1
-                ORDER BY o.hlc DESC, l.log_key DESC, o.seq DESC, o.op_index DESC
-                """
-            ).bind(.text(entity), .text(field)).rows { ($0.text(0) ?? "", $0.int(1), $0.int(2)) }
+        let values = try known ?? survivingValues(entity, field)
         if let winner = values.first {
             try connection.statement(
                 """
-                INSERT INTO field_winners(entity, field, value, hlc, log, value_count) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO field_winners(entity, field, value, hlc, log, seq, op_index, value_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(entity, field) DO UPDATE SET value = excluded.value, hlc = excluded.hlc,
-                    log = excluded.log, value_count = excluded.value_count
+                    log = excluded.log, seq = excluded.seq, op_index = excluded.op_index, value_count = excluded.value_count
                 """
-            ).bind(.text(entity), .text(field), .text(winner.0), .integer(winner.1), .integer(winner.2), .integer(Int64(values.count))).run()
+            ).bind(
+                .text(entity), .text(field), .text(winner.value), .integer(Int64(winner.hlc.rawValue)), .integer(try logID(of: winner.dot.origin)),
+                .integer(Int64(winner.dot.seq)), .integer(Int64(winner.dot.index)), .integer(Int64(values.count))
+            ).run()
         } else if known == nil {
             try connection.statement("DELETE FROM field_winners WHERE entity = ? AND field = ?").bind(.text(entity), .text(field)).run()
         }
         guard field == EntityState.deletedField else { return }
-        if let known {
-            let deleted = known.contains { $0.value == EntityState.deletedValue }
-            try connection.statement("UPDATE entities SET deleted = ? WHERE entity = ?").bind(.integer(deleted ? 1 : 0), .text(entity)).run()
-        } else {
-            try connection.statement(
-                """
-                UPDATE entities SET deleted = EXISTS (SELECT 1 FROM ops WHERE entity = ?1 AND field = ?2
-                    AND op_type = 1 AND live = 1 AND value = ?3) WHERE entity = ?1
-                """
-            ).bind(.text(entity), .text(field), .text(EntityState.deletedValue)).run()
+        let deleted = values.contains { $0.value == EntityState.deletedValue }
+        try connection.statement("UPDATE entities SET deleted = ? WHERE entity = ?").bind(.integer(deleted ? 1 : 0), .text(entity)).run()
+    }
+
+    /// The register's surviving writes, winner first (the order of `RegisterValue.winsOver`), each value
+    /// read from its change: the merged view may show an earlier version of a change that a fork has
+    /// replaced since.
+    private func survivingValues(_ entity: String, _ field: String) throws -> [RegisterValue] {
+        let writes = try connection.statement(
+            """
+            SELECT l.log_key, o.seq, o.op_index, o.hlc FROM op_log o JOIN logs l ON l.id = o.log
+            WHERE o.entity = ? AND o.field = ? AND o.op_type = 1 AND o.live = 1
+            ORDER BY o.hlc DESC, l.log_key DESC, o.seq DESC, o.op_index DESC
+            """
+        ).bind(.text(entity), .text(field)).rows { ($0.blob(0), $0.int(1), $0.int(2), $0.int(3)) }
+        var written = WrittenValues(connection)
+        return try writes.compactMap { log, seq, index, hlc in
+            guard let origin = OriginKey(bytes: log) else { return nil }
+            return RegisterValue(
+                value: try written.required(log: log, seq: seq, index: index), dot: Dot(origin: origin, seq: UInt64(seq), index: Int(index)),
+                hlc: HLC(rawValue: UInt64(hlc)))
         }
     }
 

@@ -6,8 +6,9 @@ import Testing
 
 @_spi(Testing) @testable import SidingStore
 
-/// The leaner store (schemas 13 to 15): the search index keeps tokens only, the operation log and the
-/// merged view key logs by small integers, and everything a user or a power user reads is what it was.
+/// The leaner store (schemas 13 to 16): the search index keeps tokens only, the operation log and the
+/// merged view key logs by small integers, the log keeps no copy of a written value, and everything a
+/// user reads is what it was.
 @Suite struct CompactStoreTests {
     let directory = TemporaryDirectory("compact")
 
@@ -78,27 +79,30 @@ import Testing
     /// every shown value with its origin, history, search.
     @Test func aMigratedDatabaseReadsAsBefore() throws {
         let path = directory.file("old.db")
-        let before: (ViewDigest, [String], [HistoryEntry], [SearchHit], [String])
-        let someone: EntityID
+        let before: (ViewDigest, [String], [[HistoryEntry]], [SearchHit], [String], [ConflictRecord])
         do {
             let store = try SQLiteStore(path: path)
             let key = Curve25519.Signing.PrivateKey()
             try Population.batches(signedBy: key, fieldOperations: 5_000, seed: 11, withNotes: true) { batch in _ = try store.apply(batch) }
-            let first = try store.read { try $0.statement("SELECT entity FROM entities ORDER BY rowid LIMIT 1").rows { $0.text(0) ?? "" } }
-            someone = try #require(first.first.flatMap(EntityID.init))
+            try Self.renameSome(in: store)
             before = (
-                try store.digest(), try store.read(Self.operations), try store.history(someone), try store.search("the").hits,
-                try store.read(Self.shownValues)
+                try store.digest(), try store.read(Self.operations), try Self.histories(store), try store.search("the").hits,
+                try store.read(Self.shownValues), try store.conflicts()
             )
             #expect(try store.read(Self.winnersNotNamingTheirWrite) == 0)
             try store.checkpoint()
         }
         #expect(before.4.count > 1_000 && before.4.allSatisfy { !$0.contains("∅") }, "every shown value names its origin")
+        let replacedInHistory = before.2.joined().filter { $0.action == "set" && !$0.current && $0.value != nil }.count
+        #expect(replacedInHistory == 60, "history shows replaced values, read from their changes")
+        #expect(before.5.count == 60 && before.5.allSatisfy { $0.values.count == 2 }, "a value in conflict is read from its change")
         try PreviousSchema.rollBack(path)
         // As the previous release left it, read without opening a store (which would migrate it).
         let old = try SQLiteConnection(path: path, readOnly: true)
         #expect(try Self.tables(old).isSuperset(of: ["ops", "search_content", "field_values"]))
         #expect(try Self.operations(old) == before.1)
+        let replacedInOldLog = try old.statement("SELECT count(*) FROM ops WHERE op_type = 1 AND live = 0 AND value IS NOT NULL").rows { $0.int(0) }
+        #expect(replacedInOldLog == [Int64(replacedInHistory)], "the previous release kept each replaced value in its log")
         #expect(try Self.shownValues(old) == before.4)
         let migrated = try SQLiteStore(path: path, localKey: OriginKey(Curve25519.Signing.PrivateKey().publicKey))
         #expect(try PreviousSchema.schemaVersion(path) == PreviousSchema.current)
@@ -107,15 +111,52 @@ import Testing
         #expect(try migrated.read(Self.winnersNotNamingTheirWrite) == 0)
         #expect(try migrated.digest() == before.0)
         #expect(try migrated.read(Self.operations) == before.1)
-        #expect(try migrated.history(someone) == before.2)
+        #expect(try Self.histories(migrated) == before.2)
+        #expect(try migrated.conflicts() == before.5)
+        let keptWrittenValues = try migrated.read {
+            try $0.statement("SELECT count(*) FROM op_log WHERE op_type = 1 AND value IS NOT NULL").rows { $0.int(0) }
+        }
+        #expect(keptWrittenValues == [0], "the migrated log keeps no written value")
         #expect(try migrated.search("the").hits == before.3)
         #expect(try migrated.entitiesWithStaleSearchRows().isEmpty)
     }
 
+    /// Renames 120 contacts by another node: half replace the name (a replaced write), half are
+    /// concurrent with it (a conflict, which the later write wins).
+    static func renameSome(in store: SQLiteStore) throws {
+        let other = Curve25519.Signing.PrivateKey()
+        let contacts = try store.read {
+            try $0.statement("SELECT entity FROM entities WHERE entity LIKE 'c_%' ORDER BY rowid LIMIT 120").rows { $0.text(0) ?? "" }
+        }.compactMap(EntityID.init)
+        let edits = try contacts.enumerated().map { n, id in
+            let current = try #require(try store.entityState(id)?.registers["name"]?.first)
+            let write = SidingCore.Operation(
+                entity: id, field: "name", action: .write(value: "renamed \(n)", replaces: n % 2 == 0 ? [current.dot] : []))
+            return try Change.sign(
+                by: other, seq: UInt64(n + 1), hlc: HLC(milliseconds: 1_800_000_000_000 + UInt64(n), counter: 0), operations: [write])
+        }
+        #expect(try store.apply(edits).allSatisfy { $0 == .applied })
+    }
+
+    /// Every operation as `ops` shows it. Since schema 16 `ops` shows the value of a write only while the
+    /// merged view shows it; the others (replaced, or in conflict) are compared through `histories` and
+    /// `conflicts`.
     static func operations(_ connection: SQLiteConnection) throws -> [String] {
         try connection.statement(
-            "SELECT hex(origin_key), seq, op_index, entity, field, op_type, value, hlc, live FROM ops ORDER BY origin_key, seq, op_index"
+            """
+            SELECT hex(origin_key), seq, op_index, entity, field, op_type,
+                CASE WHEN op_type = 1 AND NOT EXISTS (SELECT 1 FROM field_values f WHERE f.entity = o.entity AND f.field = o.field
+                    AND f.value = o.value AND f.hlc = o.hlc AND f.origin_key = o.origin_key) THEN 'not shown' ELSE value END,
+                hlc, live
+            FROM ops o ORDER BY origin_key, seq, op_index
+            """
         ).rows { row in (0..<9).map { row.text(Int32($0)) ?? "∅" }.joined(separator: "|") }
+    }
+
+    /// The history of every entity, values of replaced writes included.
+    static func histories(_ store: SQLiteStore) throws -> [[HistoryEntry]] {
+        let entities = try store.read { try $0.statement("SELECT entity FROM entities ORDER BY entity").rows { $0.text(0) ?? "" } }
+        return try entities.compactMap(EntityID.init).map { try store.history($0) }
     }
 
     /// The merged view as a power user reads it, each winner with its log's key.

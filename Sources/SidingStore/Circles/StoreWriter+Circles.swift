@@ -212,11 +212,12 @@ extension StoreWriter {
             let operations = try connection.statement(
                 "SELECT origin_key, seq, op_index, field, op_type, value FROM ops WHERE entity = ? AND op_type IN (1, 2)"
             ).bind(.text(entity)).rows { ($0.blob(0), $0.int(1), $0.int(2), $0.text(3) ?? "", $0.int(4), $0.text(5)) }
+            var written = WrittenValues(connection)
             for (origin, seq, index, field, type, stored) in operations {
                 guard let key = OriginKey(bytes: origin) else { continue }
                 let dot = Dot(origin: key, seq: UInt64(seq), index: Int(index))
-                // An erased value (NULL) never comes back into the view.
-                guard let value = stored else { continue }
+                // An erased value (none in its change) never comes back into the view.
+                guard let value = try stored ?? written.value(log: origin, seq: seq, index: index) else { continue }
                 let live = try !retired.contains(dot) && !retiredBeforeArrival(.blob(origin), .integer(seq), Int(index), of: entity)
                 try connection.statement(
                     "UPDATE op_log SET live = ? WHERE log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ? AND op_index = ?"

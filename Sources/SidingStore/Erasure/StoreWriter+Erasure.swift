@@ -108,7 +108,7 @@ extension StoreWriter {
         erasedKnown[record.description] = true
         erasedHere.insert(record)
         try redactStoredChanges(of: record)
-        try connection.statement("UPDATE op_log SET value = NULL, live = 0 WHERE entity = ? AND value IS NOT NULL").bind(entity).run()
+        try connection.statement("UPDATE op_log SET value = NULL, live = 0 WHERE entity = ? AND (value IS NOT NULL OR live = 1)").bind(entity).run()
         try removeSearchRow(of: record.description)
         try connection.statement("DELETE FROM field_winners WHERE entity = ?").bind(entity).run()
         try connection.statement("DELETE FROM set_members WHERE entity = ?").bind(entity).run()
@@ -133,7 +133,7 @@ extension StoreWriter {
     /// Every stored version (in force, or evidence of a fork) of each change that wrote a value to `record`,
     /// unvouched ones included (they have no operation rows to find them by).
     func heldVersions(writingTo record: EntityID) throws -> [(table: String, origin: [UInt8], seq: Int64, bytes: [UInt8])] {
-        let sources = try connection.statement("SELECT DISTINCT origin_key, seq FROM ops WHERE entity = ? AND value IS NOT NULL")
+        let sources = try connection.statement("SELECT DISTINCT origin_key, seq FROM ops WHERE entity = ? AND (value IS NOT NULL OR op_type = 1)")
             .bind(.text(record.description)).rows { ($0.blob(0), $0.int(1)) }
         let unvouched = try unvouchedHeld().filter { change in
             change.operations.contains { $0.entity == record && $0.action.committedValue != nil }

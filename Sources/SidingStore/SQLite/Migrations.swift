@@ -271,6 +271,40 @@ enum Migrations {
         CREATE VIEW field_values AS SELECT f.entity, f.field, f.value, f.hlc, l.log_key AS origin_key, f.value_count
             FROM field_winners f LEFT JOIN logs l ON l.id = f.log;
         """,
+        // 16: the operation log keeps no copy of a written value: the signed change holds it, the merged
+        // view holds each register's winner, which now names its write by its whole dot. `ops` shows a
+        // standing winner's value from the view; a replaced write's value is read from its change
+        // (`WrittenValues`) by history and conflicts.
+        """
+        CREATE TEMP TABLE winners AS
+            SELECT f.entity, f.field, f.value, f.hlc, f.log, coalesce(w.seq, 0) AS seq, coalesce(w.op_index, 0) AS op_index, f.value_count
+            FROM field_winners f LEFT JOIN op_log w ON w.entity = f.entity AND w.live = 1 AND w.field = f.field
+                AND w.op_type = 1 AND w.log = f.log AND w.hlc = f.hlc AND w.value = f.value
+                AND NOT EXISTS (SELECT 1 FROM op_log o WHERE o.entity = w.entity AND o.live = 1 AND o.field = w.field
+                    AND o.op_type = 1 AND o.log = w.log AND o.hlc = w.hlc AND (o.seq, o.op_index) > (w.seq, w.op_index));
+        DROP VIEW field_values; DROP VIEW ops; DROP TABLE field_winners;
+        CREATE TABLE field_winners(
+            entity TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            hlc INTEGER NOT NULL,
+            log INTEGER NOT NULL,          -- (log, seq, op_index): the winning write's dot, log a logs.id
+            seq INTEGER NOT NULL,
+            op_index INTEGER NOT NULL,
+            value_count INTEGER NOT NULL,  -- surviving values; more than 1 means the field is in conflict
+            PRIMARY KEY(entity, field)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO field_winners SELECT * FROM temp.winners ORDER BY entity, field;
+        DROP TABLE temp.winners;
+        CREATE INDEX field_winners_conflicts ON field_winners(entity) WHERE value_count > 1;
+        UPDATE op_log SET value = NULL WHERE op_type = 1 AND value IS NOT NULL;
+        CREATE VIEW field_values AS SELECT f.entity, f.field, f.value, f.hlc, l.log_key AS origin_key, f.value_count
+            FROM field_winners f LEFT JOIN logs l ON l.id = f.log;
+        CREATE VIEW ops AS SELECT l.log_key AS origin_key, o.seq, o.op_index, o.entity, o.field, o.op_type,
+            coalesce(o.value, (SELECT f.value FROM field_winners f WHERE o.op_type = 1 AND o.live = 1 AND f.entity = o.entity
+                AND f.field = o.field AND f.log = o.log AND f.seq = o.seq AND f.op_index = o.op_index)) AS value, o.hlc, o.live
+            FROM op_log o JOIN logs l ON l.id = o.log;
+        """,
     ]
 
     /// Brings the database up to the latest schema, one transaction per migration.

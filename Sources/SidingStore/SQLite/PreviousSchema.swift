@@ -1,8 +1,9 @@
 /// For measuring migrations: turns a database of the current schema into one of the previous release's
-/// (schema 8) by dropping exactly what migrations 9 to 15 added: 13's index is written again with its copy
-/// of the text, 14's operation log as the table `ops` keyed by origin keys, and 15's winners as the table
-/// `field_values` with them. Migrations are
-/// append-only, so the result is what the previous release's code would have written; its data is untouched.
+/// (schema 8) by dropping exactly what migrations 9 to 16 added: 13's index is written again with its copy
+/// of the text, 14's operation log as the table `ops` keyed by origin keys with 16's written values read
+/// back from their changes, and 15's winners as the table `field_values` with their origin keys.
+/// Migrations are append-only, so the result is what the previous release's code would have written;
+/// its data is untouched.
 @_spi(Testing) public enum PreviousSchema {
     public static let version = 8
     /// The schema this build migrates to.
@@ -13,8 +14,25 @@
         try connection.transaction {
             try connection.execute(
                 """
+                CREATE TABLE ops_table(
+                    origin_key BLOB NOT NULL, seq INTEGER NOT NULL, op_index INTEGER NOT NULL, entity TEXT NOT NULL,
+                    field TEXT NOT NULL, op_type INTEGER NOT NULL, value TEXT, hlc INTEGER NOT NULL, live INTEGER NOT NULL,
+                    PRIMARY KEY(origin_key, seq, op_index)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO ops_table SELECT * FROM ops ORDER BY origin_key, seq, op_index;
+                """)
+            var written = WrittenValues(connection)
+            let unshown = try connection.statement("SELECT origin_key, seq, op_index FROM ops_table WHERE op_type = 1 AND value IS NULL")
+                .rows { ($0.blob(0), $0.int(1), $0.int(2)) }
+            for (log, seq, index) in unshown {
+                guard let value = try written.value(log: log, seq: seq, index: index) else { continue }
+                try connection.statement("UPDATE ops_table SET value = ? WHERE origin_key = ? AND seq = ? AND op_index = ?")
+                    .bind(.text(value), .blob(log), .integer(seq), .integer(index)).run()
+            }
+            try connection.execute(
+                """
                 CREATE TEMP TABLE winners AS SELECT * FROM field_values;
-                DROP VIEW field_values; DROP TABLE field_winners;
+                DROP VIEW ops; DROP VIEW field_values; DROP TABLE field_winners;
                 CREATE TABLE field_values(
                     entity TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, hlc INTEGER NOT NULL,
                     origin_key BLOB NOT NULL, value_count INTEGER NOT NULL, PRIMARY KEY(entity, field)
@@ -25,13 +43,7 @@
                 DROP TABLE circle_logs; DROP TABLE circle_controls; DROP TABLE entity_circles; DROP TABLE circle_labels; DROP TABLE circle_deliveries;
                 ALTER TABLE tombstones DROP COLUMN entity; DROP TABLE erasures; DROP TABLE record_nonces;
                 DROP TABLE slot_listings; DROP TABLE unvouched_slots;
-                CREATE TABLE ops_table(
-                    origin_key BLOB NOT NULL, seq INTEGER NOT NULL, op_index INTEGER NOT NULL, entity TEXT NOT NULL,
-                    field TEXT NOT NULL, op_type INTEGER NOT NULL, value TEXT, hlc INTEGER NOT NULL, live INTEGER NOT NULL,
-                    PRIMARY KEY(origin_key, seq, op_index)
-                ) STRICT, WITHOUT ROWID;
-                INSERT INTO ops_table SELECT * FROM ops ORDER BY origin_key, seq, op_index;
-                DROP VIEW ops; DROP TABLE op_log; DROP TABLE logs; ALTER TABLE ops_table RENAME TO ops;
+                DROP TABLE op_log; DROP TABLE logs; ALTER TABLE ops_table RENAME TO ops;
                 CREATE INDEX ops_live_by_field ON ops(entity, live, field);
                 DROP TABLE search; CREATE VIRTUAL TABLE search USING fts5(title, content, tokenize = 'unicode61 remove_diacritics 2');
                 PRAGMA user_version = \(version);
