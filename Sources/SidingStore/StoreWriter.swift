@@ -286,15 +286,26 @@ public final class StoreWriter {
             if type == 1 { record(entity) { $0.retired(field: field) } }
             if type == 2 { record(entity) { $0.retired(.init(field: field, element: value)) } }
         }
-        if retired.isEmpty {
-            try connection.statement(
-                """
-                INSERT OR IGNORE INTO tombstones(origin_key, seq, op_index, entity)
-                SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM ops WHERE origin_key = ?1 AND seq = ?2 AND op_index = ?3)
-                """
-            ).bind(key).run()
+        if retired.isEmpty, try !isApplied(dot, retiredFrom: entity) {
+            try connection.statement("INSERT OR IGNORE INTO tombstones(origin_key, seq, op_index, entity) VALUES (?, ?, ?, ?)").bind(key).run()
             if connection.changesCount > 0 { tombstonesMayExist = true }
         }
+    }
+
+    /// Whether the operation `dot` names is in the log already, on whichever record: mostly the retiring
+    /// operation's (retired before), else the record its held change names (the log is keyed by record).
+    private func isApplied(_ dot: Dot, retiredFrom entity: String) throws -> Bool {
+        func inLog(on record: String) throws -> Bool {
+            try connection.statement(
+                "SELECT 1 FROM op_log WHERE entity = ? AND log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ? AND op_index = ?"
+            ).bind(.text(record), .blob(dot.origin.bytes), .integer(Int64(dot.seq)), .integer(Int64(dot.index))).exists()
+        }
+        if try inLog(on: entity) { return true }
+        var held = WrittenValues(connection)
+        guard let named = try held.operation(log: dot.origin.bytes, seq: Int64(dot.seq), index: Int64(dot.index))?.operation.entity.description,
+            named != entity
+        else { return false }
+        return try inLog(on: named)
     }
 
     static func typeAndValue(of action: Operation.Action) -> (UInt64, String?) {

@@ -15,17 +15,24 @@ struct WrittenValues {
 
     init(_ connection: SQLiteConnection) { self.connection = connection }
 
-    /// What the operation at `index` of the change held at (`log`, `seq`) wrote: nil if it was erased,
-    /// is not a write, or no such change is held.
-    mutating func value(log: [UInt8], seq: Int64, index: Int64) throws -> String? {
+    /// The operation at `index` of the change held at (`log`, `seq`), and whether its value was erased;
+    /// nil if no such change is held.
+    mutating func operation(log: [UInt8], seq: Int64, index: Int64) throws -> (operation: SidingCore.Operation, erased: Bool)? {
         let slot = ChangeSlot(log: log, seq: seq)
         if decoded[slot] == nil {
             let bytes = try connection.statement("SELECT bytes FROM changes WHERE origin_key = ? AND seq = ?")
                 .bind(.blob(log), .integer(seq)).rows { $0.blob(0) }.first
             decoded[slot] = try bytes.map { try Change(decoding: $0) }
         }
-        guard let change = decoded[slot] ?? nil, let index = Int(exactly: index), change.operations.indices.contains(index),
-            !change.erasedOperations.contains(index), case .write(let value, _) = change.operations[index].action
+        guard let change = decoded[slot] ?? nil, let index = Int(exactly: index), change.operations.indices.contains(index) else { return nil }
+        return (change.operations[index], change.erasedOperations.contains(index))
+    }
+
+    /// What the operation at `index` of the change held at (`log`, `seq`) wrote: nil if it was erased,
+    /// is not a write, or no such change is held.
+    mutating func value(log: [UInt8], seq: Int64, index: Int64) throws -> String? {
+        guard let (operation, erased) = try operation(log: log, seq: seq, index: index), !erased,
+            case .write(let value, _) = operation.action
         else { return nil }
         return value
     }

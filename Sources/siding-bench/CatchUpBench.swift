@@ -56,10 +56,12 @@ enum CatchUpBench {
         let opsPerSecond = Double(scale) / catchUp
         let p50 = Measure.percentile(direct, 0.5)
         let relayP50 = Measure.percentile(relayed, 0.5)
+        // The ratio needs the ingest scenario's baseline from the same run (`--only ingest,catchup`).
+        let ratio = baselineOpsPerSecond.map { Figure("catchup_ratio", opsPerSecond / $0, "x", atLeast: 0.5, note: "to the C-API ingest baseline") }
         return [
             Figure("catchup_s", catchUp, "s", note: "\(scale) contact-field ops, \(changes) changes"),
             Figure("catchup_ops_per_s", opsPerSecond, "ops/s"),
-            Figure("catchup_ratio", baselineOpsPerSecond.map { opsPerSecond / $0 } ?? .nan, "x", atLeast: 0.5, note: "to the C-API ingest baseline"),
+        ] + (ratio.map { [$0] } ?? []) + [
             Figure("catchup_peak_rss_mib", peak ?? .nan, "MiB", atMost: 100, note: "receiver VmHWM"),
             Figure("wire_bytes_per_field_op", Double(wireBytes) / Double(scale), "B", atMost: 25, note: "TLS bytes both ways"),
             Figure("sigterm_during_catchup_exit_ms", shutdown, "ms"),

@@ -20,6 +20,12 @@ enum SidingBench {
             print(
                 "siding-bench: \(options.scale) field operations, \(options.edits) edits, scenarios \(options.only.sorted().joined(separator: ", "))")
         }
+        // Every scenario but ingest and migrate runs the real daemon and CLI, found beside this binary.
+        if !options.only.isSubset(of: ["ingest", "migrate"]) {
+            for binary in [BuiltProducts.sidingd, BuiltProducts.siding] where !FileManager.default.isExecutableFile(atPath: binary) {
+                throw BenchError("\(binary) is missing: build every product, e.g. `swift build -c release`, then run .build/release/siding-bench")
+            }
+        }
         var figures: [Figure] = []
         var baseline: Double?
         // First: the import's child processes' peak RSS counts this process's peak before they start.

@@ -6,9 +6,9 @@ import Testing
 
 @_spi(Testing) @testable import SidingStore
 
-/// The leaner store (schemas 13 to 16): the search index keeps tokens only, the operation log and the
-/// merged view key logs by small integers, the log keeps no copy of a written value, and everything a
-/// user reads is what it was.
+/// The leaner store (schemas 13 to 17): the search index keeps tokens only, the operation log and the
+/// merged view key logs by small integers, the log keeps no copy of a written value and is keyed by
+/// record with no second index, and everything a user reads is what it was.
 @Suite struct CompactStoreTests {
     let directory = TemporaryDirectory("compact")
 
@@ -119,6 +119,43 @@ import Testing
         #expect(keptWrittenValues == [0], "the migrated log keeps no written value")
         #expect(try migrated.search("the").hits == before.3)
         #expect(try migrated.entitiesWithStaleSearchRows().isEmpty)
+    }
+
+    /// The log is keyed by record, yet a retired dot is found wherever it is: a dot that arrived is
+    /// never tombstoned, even when a hostile change names it from another record (which cannot retire
+    /// it); a dot that has not arrived is, and is retired when it comes.
+    @Test func aRetiredDotIsFoundOnWhicheverRecordItIs() throws {
+        let store = try SQLiteStore(path: directory.file("dots.db"))
+        let author = Curve25519.Signing.PrivateKey()
+        let other = Curve25519.Signing.PrivateKey()
+        let (first, second) = (
+            try #require(EntityID(kind: .contact, bytes: Array(repeating: 1, count: 10))),
+            try #require(EntityID(kind: .contact, bytes: Array(repeating: 2, count: 10)))
+        )
+        func change(_ key: Curve25519.Signing.PrivateKey, _ seq: UInt64, _ entity: EntityID, _ value: String, replaces: [Dot]) throws -> Change {
+            try Change.sign(
+                by: key, seq: seq, hlc: HLC(milliseconds: 1_000 + seq, counter: 0),
+                operations: [SidingCore.Operation(entity: entity, field: "name", action: .write(value: value, replaces: replaces))])
+        }
+        let written = try change(author, 1, first, "Amina", replaces: [])
+        let writtenDot = Dot(origin: written.origin, seq: 1, index: 0)
+        let notYet = Dot(origin: written.origin, seq: 2, index: 0)
+        _ = try store.apply([written])
+        // From the other record: neither retires nor tombstones the write; the dot not yet arrived is tombstoned.
+        _ = try store.apply([try change(other, 1, second, "Badr", replaces: [writtenDot]), try change(other, 2, second, "Badr", replaces: [notYet])])
+        #expect(try store.record(first)?.fields["name"] == "Amina")
+        let tombstones = try store.read { try $0.statement("SELECT seq FROM tombstones ORDER BY seq").rows { $0.int(0) } }
+        #expect(tombstones == [2])
+        // The same record's retirement of an arrived dot, twice: retired once, never tombstoned.
+        _ = try store.apply([
+            try change(other, 3, first, "Chen", replaces: [writtenDot]), try change(other, 4, first, "Dana", replaces: [writtenDot]),
+        ])
+        #expect(try store.entityState(first)?.registers["name"]?.map(\.value).sorted() == ["Chen", "Dana"])
+        #expect(try store.read { try $0.statement("SELECT count(*) FROM tombstones").rows { $0.int(0) } } == [1])
+        let indexes = try store.read {
+            try $0.statement("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'op_log'").rows { $0.int(0) }
+        }
+        #expect(indexes == [0], "the log needs no second index")
     }
 
     /// Renames 120 contacts by another node: half replace the name (a replaced write), half are

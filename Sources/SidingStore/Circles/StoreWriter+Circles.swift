@@ -185,12 +185,20 @@ extension StoreWriter {
 
     /// Deletes the changes and operations of `origin` matching `condition`; returns the entities they touched.
     func dropStoredChanges(_ origin: SQLValue, where condition: String, _ value: SQLValue) throws -> Set<String> {
-        let touched = try connection.statement(sql: "SELECT DISTINCT entity FROM ops WHERE origin_key = ? AND \(condition)")
-            .bind(origin, value).rows { $0.text(0) ?? "" }
-        try connection.statement(sql: "DELETE FROM op_log WHERE log = (SELECT id FROM logs WHERE log_key = ?) AND \(condition)")
-            .bind(origin, value).run()
+        // The log is keyed by record: each dropped change names the records its operations went to.
+        let dropped = try connection.statement(sql: "SELECT seq, bytes FROM changes WHERE origin_key = ? AND \(condition)")
+            .bind(origin, value).rows { ($0.int(0), $0.blob(1)) }
+        var touched: Set<String> = []
+        for (seq, bytes) in dropped {
+            for entity in Set(try Change(decoding: bytes).operations.map(\.entity.description)) {
+                try connection.statement(
+                    "DELETE FROM op_log WHERE entity = ? AND log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ?"
+                ).bind(.text(entity), origin, .integer(seq)).run()
+                if connection.changesCount > 0 { touched.insert(entity) }
+            }
+        }
         try connection.statement(sql: "DELETE FROM changes WHERE origin_key = ? AND \(condition)").bind(origin, value).run()
-        return Set(touched)
+        return touched
     }
 
     /// Recomputes which operations of each entity survive from the changes that remain, then its view.
@@ -220,9 +228,9 @@ extension StoreWriter {
                 guard let value = try stored ?? written.value(log: origin, seq: seq, index: index) else { continue }
                 let live = try !retired.contains(dot) && !retiredBeforeArrival(.blob(origin), .integer(seq), Int(index), of: entity)
                 try connection.statement(
-                    "UPDATE op_log SET live = ? WHERE log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ? AND op_index = ?"
+                    "UPDATE op_log SET live = ? WHERE entity = ? AND log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ? AND op_index = ?"
                 )
-                .bind(.integer(live ? 1 : 0), .blob(origin), .integer(seq), .integer(index)).run()
+                .bind(.integer(live ? 1 : 0), .text(entity), .blob(origin), .integer(seq), .integer(index)).run()
                 if type == 1 { record(entity) { $0.retired(field: field) } }
                 if type == 2 { record(entity) { $0.retired(.init(field: field, element: value)) } }
             }

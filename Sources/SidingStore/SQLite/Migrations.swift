@@ -300,12 +300,40 @@ enum Migrations {
         UPDATE op_log SET value = NULL WHERE op_type = 1 AND value IS NOT NULL;
         CREATE VIEW field_values AS SELECT f.entity, f.field, f.value, f.hlc, l.log_key AS origin_key, f.value_count
             FROM field_winners f LEFT JOIN logs l ON l.id = f.log;
+        \(opsView)
+        """,
+        // 17: the operation log is keyed by what every reader asks for, the record and field, so it needs
+        // no second index (a third of its bytes). A dot is still unique: it names one operation of one
+        // held change; the store finds a dot's record from that change when it is not at hand.
+        """
+        CREATE TABLE op_log_by_record(
+            entity TEXT NOT NULL,
+            field TEXT NOT NULL,
+            log INTEGER NOT NULL,          -- logs.id; (log, seq, op_index) is the operation's dot
+            seq INTEGER NOT NULL,
+            op_index INTEGER NOT NULL,
+            op_type INTEGER NOT NULL,
+            value TEXT,                    -- a set element; NULL for a write (its change holds it) and once erased
+            hlc INTEGER NOT NULL,
+            live INTEGER NOT NULL,
+            PRIMARY KEY(entity, field, log, seq, op_index)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO op_log_by_record(entity, field, log, seq, op_index, op_type, value, hlc, live)
+            SELECT entity, field, log, seq, op_index, op_type, value, hlc, live FROM op_log ORDER BY entity, field, log, seq, op_index;
+        DROP VIEW ops; DROP TABLE op_log;
+        ALTER TABLE op_log_by_record RENAME TO op_log;
+        \(opsView)
+        """,
+    ]
+
+    /// `ops` since schema 16: a write's value is the merged view's while it wins (`WrittenValues` reads
+    /// the others from their changes).
+    static let opsView = """
         CREATE VIEW ops AS SELECT l.log_key AS origin_key, o.seq, o.op_index, o.entity, o.field, o.op_type,
             coalesce(o.value, (SELECT f.value FROM field_winners f WHERE o.op_type = 1 AND o.live = 1 AND f.entity = o.entity
                 AND f.field = o.field AND f.log = o.log AND f.seq = o.seq AND f.op_index = o.op_index)) AS value, o.hlc, o.live
             FROM op_log o JOIN logs l ON l.id = o.log;
-        """,
-    ]
+        """
 
     /// Brings the database up to the latest schema, one transaction per migration.
     static func migrate(_ connection: SQLiteConnection) throws {
@@ -329,7 +357,7 @@ enum Migrations {
 }
 
 /// One schema step: SQL, and then work SQL alone cannot do (text the store computes).
-struct Migration: ExpressibleByStringLiteral, Sendable {
+struct Migration: ExpressibleByStringInterpolation, Sendable {
     let sql: String
     let then: (@Sendable (SQLiteConnection) throws -> Void)?
 
@@ -339,4 +367,6 @@ struct Migration: ExpressibleByStringLiteral, Sendable {
     }
 
     init(stringLiteral sql: String) { self.init(sql: sql) }
+
+    init(stringInterpolation: DefaultStringInterpolation) { self.init(sql: String(stringInterpolation: stringInterpolation)) }
 }

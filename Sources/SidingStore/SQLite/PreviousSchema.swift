@@ -1,5 +1,5 @@
 /// For measuring migrations: turns a database of the current schema into one of the previous release's
-/// (schema 8) by dropping exactly what migrations 9 to 16 added: 13's index is written again with its copy
+/// (schema 8) by dropping exactly what migrations 9 to 17 added: 13's index is written again with its copy
 /// of the text, 14's operation log as the table `ops` keyed by origin keys with 16's written values read
 /// back from their changes, and 15's winners as the table `field_values` with their origin keys.
 /// Migrations are append-only, so the result is what the previous release's code would have written;
