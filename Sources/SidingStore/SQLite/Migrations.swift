@@ -302,12 +302,15 @@ enum Migrations {
             FROM field_winners f LEFT JOIN logs l ON l.id = f.log;
         \(opsView)
         """,
-        // 17: the operation log is keyed by what every reader asks for, the record and field, so it needs
-        // no second index (a third of its bytes). A dot is still unique: it names one operation of one
-        // held change; the store finds a dot's record from that change when it is not at hand.
+        // 17: the operation log is keyed by what every reader asks for: the record, whether the operation
+        // still stands (an edit reads and retires standing ones, never the replaced history) and the
+        // field. It needs no second index (a third of its bytes). A dot is still unique: it names one
+        // operation of one held change; the store finds a dot's record from that change when it is not
+        // at hand.
         """
         CREATE TABLE op_log_by_record(
             entity TEXT NOT NULL,
+            live INTEGER NOT NULL,         -- 1 while a write or add has not been replaced or removed
             field TEXT NOT NULL,
             log INTEGER NOT NULL,          -- logs.id; (log, seq, op_index) is the operation's dot
             seq INTEGER NOT NULL,
@@ -315,11 +318,11 @@ enum Migrations {
             op_type INTEGER NOT NULL,
             value TEXT,                    -- a set element; NULL for a write (its change holds it) and once erased
             hlc INTEGER NOT NULL,
-            live INTEGER NOT NULL,
-            PRIMARY KEY(entity, field, log, seq, op_index)
+            PRIMARY KEY(entity, live, field, log, seq, op_index)
         ) STRICT, WITHOUT ROWID;
-        INSERT INTO op_log_by_record(entity, field, log, seq, op_index, op_type, value, hlc, live)
-            SELECT entity, field, log, seq, op_index, op_type, value, hlc, live FROM op_log ORDER BY entity, field, log, seq, op_index;
+        INSERT INTO op_log_by_record(entity, live, field, log, seq, op_index, op_type, value, hlc)
+            SELECT entity, live, field, log, seq, op_index, op_type, value, hlc FROM op_log
+            ORDER BY entity, live, field, log, seq, op_index;
         DROP VIEW ops; DROP TABLE op_log;
         ALTER TABLE op_log_by_record RENAME TO op_log;
         \(opsView)
