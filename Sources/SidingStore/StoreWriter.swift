@@ -341,8 +341,8 @@ public final class StoreWriter {
     /// Writes the register's shown value (its winner) and how many values survive; `known` when this
     /// transaction holds them all.
     private func refreshRegister(_ entity: String, _ field: String, known: [RegisterValue]?) throws {
-        let values = try known ?? survivingValues(entity, field)
-        if let winner = values.first {
+        let register = try known.map(SurvivingRegister.init) ?? survivingRegister(entity, field)
+        if let winner = register.winner {
             try connection.statement(
                 """
                 INSERT INTO field_winners(entity, field, value, hlc, log, seq, op_index, value_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -351,20 +351,37 @@ public final class StoreWriter {
                 """
             ).bind(
                 .text(entity), .text(field), .text(winner.value), .integer(Int64(winner.hlc.rawValue)), .integer(try logID(of: winner.dot.origin)),
-                .integer(Int64(winner.dot.seq)), .integer(Int64(winner.dot.index)), .integer(Int64(values.count))
+                .integer(Int64(winner.dot.seq)), .integer(Int64(winner.dot.index)), .integer(Int64(register.count))
             ).run()
         } else if known == nil {
             try connection.statement("DELETE FROM field_winners WHERE entity = ? AND field = ?").bind(.text(entity), .text(field)).run()
         }
         guard field == EntityState.deletedField else { return }
-        let deleted = values.contains { $0.value == EntityState.deletedValue }
-        try connection.statement("UPDATE entities SET deleted = ? WHERE entity = ?").bind(.integer(deleted ? 1 : 0), .text(entity)).run()
+        try connection.statement("UPDATE entities SET deleted = ? WHERE entity = ?").bind(.integer(register.saysDeleted ? 1 : 0), .text(entity)).run()
     }
 
-    /// The register's surviving writes, winner first (the order of `RegisterValue.winsOver`), each value
-    /// read from its change: the merged view may show an earlier version of a change that a fork has
+    /// A register's surviving writes as the merged view needs them: the winner, how many survive, and
+    /// (for the deleted flag) whether any of them says deleted.
+    private struct SurvivingRegister {
+        let winner: RegisterValue?
+        let count: Int
+        let saysDeleted: Bool
+
+        init(winner: RegisterValue?, count: Int, saysDeleted: Bool) {
+            (self.winner, self.count, self.saysDeleted) = (winner, count, saysDeleted)
+        }
+
+        init(_ values: [RegisterValue]) {
+            self.init(winner: values.first, count: values.count, saysDeleted: values.contains { $0.value == EntityState.deletedValue })
+        }
+    }
+
+    /// The register's surviving writes, read from the store. Only the values it needs are decoded from
+    /// their changes (the winner's; every one for the deleted flag): concurrent writes can leave a
+    /// register with many surviving values, and each edit of it must not decode them all. A value is
+    /// never taken from the merged view, which may show an earlier version of a change that a fork has
     /// replaced since.
-    private func survivingValues(_ entity: String, _ field: String) throws -> [RegisterValue] {
+    private func survivingRegister(_ entity: String, _ field: String) throws -> SurvivingRegister {
         let writes = try connection.statement(
             """
             SELECT l.log_key, o.seq, o.op_index, o.hlc FROM op_log o JOIN logs l ON l.id = o.log
@@ -373,12 +390,16 @@ public final class StoreWriter {
             """
         ).bind(.text(entity), .text(field)).rows { ($0.blob(0), $0.int(1), $0.int(2), $0.int(3)) }
         var written = WrittenValues(connection)
-        return try writes.compactMap { log, seq, index, hlc in
-            guard let origin = OriginKey(bytes: log) else { return nil }
+        func read(_ write: (log: [UInt8], seq: Int64, index: Int64, hlc: Int64)) throws -> RegisterValue? {
+            guard let origin = OriginKey(bytes: write.log) else { return nil }
             return RegisterValue(
-                value: try written.required(log: log, seq: seq, index: index), dot: Dot(origin: origin, seq: UInt64(seq), index: Int(index)),
-                hlc: HLC(rawValue: UInt64(hlc)))
+                value: try written.required(log: write.log, seq: write.seq, index: write.index),
+                dot: Dot(origin: origin, seq: UInt64(write.seq), index: Int(write.index)), hlc: HLC(rawValue: UInt64(write.hlc)))
         }
+        guard field == EntityState.deletedField else {
+            return SurvivingRegister(winner: try writes.first.flatMap(read), count: writes.count, saysDeleted: false)
+        }
+        return SurvivingRegister(try writes.compactMap(read))
     }
 
     /// Adds or removes the set member; `known` when this transaction holds all of its additions.

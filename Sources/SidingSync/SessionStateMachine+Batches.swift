@@ -92,7 +92,8 @@ extension SessionStateMachine {
     }
 
     /// Asks for the next batch if the window has room and the peer lacks something: fork probes
-    /// first, then every origin's missing changes in origin order, up to one batch's worth.
+    /// first, then owners' logs (control before data), then the other logs' missing changes, each a
+    /// fair share of one batch's worth.
     mutating func sendMore() -> [SessionAction<Instant>] {
         guard phase == .live, fetching == nil, inflight.count < WireLimits.sendWindow, pacing.hasRoom else { return [] }
         forkProbes = forkProbes.filter { scope.allows($0.key) }
@@ -105,21 +106,42 @@ extension SessionStateMachine {
         var ranges: [FetchRange] = []
         var room = pacing.nextBatchLimit
         var batchRoom = WireLimits.maxBatchChanges
-        // Owners' logs first (control before data), then the rest in log order.
         let missing = known.missing(from: ours).filter { scope.allows($0.key) }
-            .sorted { (scope.ownerLogs.contains($0.key) ? 0 : 1, $0.key) < (scope.ownerLogs.contains($1.key) ? 0 : 1, $1.key) }
-        for (origin, range) in missing {
+        let owners = missing.filter { scope.ownerLogs.contains($0.key) }.sorted { $0.key < $1.key }
+        for (origin, range) in owners {
             // A new member stores the owner's log only in a batch that carries it from where it stands up
             // to its admission (CHANGES.md, rule 1 of "Receiving a format 2 change"): pacing never splits
             // an owner's log below a full batch, or the member would refuse every part of it.
-            let limit = min(scope.ownerLogs.contains(origin) ? batchRoom : room, range.count)
+            let limit = min(batchRoom, range.count)
             guard limit > 0 else { break }
             ranges.append(FetchRange(origin: origin, after: range.lowerBound - 1, limit: limit))
             room -= limit
             batchRoom -= limit
         }
+        let others = missing.filter { !scope.ownerLogs.contains($0.key) }.map { (origin: $0.key, range: $0.value) }
+        for share in Self.fairShares(of: max(0, room), among: others) {
+            ranges.append(FetchRange(origin: share.origin, after: share.range.lowerBound - 1, limit: share.limit))
+        }
         guard !ranges.isEmpty else { return [] }
         fetching = .changes
         return [.fetchBatch(ranges)]
+    }
+
+    /// Splits `room` changes among the logs, in log order, so that no log waits behind another's
+    /// backlog: a partner's one new change goes out in the next batch even while a busy log (a
+    /// firehose, a catch-up) has thousands to send. Shorter needs are met whole; the rest split what is
+    /// left evenly, and when there are more logs than room, the shortest go first.
+    static func fairShares(
+        of room: Int, among logs: [(origin: OriginKey, range: ClosedRange<UInt64>)]
+    ) -> [(origin: OriginKey, range: ClosedRange<UInt64>, limit: Int)] {
+        var left = room
+        var limits: [OriginKey: Int] = [:]
+        let shortestFirst = logs.sorted { ($0.range.count, $0.origin) < ($1.range.count, $1.origin) }
+        for (position, log) in shortestFirst.enumerated() where left > 0 {
+            let limit = min(log.range.count, max(1, left / (shortestFirst.count - position)))
+            limits[log.origin] = limit
+            left -= limit
+        }
+        return logs.sorted { $0.origin < $1.origin }.compactMap { log in limits[log.origin].map { (log.origin, log.range, $0) } }
     }
 }

@@ -13,7 +13,7 @@ import Testing
 /// A partner that speaks the protocol by hand over real mutual TLS, so tests can send what a correct
 /// node never would.
 final class RawPeer: @unchecked Sendable {
-    let key = Curve25519.Signing.PrivateKey()
+    let key: Curve25519.Signing.PrivateKey
     var nodeID: NodeID { OriginKey(key.publicKey).nodeID }
     var origin: OriginKey { OriginKey(key.publicKey) }
     private var channel: NIOAsyncChannel<Frame, Frame>?
@@ -21,6 +21,8 @@ final class RawPeer: @unchecked Sendable {
     private var outbound: NIOAsyncChannelOutboundWriter<Frame>?
     /// The node's key, from its certificate: restores the changes it sends without their origin.
     private(set) var serverKey: OriginKey?
+
+    init(key: Curve25519.Signing.PrivateKey = Curve25519.Signing.PrivateKey()) { self.key = key }
 
     /// Connects to `port`, expecting the node `server`, and exchanges hello and summaries (unless
     /// `opening` is false: then the test sends the first frames itself), speaking `version`.

@@ -1,9 +1,10 @@
 import Crypto
 import SidingCore
-import SidingSync
 import SidingTestKit
 import SidingWire
 import Testing
+
+@testable import SidingSync
 
 /// The session protocol without a channel: each event's actions, driven by a manual clock.
 @Suite struct SessionStateMachineTests {
@@ -149,6 +150,41 @@ import Testing
             machine.frameReceived(.ack(ack), now: clock.now) == [
                 .report(.acknowledged(acknowledged)), .fetchBatch([FetchRange(origin: origin, after: 8, limit: 2)]),
             ])
+    }
+
+    @Test func aLogWithABacklogDoesNotHoldBackAnotherLogsNewChange() throws {
+        let clock = ManualClock()
+        let origins = try (0..<3).map { _ in try Self.changes(1)[0].origin }.sorted()
+        let (busy, quiet, other) = (origins[0], origins[1], origins[2])
+        var machine = Self.live(clock)
+        // The busy log sorts first and alone could fill every batch; the quiet log's one change and the
+        // other log's few go out in the same batch, and the busy log takes the rest of the room.
+        let notice = CommitNotice([
+            .init(origin: busy, seq: 100_000, deliveredBy: nil), .init(origin: quiet, seq: 1, deliveredBy: nil),
+            .init(origin: other, seq: 3, deliveredBy: nil),
+        ])
+        let actions = machine.commitNotice(notice)
+        guard case .fetchBatch(let ranges) = actions.first, actions.count == 1, ranges.count == 3 else {
+            Issue.record("one fetch of three logs expected: \(actions)")
+            return
+        }
+        #expect(ranges[1] == FetchRange(origin: quiet, after: 0, limit: 1) && ranges[2] == FetchRange(origin: other, after: 0, limit: 3))
+        #expect(ranges[0].origin == busy && ranges[0].after == 0 && ranges[0].limit > 1, "\(ranges[0])")
+    }
+
+    @Test func fairSharesSplitTheRoomAndServeTheShortestFirstWhenItIsShort() throws {
+        let origins = try (0..<4).map { _ in try Self.changes(1)[0].origin }.sorted()
+        func shares(_ room: Int, _ needs: [UInt64]) -> [Int] {
+            let logs = zip(origins, needs).map { (origin: $0, range: ClosedRange<UInt64>(uncheckedBounds: (1, $1))) }
+            let result = Machine.fairShares(of: room, among: logs)
+            #expect(result.map(\.origin) == result.map(\.origin).sorted(), "in log order")
+            return origins.map { origin in result.first { $0.origin == origin }?.limit ?? 0 }
+        }
+        #expect(shares(100, [500, 500, 500, 500]) == [25, 25, 25, 25])
+        #expect(shares(100, [500, 2, 500, 10]) == [44, 2, 44, 10])
+        #expect(shares(100, [1, 2, 3, 4]) == [1, 2, 3, 4])
+        #expect(shares(2, [500, 7, 500, 3]) == [0, 1, 0, 1])
+        #expect(shares(0, [5, 5, 5, 5]) == [0, 0, 0, 0])
     }
 
     @Test func commitsThePeerDeliveredWakeNothing() throws {
