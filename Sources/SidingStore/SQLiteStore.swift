@@ -120,12 +120,12 @@ public final class SQLiteStore: Sendable {
     /// Every version held of `origin` at `seq`: the one in force first, then the evidence kept of an
     /// equivocation, in byte order.
     public func versions(of origin: OriginKey, at seq: UInt64) throws -> [[UInt8]] {
-        let key = SQLValue.blob(origin.bytes)
-        let position = SQLValue.integer(Int64(min(seq, UInt64(Int64.max))))
+        let position = Int64(min(seq, UInt64(Int64.max)))
         return try read { connection in
-            try connection.statement("SELECT bytes FROM changes WHERE origin_key = ? AND seq = ?").bind(key, position).rows { $0.blob(0) }
-                + connection.statement("SELECT bytes FROM equivocations WHERE origin_key = ? AND seq = ? ORDER BY bytes").bind(key, position)
-                .rows { $0.blob(0) }
+            let inForce = try connection.heldChange(log: origin.bytes, seq: position)
+            let evidence = try connection.statement("SELECT bytes FROM equivocations WHERE origin_key = ? AND seq = ? ORDER BY bytes")
+                .bind(.blob(origin.bytes), .integer(position)).rows { $0.blob(0) }
+            return (inForce.map { [$0] } ?? []) + evidence
         }
     }
 

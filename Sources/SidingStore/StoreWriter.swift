@@ -104,7 +104,7 @@ public final class StoreWriter {
             }
         }
         let held = try heldSeq(of: change.origin)
-        let stored = change.seq <= held ? try storedBytes(change.origin, change.seq) : nil
+        let stored = change.seq <= held ? try connection.heldChange(log: change.origin.bytes, seq: Int64(change.seq)) : nil
         switch Admission.decide(seq: change.seq, held: held, storedBytes: stored, bytes: change.encoded) {
         case .duplicate:
             if let stored, stored != change.encoded { try restoreValues(from: change, over: stored) }
@@ -135,11 +135,6 @@ public final class StoreWriter {
                     isOwnerLog: change.circleLog?.epoch == 0))
             return .applied
         }
-    }
-
-    private func storedBytes(_ origin: OriginKey, _ seq: UInt64) throws -> [UInt8]? {
-        try connection.statement("SELECT bytes FROM changes WHERE origin_key = ? AND seq = ?")
-            .bind(.blob(origin.bytes), .integer(Int64(seq))).rows { $0.blob(0) }.first
     }
 
     func append(_ change: Change, replacing: Bool = false, applyingOperations: Bool = true) throws {

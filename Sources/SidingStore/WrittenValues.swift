@@ -15,16 +15,21 @@ struct WrittenValues {
 
     init(_ connection: SQLiteConnection) { self.connection = connection }
 
+    /// The change held at (`log`, `seq`), decoded once per reader; nil if none is held.
+    mutating func change(log: [UInt8], seq: Int64) throws -> Change? {
+        let slot = ChangeSlot(log: log, seq: seq)
+        if let known = decoded[slot] { return known }
+        let change = try connection.heldChange(log: log, seq: seq).map { try Change(decoding: $0) }
+        decoded[slot] = change
+        return change
+    }
+
     /// The operation at `index` of the change held at (`log`, `seq`), and whether its value was erased;
     /// nil if no such change is held.
     mutating func operation(log: [UInt8], seq: Int64, index: Int64) throws -> (operation: SidingCore.Operation, erased: Bool)? {
-        let slot = ChangeSlot(log: log, seq: seq)
-        if decoded[slot] == nil {
-            let bytes = try connection.statement("SELECT bytes FROM changes WHERE origin_key = ? AND seq = ?")
-                .bind(.blob(log), .integer(seq)).rows { $0.blob(0) }.first
-            decoded[slot] = try bytes.map { try Change(decoding: $0) }
+        guard let change = try change(log: log, seq: seq), let index = Int(exactly: index), change.operations.indices.contains(index) else {
+            return nil
         }
-        guard let change = decoded[slot] ?? nil, let index = Int(exactly: index), change.operations.indices.contains(index) else { return nil }
         return (change.operations[index], change.erasedOperations.contains(index))
     }
 
@@ -43,5 +48,12 @@ struct WrittenValues {
             throw StoreError.damaged(path: connection.path, reason: "a live write's change is not held (seq \(seq), operation \(index))")
         }
         return value
+    }
+}
+
+extension SQLiteConnection {
+    /// The bytes of the change in force at (`log`, `seq`), if one is held.
+    func heldChange(log: [UInt8], seq: Int64) throws -> [UInt8]? {
+        try statement("SELECT bytes FROM changes WHERE origin_key = ? AND seq = ?").bind(.blob(log), .integer(seq)).rows { $0.blob(0) }.first
     }
 }

@@ -207,12 +207,10 @@ extension StoreWriter {
             let sources = try connection.statement("SELECT DISTINCT origin_key, seq FROM ops WHERE entity = ?")
                 .bind(.text(entity)).rows { ($0.blob(0), $0.int(1)) }
             var retired: Set<Dot> = []
+            // One reader for both loops: each source change is decoded once.
+            var written = WrittenValues(connection)
             for (origin, seq) in sources {
-                guard
-                    let bytes = try connection.statement("SELECT bytes FROM changes WHERE origin_key = ? AND seq = ?")
-                        .bind(.blob(origin), .integer(seq)).rows({ $0.blob(0) }).first
-                else { continue }
-                let change = try Change(decoding: bytes)
+                guard let change = try written.change(log: origin, seq: seq) else { continue }
                 for operation in change.operations where operation.entity.description == entity {
                     retired.formUnion(operation.action.retires)
                 }
@@ -220,7 +218,6 @@ extension StoreWriter {
             let operations = try connection.statement(
                 "SELECT origin_key, seq, op_index, field, op_type, value FROM ops WHERE entity = ? AND op_type IN (1, 2)"
             ).bind(.text(entity)).rows { ($0.blob(0), $0.int(1), $0.int(2), $0.text(3) ?? "", $0.int(4), $0.text(5)) }
-            var written = WrittenValues(connection)
             for (origin, seq, index, field, type, stored) in operations {
                 guard let key = OriginKey(bytes: origin) else { continue }
                 let dot = Dot(origin: key, seq: UInt64(seq), index: Int(index))

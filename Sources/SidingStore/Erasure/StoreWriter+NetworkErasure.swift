@@ -73,8 +73,7 @@ extension StoreWriter {
             try connection.statement("INSERT OR IGNORE INTO slot_listings(origin_key, seq, digest) VALUES (?, ?, ?)")
                 .bind(origin, seq, .blob(listing.digest)).run()
             guard try isUnvouched(listing.origin, listing.seq),
-                let bytes = try connection.statement("SELECT bytes FROM changes WHERE origin_key = ? AND seq = ?").bind(origin, seq)
-                    .rows({ $0.blob(0) }).first
+                let bytes = try connection.heldChange(log: listing.origin.bytes, seq: Int64(listing.seq))
             else { continue }
             let held = try Change(decoding: bytes)
             guard held.bytesDigest == listing.digest else { continue }
