@@ -130,7 +130,8 @@ extension SessionStateMachine {
     /// Splits `room` changes among the logs, in log order, so that no log waits behind another's
     /// backlog: a partner's one new change goes out in the next batch even while a busy log (a
     /// firehose, a catch-up) has thousands to send. Shorter needs are met whole; the rest split what is
-    /// left evenly, and when there are more logs than room, the shortest go first.
+    /// left evenly, but no share is under `smallestShare` (a new member of many circles would otherwise
+    /// read a batch as hundreds of one-change ranges), so when room is short the shortest go first.
     static func fairShares(
         of room: Int, among logs: [(origin: OriginKey, range: ClosedRange<UInt64>)]
     ) -> [(origin: OriginKey, range: ClosedRange<UInt64>, limit: Int)] {
@@ -138,10 +139,12 @@ extension SessionStateMachine {
         var limits: [OriginKey: Int] = [:]
         let shortestFirst = logs.sorted { ($0.range.count, $0.origin) < ($1.range.count, $1.origin) }
         for (position, log) in shortestFirst.enumerated() where left > 0 {
-            let limit = min(log.range.count, max(1, left / (shortestFirst.count - position)))
+            let limit = min(log.range.count, left, max(smallestShare, left / (shortestFirst.count - position)))
             limits[log.origin] = limit
             left -= limit
         }
         return logs.sorted { $0.origin < $1.origin }.compactMap { log in limits[log.origin].map { (log.origin, log.range, $0) } }
     }
+
+    static var smallestShare: Int { 16 }
 }

@@ -183,7 +183,10 @@ import Testing
         #expect(shares(100, [500, 500, 500, 500]) == [25, 25, 25, 25])
         #expect(shares(100, [500, 2, 500, 10]) == [44, 2, 44, 10])
         #expect(shares(100, [1, 2, 3, 4]) == [1, 2, 3, 4])
-        #expect(shares(2, [500, 7, 500, 3]) == [0, 1, 0, 1])
+        // Room for fewer than an even share each: the shortest needs first, no share under 16.
+        #expect(shares(20, [500, 7, 500, 3]) == [10, 7, 0, 3])
+        #expect(shares(64, [500, 500, 500, 500]) == [16, 16, 16, 16])
+        #expect(shares(40, [500, 500, 500, 500]) == [16, 16, 8, 0])
         #expect(shares(0, [5, 5, 5, 5]) == [0, 0, 0, 0])
     }
 
