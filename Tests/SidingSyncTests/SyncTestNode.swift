@@ -10,7 +10,7 @@ import Synchronization
 /// An in-process node for sync tests: a real SQLite store in a temp dir and a real engine on loopback TLS.
 final class SyncTestNode: @unchecked Sendable {
     let directory = TemporaryDirectory("sync")
-    let key = Curve25519.Signing.PrivateKey()
+    let key: Curve25519.Signing.PrivateKey
     let store: SQLiteStore
     let commits = CommitFeed()
     let engine: SyncEngine
@@ -28,9 +28,11 @@ final class SyncTestNode: @unchecked Sendable {
     /// `arrivingBeforeForkProbe` are stored just before the node reads what to send as a fork probe, as
     /// if another session had delivered them after this session's summary was read.
     init(
-        name: String, timing: SessionTiming = .standard, caps: ConnectionGate.Caps = .standard, probes: SyncTestProbes = SyncTestProbes(),
-        applyPausePerChange: Duration = .zero, arrivingBeforeForkProbe: [Change] = []
+        name: String, key: Curve25519.Signing.PrivateKey = Curve25519.Signing.PrivateKey(), timing: SessionTiming = .standard,
+        caps: ConnectionGate.Caps = .standard, probes: SyncTestProbes = SyncTestProbes(), applyPausePerChange: Duration = .zero,
+        arrivingBeforeForkProbe: [Change] = []
     ) throws {
+        self.key = key
         store = try SQLiteStore(path: directory.file("node.db"), localKey: OriginKey(key.publicKey))
         var logger = Logger(label: "sync-test.\(name)")
         logger.logLevel = .warning
