@@ -41,7 +41,8 @@ enum EntityStateReader {
         var conflicted: [String: [String]] = [:]
         let registerRows = try connection.statement(
             """
-            SELECT entity, field, value, value_count FROM field_winners WHERE entity IN (SELECT value FROM json_each(?))
+            SELECT e.entity, f.field, f.value, f.value_count FROM entities e JOIN field_winners f ON f.entity = e.id
+            WHERE e.entity IN (SELECT value FROM json_each(?))
             """
         ).bind(list).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "", $0.int(3)) }
         for (entity, field, value, count) in registerRows {
@@ -51,8 +52,8 @@ enum EntityStateReader {
         var sets: [String: [String: [String]]] = [:]
         let memberRows = try connection.statement(
             """
-            SELECT entity, field, element FROM set_members WHERE entity IN (SELECT value FROM json_each(?))
-            ORDER BY entity, field, element
+            SELECT e.entity, s.field, s.element FROM entities e JOIN set_elements s ON s.entity = e.id
+            WHERE e.entity IN (SELECT value FROM json_each(?)) ORDER BY e.entity, s.field, s.element
             """
         ).bind(list).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.text(2) ?? "") }
         for (entity, field, element) in memberRows { sets[entity, default: [:]][field, default: []].append(element) }

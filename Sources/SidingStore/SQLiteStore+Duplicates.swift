@@ -15,8 +15,8 @@ extension SQLiteStore {
             let live = "e.kind = \(EntityKind.contact.rawValue) AND e.deleted = 0"
             let emails = try Self.sharedKeys(
                 """
-                SELECT s.entity, s.element, '', lower(s.element) AS k, s.element NOT GLOB '*[^ -~]*' AS folded
-                FROM set_members s JOIN entities e ON e.entity = s.entity WHERE s.field = ?1 AND \(live)
+                SELECT e.entity, s.element, '', lower(s.element) AS k, s.element NOT GLOB '*[^ -~]*' AS folded
+                FROM set_elements s JOIN entities e ON e.id = s.entity WHERE s.field = ?1 AND \(live)
                 """, .text(ContactSchema.emails.name), in: connection
             ) { row in
                 let key = row.1.lowercased()
@@ -26,9 +26,9 @@ extension SQLiteStore {
             let separators = "replace(replace(replace(replace(replace(replace(s.element, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '/', '')"
             let phones = try Self.sharedKeys(
                 """
-                SELECT s.entity, s.element, '', \(separators) AS k,
+                SELECT e.entity, s.element, '', \(separators) AS k,
                     (\(separators) GLOB '[+0-9]*' AND substr(\(separators), 2) NOT GLOB '*[^0-9]*') AS folded
-                FROM set_members s JOIN entities e ON e.entity = s.entity WHERE s.field = ?1 AND \(live)
+                FROM set_elements s JOIN entities e ON e.id = s.entity WHERE s.field = ?1 AND \(live)
                 """, .text(ContactSchema.phones.name), in: connection
             ) { DuplicateFinder.phoneKey($0.1) }
             for row in phones { contacts[row.0, default: ("", "", [], [])].phones.append(row.1) }
@@ -38,8 +38,8 @@ extension SQLiteStore {
                 """
                 SELECT e.entity, n.value, o.value, lower(replace(n.value, ' ', '')) || char(31) || lower(replace(o.value, ' ', '')) AS k,
                     (n.value || o.value) NOT GLOB '*[^ -~]*' AS folded
-                FROM entities e CROSS JOIN field_winners o ON o.entity = e.entity AND o.field = ?1 AND o.value <> ''
-                CROSS JOIN field_winners n ON n.entity = e.entity AND n.field = ?2 WHERE \(live)
+                FROM entities e CROSS JOIN field_winners o ON o.entity = e.id AND o.field = ?1 AND o.value <> ''
+                CROSS JOIN field_winners n ON n.entity = e.id AND n.field = ?2 WHERE \(live)
                 """, .text(ContactSchema.organization.name), .text(ContactSchema.name.name), in: connection
             ) { row in
                 let key = (DuplicateFinder.spacingKey(row.1) + "\u{1F}" + DuplicateFinder.spacingKey(row.2)).replacingOccurrences(of: " ", with: "")
@@ -53,7 +53,10 @@ extension SQLiteStore {
             let unnamed = contacts.filter { $0.value.name.isEmpty }.map(\.key)
             if !unnamed.isEmpty {
                 let names = try connection.statement(
-                    "SELECT entity, value FROM field_winners WHERE field = ? AND entity IN (SELECT value FROM json_each(?))"
+                    """
+                    SELECT e.entity, f.value FROM entities e JOIN field_winners f ON f.entity = e.id AND f.field = ?
+                    WHERE e.entity IN (SELECT value FROM json_each(?))
+                    """
                 ).bind(.text(ContactSchema.name.name), Self.jsonList(unnamed)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
                 for (entity, name) in names { contacts[entity]?.name = name }
             }
@@ -113,7 +116,7 @@ extension SQLiteStore {
         try read { connection in
             let rows = try connection.statement(
                 sql: """
-                    SELECT e.entity, f.value FROM entities e JOIN field_winners f ON f.entity = e.entity AND f.field = ?
+                    SELECT e.entity, f.value FROM entities e JOIN field_winners f ON f.entity = e.id AND f.field = ?
                     WHERE e.kind = \(EntityKind.contact.rawValue) AND e.deleted = 1
                     """
             ).bind(.text(ContactSchema.mergedInto.name)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }

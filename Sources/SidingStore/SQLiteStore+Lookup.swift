@@ -37,7 +37,7 @@ extension SQLiteStore {
         return try read { connection in
             let rows = try connection.statement(
                 """
-                SELECT f.entity, f.value FROM field_winners f JOIN entities e ON e.entity = f.entity
+                SELECT e.entity, f.value FROM field_winners f JOIN entities e ON e.id = f.entity
                 WHERE f.field = ? AND e.kind = ?
                 """
             ).bind(.text(titleField), .integer(Int64(bitPattern: kind.rawValue))).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
@@ -57,7 +57,7 @@ extension SQLiteStore {
     /// Every spelling a set field holds across all entities (e.g. each tag), for matching one ignoring case.
     public func distinctElements(of field: String) throws -> [String] {
         try read { connection in
-            try connection.statement("SELECT DISTINCT element FROM set_members WHERE field = ?").bind(.text(field)).rows { $0.text(0) ?? "" }
+            try connection.statement("SELECT DISTINCT element FROM set_elements WHERE field = ?").bind(.text(field)).rows { $0.text(0) ?? "" }
         }
     }
 
@@ -72,7 +72,7 @@ extension SQLiteStore {
         let list = SQLValue.text("[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]")
         let rows = try connection.statement(
             """
-            SELECT e.entity, e.deleted, f.field, f.value FROM entities e LEFT JOIN field_winners f ON f.entity = e.entity
+            SELECT e.entity, e.deleted, f.field, f.value FROM entities e LEFT JOIN field_winners f ON f.entity = e.id
                 AND f.field IN (SELECT value FROM json_each(?2))
             WHERE e.entity IN (SELECT value FROM json_each(?1))
             """

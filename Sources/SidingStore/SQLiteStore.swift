@@ -167,7 +167,7 @@ public final class SQLiteStore: Sendable {
         sql += clauses
         values += filterValues
         let order = descending ? "DESC" : "ASC"
-        sql += " ORDER BY (SELECT value FROM field_winners f WHERE f.entity = e.entity AND f.field = ?) COLLATE NOCASE \(order), e.entity LIMIT ?"
+        sql += " ORDER BY (SELECT value FROM field_winners f WHERE f.entity = e.id AND f.field = ?) COLLATE NOCASE \(order), e.entity LIMIT ?"
         values += [.text(sortField), .integer(Int64(limit))]
         return try read { connection in
             let ids = try connection.statement(sql: sql).bind(values).rows { $0.text(0) ?? "" }
@@ -182,17 +182,17 @@ public final class SQLiteStore: Sendable {
         for filter in filters {
             switch filter {
             case .equals(let field, let value):
-                sql += " AND EXISTS (SELECT 1 FROM field_winners f WHERE f.entity = e.entity AND f.field = ? AND f.value = ? COLLATE NOCASE)"
+                sql += " AND EXISTS (SELECT 1 FROM field_winners f WHERE f.entity = e.id AND f.field = ? AND f.value = ? COLLATE NOCASE)"
                 values += [.text(field), .text(value)]
             case .member(let field, let element):
-                sql += " AND e.entity IN (SELECT s.entity FROM set_members s WHERE s.field = ? AND s.element = ?)"
+                sql += " AND e.id IN (SELECT s.entity FROM set_elements s WHERE s.field = ? AND s.element = ?)"
                 values += [.text(field), .text(element)]
             case .memberOfAny(let field, let elements):
                 let placeholders = Array(repeating: "?", count: elements.count).joined(separator: ", ")
-                sql += " AND e.entity IN (SELECT s.entity FROM set_members s WHERE s.field = ? AND s.element IN (\(placeholders)))"
+                sql += " AND e.id IN (SELECT s.entity FROM set_elements s WHERE s.field = ? AND s.element IN (\(placeholders)))"
                 values += [.text(field)] + elements.map(SQLValue.text)
             case .atLeast(let field, let value):
-                sql += " AND EXISTS (SELECT 1 FROM field_winners f WHERE f.entity = e.entity AND f.field = ? AND f.value >= ?)"
+                sql += " AND EXISTS (SELECT 1 FROM field_winners f WHERE f.entity = e.id AND f.field = ? AND f.value >= ?)"
                 values += [.text(field), .text(value)]
             case .inCircle(let circle?):
                 sql += " AND e.entity IN (SELECT c.entity FROM entity_circles c WHERE c.circle = ?)"
@@ -241,7 +241,8 @@ public final class SQLiteStore: Sendable {
         try read { connection in
             let fields = try connection.statement(
                 """
-                SELECT entity, field FROM field_winners WHERE value_count > 1 ORDER BY entity, field
+                SELECT e.entity, f.field FROM field_winners f JOIN entities e ON e.id = f.entity WHERE f.value_count > 1
+                ORDER BY e.entity, f.field
                 """
             ).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
             var states: [String: EntityState] = [:]

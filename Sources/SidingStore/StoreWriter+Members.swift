@@ -8,7 +8,10 @@ extension StoreWriter {
         try refreshMergedView()
         let list = SQLValue.text("[" + elements.map { "\"\($0)\"" }.joined(separator: ",") + "]")
         return try connection.statement(
-            "SELECT DISTINCT entity FROM set_members WHERE field = ? AND element IN (SELECT value FROM json_each(?)) ORDER BY entity"
+            """
+            SELECT DISTINCT e.entity FROM set_elements s JOIN entities e ON e.id = s.entity
+            WHERE s.field = ? AND s.element IN (SELECT value FROM json_each(?)) ORDER BY e.entity
+            """
         ).bind(.text(field), list).rows { $0.text(0) ?? "" }.compactMap(EntityID.init)
     }
 }

@@ -6,8 +6,9 @@ public final class StoreWriter {
     let connection: SQLiteConnection
     /// What this transaction did to each entity since the merged view was last refreshed.
     private var pending: [String: PendingEntity] = [:]
-    /// Entities whose row is known to exist in this transaction.
-    private var ensuredEntities: Set<String> = []
+    /// Each record's key in the big tables (`entities.id`, schema 18), for records whose row is known
+    /// to exist in this transaction.
+    private var recordIDs: [String: Int64] = [:]
     /// Entities created in this transaction whose search row is not written yet (a failed job's undoing
     /// leaves this true: either the row is gone too, or it was created before the job).
     private var awaitingSearchRows: Set<String> = []
@@ -69,7 +70,7 @@ public final class StoreWriter {
             erasuresMayExist = nil
             erasedKnown.removeAll()
             recordCircles.removeAll()
-            ensuredEntities.removeAll()
+            recordIDs.removeAll()
             logIDs.removeAll()
             // Only on failure: every entity pending is read back from the store, which the rollback left true.
             for entity in pending.keys { pending[entity]?.forgetWhatIsKnown() }
@@ -166,6 +167,7 @@ public final class StoreWriter {
             let entity = operation.entity.description
             guard try operationStaysInItsCircle(operation, entity, circle: change.circle) else { continue }
             try ensureRow(of: operation.entity, entity)
+            let recordKey = try recordID(of: entity)
             var (type, value) = Self.typeAndValue(of: operation.action)
             var live = false
             // An erased value is no value: it retires what it replaced and shows nothing.
@@ -186,10 +188,10 @@ public final class StoreWriter {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ).bind(
-                log, seq, .integer(Int64(index)), .text(entity), .text(operation.field),
+                log, seq, .integer(Int64(index)), .integer(recordKey), .text(operation.field),
                 .integer(Int64(bitPattern: type)), kept.map(SQLValue.text) ?? .null, hlc, .integer(live ? 1 : 0)
             ).run()
-            for target in operation.action.retires { try retire(target, of: entity) }
+            for target in operation.action.retires { try retire(target, of: entity, recordKey) }
         }
     }
 
@@ -219,7 +221,7 @@ public final class StoreWriter {
 
     /// Forgets what this transaction knew of `entity`'s row (its row was deleted).
     func forgetRow(of entity: String) {
-        ensuredEntities.remove(entity)
+        recordIDs[entity] = nil
         recordCircles[entity] = nil
     }
 
@@ -227,23 +229,46 @@ public final class StoreWriter {
     /// Returns whether this call created it.
     @discardableResult
     func ensureRow(of id: EntityID, _ entity: String) throws -> Bool {
-        guard ensuredEntities.insert(entity).inserted else { return false }
-        try connection.statement("INSERT OR IGNORE INTO entities(entity, kind) VALUES (?, ?)")
+        guard recordIDs[entity] == nil else { return false }
+        try connection.statement("INSERT INTO entities(entity, kind) VALUES (?, ?) ON CONFLICT(entity) DO NOTHING")
             .bind(.text(entity), .integer(Int64(bitPattern: id.kind.rawValue))).run()
-        let created = connection.changesCount == 1 ? connection.lastInsertRowID : nil
-        if created != nil { awaitingSearchRows.insert(entity) }
-        record(entity) { if let created { $0.createdRowID = created } }
-        return created != nil
+        guard connection.changesCount == 1 else {
+            _ = try recordID(of: entity)
+            return false
+        }
+        let created = connection.lastInsertRowID
+        recordIDs[entity] = created
+        awaitingSearchRows.insert(entity)
+        record(entity) { $0.createdRowID = created }
+        return true
+    }
+
+    /// The record's key in the operation log, the merged view and the search index (`entities.id`).
+    func recordID(of entity: String) throws -> Int64 {
+        guard let id = try storedRecordID(of: entity) else {
+            throw StoreError.damaged(path: connection.path, reason: "record \(entity) has operations but no row in entities")
+        }
+        return id
+    }
+
+    /// The record's key, nil if it has no row.
+    func storedRecordID(of entity: String) throws -> Int64? {
+        if let id = recordIDs[entity] { return id }
+        let id = try connection.statement("SELECT id FROM entities WHERE entity = ?").bind(.text(entity)).rows { $0.int(0) }.first
+        recordIDs[entity] = id
+        return id
     }
 
     /// Removes every trace of `entity` from the merged view and search, and from what this transaction
     /// would refresh: none of its operations is left.
     func forget(_ entity: String) throws {
         try removeSearchRow(of: entity)
-        try connection.statement("DELETE FROM field_winners WHERE entity = ?").bind(.text(entity)).run()
-        try connection.statement("DELETE FROM set_members WHERE entity = ?").bind(.text(entity)).run()
+        if let record = try storedRecordID(of: entity) {
+            try connection.statement("DELETE FROM field_winners WHERE entity = ?").bind(.integer(record)).run()
+            try connection.statement("DELETE FROM set_elements WHERE entity = ?").bind(.integer(record)).run()
+            try connection.statement("DELETE FROM entities WHERE id = ?").bind(.integer(record)).run()
+        }
         try connection.statement("DELETE FROM entity_circles WHERE entity = ?").bind(.text(entity)).run()
-        try connection.statement("DELETE FROM entities WHERE entity = ?").bind(.text(entity)).run()
         forgetPending(entity)
         forgetRow(of: entity)
     }
@@ -268,21 +293,23 @@ public final class StoreWriter {
 
     /// Retires the operation `dot` names if it is on `entity`, the record of the retiring operation: a
     /// dot can never reach into another record, hence never into another circle (CHANGES.md, "Merge rules").
-    private func retire(_ dot: Dot, of entity: String) throws {
-        let key: [SQLValue] = [.blob(dot.origin.bytes), .integer(Int64(dot.seq)), .integer(Int64(dot.index)), .text(entity)]
+    private func retire(_ dot: Dot, of entity: String, _ recordKey: Int64) throws {
+        let dotKey: [SQLValue] = [.blob(dot.origin.bytes), .integer(Int64(dot.seq)), .integer(Int64(dot.index))]
         let retired = try connection.statement(
             """
             UPDATE op_log SET live = 0 WHERE log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ? AND op_index = ? AND entity = ?
                 AND live = 1
-            RETURNING entity, field, op_type, value
+            RETURNING field, op_type, value
             """
-        ).bind(key).rows { ($0.text(0) ?? "", $0.text(1) ?? "", $0.int(2), $0.text(3) ?? "") }
-        for (entity, field, type, value) in retired {
+        ).bind(dotKey + [.integer(recordKey)]).rows { ($0.text(0) ?? "", $0.int(1), $0.text(2) ?? "") }
+        for (field, type, value) in retired {
             if type == 1 { record(entity) { $0.retired(field: field) } }
             if type == 2 { record(entity) { $0.retired(.init(field: field, element: value)) } }
         }
         if retired.isEmpty, try !isApplied(dot, retiredFrom: entity) {
-            try connection.statement("INSERT OR IGNORE INTO tombstones(origin_key, seq, op_index, entity) VALUES (?, ?, ?, ?)").bind(key).run()
+            try connection.statement("INSERT OR IGNORE INTO tombstones(origin_key, seq, op_index, entity) VALUES (?, ?, ?, ?)").bind(
+                dotKey + [.text(entity)]
+            ).run()
             if connection.changesCount > 0 { tombstonesMayExist = true }
         }
     }
@@ -292,7 +319,10 @@ public final class StoreWriter {
     private func isApplied(_ dot: Dot, retiredFrom entity: String) throws -> Bool {
         func inLog(on record: String) throws -> Bool {
             try connection.statement(
-                "SELECT 1 FROM op_log WHERE entity = ? AND log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ? AND op_index = ?"
+                """
+                SELECT 1 FROM op_log WHERE entity = (SELECT id FROM entities WHERE entity = ?)
+                    AND log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ? AND op_index = ?
+                """
             ).bind(.text(record), .blob(dot.origin.bytes), .integer(Int64(dot.seq)), .integer(Int64(dot.index))).exists()
         }
         if try inLog(on: entity) { return true }
@@ -316,12 +346,17 @@ public final class StoreWriter {
     /// operation applied so far in this transaction (once per touched field, not once per operation).
     func refreshMergedView() throws {
         for (entity, changes) in pending {
+            // A record whose row a failed job's rollback took away has nothing in the view to refresh.
+            guard let record = try storedRecordID(of: entity).map(SQLValue.integer) else {
+                awaitingSearchRows.remove(entity)
+                continue
+            }
             // The search row is removed by its text, which is the merged view's until the view changes;
             // a row created in this transaction and not refreshed since has no search row yet.
             let indexed = try searchRow(of: entity)
-            for field in changes.touchedFields { try refreshRegister(entity, field, known: changes.knownValues(of: field)) }
+            for field in changes.touchedFields { try refreshRegister(record, field, known: changes.knownValues(of: field)) }
             for element in changes.touchedElements {
-                try refreshMember(entity, element, known: changes.knownPresence(of: element))
+                try refreshMember(record, element, known: changes.knownPresence(of: element))
             }
             if changes.isKnown, let rowid = changes.createdRowID {
                 if !changes.knownDeleted { try SearchIndex.insert(rowid: rowid, texts: changes.knownTexts, in: connection) }
@@ -335,8 +370,8 @@ public final class StoreWriter {
 
     /// Writes the register's shown value (its winner) and how many values survive; `known` when this
     /// transaction holds them all.
-    private func refreshRegister(_ entity: String, _ field: String, known: [RegisterValue]?) throws {
-        let register = try known.map(SurvivingRegister.init) ?? survivingRegister(entity, field)
+    private func refreshRegister(_ record: SQLValue, _ field: String, known: [RegisterValue]?) throws {
+        let register = try known.map(SurvivingRegister.init) ?? survivingRegister(record, field)
         if let winner = register.winner {
             try connection.statement(
                 """
@@ -345,14 +380,14 @@ public final class StoreWriter {
                     log = excluded.log, seq = excluded.seq, op_index = excluded.op_index, value_count = excluded.value_count
                 """
             ).bind(
-                .text(entity), .text(field), .text(winner.value), .integer(Int64(winner.hlc.rawValue)), .integer(try logID(of: winner.dot.origin)),
+                record, .text(field), .text(winner.value), .integer(Int64(winner.hlc.rawValue)), .integer(try logID(of: winner.dot.origin)),
                 .integer(Int64(winner.dot.seq)), .integer(Int64(winner.dot.index)), .integer(Int64(register.count))
             ).run()
         } else if known == nil {
-            try connection.statement("DELETE FROM field_winners WHERE entity = ? AND field = ?").bind(.text(entity), .text(field)).run()
+            try connection.statement("DELETE FROM field_winners WHERE entity = ? AND field = ?").bind(record, .text(field)).run()
         }
         guard field == EntityState.deletedField else { return }
-        try connection.statement("UPDATE entities SET deleted = ? WHERE entity = ?").bind(.integer(register.saysDeleted ? 1 : 0), .text(entity)).run()
+        try connection.statement("UPDATE entities SET deleted = ? WHERE id = ?").bind(.integer(register.saysDeleted ? 1 : 0), record).run()
     }
 
     /// A register's surviving writes as the merged view needs them: the winner, how many survive, and
@@ -376,14 +411,14 @@ public final class StoreWriter {
     /// register with many surviving values, and each edit of it must not decode them all. A value is
     /// never taken from the merged view, which may show an earlier version of a change that a fork has
     /// replaced since.
-    private func survivingRegister(_ entity: String, _ field: String) throws -> SurvivingRegister {
+    private func survivingRegister(_ record: SQLValue, _ field: String) throws -> SurvivingRegister {
         let writes = try connection.statement(
             """
             SELECT l.log_key, o.seq, o.op_index, o.hlc FROM op_log o JOIN logs l ON l.id = o.log
             WHERE o.entity = ? AND o.field = ? AND o.op_type = 1 AND o.live = 1
             ORDER BY o.hlc DESC, l.log_key DESC, o.seq DESC, o.op_index DESC
             """
-        ).bind(.text(entity), .text(field)).rows { ($0.blob(0), $0.int(1), $0.int(2), $0.int(3)) }
+        ).bind(record, .text(field)).rows { ($0.blob(0), $0.int(1), $0.int(2), $0.int(3)) }
         var written = WrittenValues(connection)
         func read(_ write: (log: [UInt8], seq: Int64, index: Int64, hlc: Int64)) throws -> RegisterValue? {
             guard let origin = OriginKey(bytes: write.log) else { return nil }
@@ -398,18 +433,18 @@ public final class StoreWriter {
     }
 
     /// Adds or removes the set member; `known` when this transaction holds all of its additions.
-    private func refreshMember(_ entity: String, _ member: PendingEntity.Element, known: Bool?) throws {
-        let bind: [SQLValue] = [.text(entity), .text(member.field), .text(member.element)]
+    private func refreshMember(_ record: SQLValue, _ member: PendingEntity.Element, known: Bool?) throws {
+        let bind: [SQLValue] = [record, .text(member.field), .text(member.element)]
         let present =
             try known
             ?? connection.statement(
-                "SELECT 1 FROM ops WHERE entity = ? AND field = ? AND value = ? AND op_type = 2 AND live = 1 LIMIT 1"
+                "SELECT 1 FROM op_log WHERE entity = ? AND live = 1 AND field = ? AND value = ? AND op_type = 2 LIMIT 1"
             ).bind(bind).exists()
         guard present || known == nil else { return }
         try connection.statement(
             present
-                ? "INSERT OR IGNORE INTO set_members(entity, field, element) VALUES (?, ?, ?)"
-                : "DELETE FROM set_members WHERE entity = ? AND field = ? AND element = ?"
+                ? "INSERT OR IGNORE INTO set_elements(entity, field, element) VALUES (?, ?, ?)"
+                : "DELETE FROM set_elements WHERE entity = ? AND field = ? AND element = ?"
         ).bind(bind).run()
     }
 }

@@ -20,7 +20,7 @@ import Testing
             "notes": ["id", "title", "date", "conflict", "location", "participants", "tags", "body", "deleted"],
             "changes": ["origin_key", "seq", "hlc", "bytes"],
             "origins": ["origin_key", "node_id", "max_seq"],
-            "entities": ["entity", "kind", "deleted"],
+            "entities": ["id", "entity", "kind", "deleted"],
             "field_values": ["entity", "field", "value", "hlc", "origin_key", "value_count"],
             "set_members": ["entity", "field", "element"],
             "ops": ["origin_key", "seq", "op_index", "entity", "field", "op_type", "value", "hlc", "live"],

@@ -192,7 +192,10 @@ extension StoreWriter {
         for (seq, bytes) in dropped {
             for entity in Set(try Change(decoding: bytes).operations.map(\.entity.description)) {
                 try connection.statement(
-                    "DELETE FROM op_log WHERE entity = ? AND log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ?"
+                    """
+                    DELETE FROM op_log WHERE entity = (SELECT id FROM entities WHERE entity = ?)
+                        AND log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ?
+                    """
                 ).bind(.text(entity), origin, .integer(seq)).run()
                 if connection.changesCount > 0 { touched.insert(entity) }
             }
@@ -227,15 +230,19 @@ extension StoreWriter {
                 try connection.statement(
                     "UPDATE op_log SET live = ? WHERE entity = ? AND log = (SELECT id FROM logs WHERE log_key = ?) AND seq = ? AND op_index = ?"
                 )
-                .bind(.integer(live ? 1 : 0), .text(entity), .blob(origin), .integer(seq), .integer(index)).run()
+                .bind(.integer(live ? 1 : 0), .integer(try recordID(of: entity)), .blob(origin), .integer(seq), .integer(index)).run()
                 if type == 1 { record(entity) { $0.retired(field: field) } }
                 if type == 2 { record(entity) { $0.retired(.init(field: field, element: value)) } }
             }
             // Fields and elements left with no operation at all.
-            let shown = try connection.statement("SELECT field FROM field_winners WHERE entity = ?").bind(.text(entity)).rows { $0.text(0) ?? "" }
+            let named = SQLValue.text(entity)
+            let shown = try connection.statement("SELECT field FROM field_winners WHERE entity = (SELECT id FROM entities WHERE entity = ?)")
+                .bind(named).rows { $0.text(0) ?? "" }
             for field in shown { record(entity) { $0.retired(field: field) } }
-            let members = try connection.statement("SELECT field, element FROM set_members WHERE entity = ?")
-                .bind(.text(entity)).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
+            let members = try connection.statement(
+                "SELECT field, element FROM set_elements WHERE entity = (SELECT id FROM entities WHERE entity = ?)"
+            )
+            .bind(named).rows { ($0.text(0) ?? "", $0.text(1) ?? "") }
             for (field, element) in members { record(entity) { $0.retired(.init(field: field, element: element)) } }
             let nothingLeft = try !connection.statement("SELECT 1 FROM ops WHERE entity = ?").bind(.text(entity)).exists()
             if nothingLeft || (operations.isEmpty && shown.isEmpty) {

@@ -108,10 +108,12 @@ extension StoreWriter {
         erasedKnown[record.description] = true
         erasedHere.insert(record)
         try redactStoredChanges(of: record)
-        try connection.statement("UPDATE op_log SET value = NULL, live = 0 WHERE entity = ? AND (value IS NOT NULL OR live = 1)").bind(entity).run()
         try removeSearchRow(of: record.description)
-        try connection.statement("DELETE FROM field_winners WHERE entity = ?").bind(entity).run()
-        try connection.statement("DELETE FROM set_members WHERE entity = ?").bind(entity).run()
+        if let key = try storedRecordID(of: record.description).map(SQLValue.integer) {
+            try connection.statement("UPDATE op_log SET value = NULL, live = 0 WHERE entity = ? AND (value IS NOT NULL OR live = 1)").bind(key).run()
+            try connection.statement("DELETE FROM field_winners WHERE entity = ?").bind(key).run()
+            try connection.statement("DELETE FROM set_elements WHERE entity = ?").bind(key).run()
+        }
         try connection.statement("DELETE FROM import_keys WHERE entity = ?").bind(entity).run()
         try connection.statement("UPDATE entities SET deleted = ? WHERE entity = ?").bind(.integer(Self.erasedMark), entity).run()
         forgetPending(record.description)

@@ -59,8 +59,8 @@ enum ImportKeyQueries {
     {
         try connection.statement(
             """
-            SELECT s.entity FROM set_members s JOIN entities e ON e.entity = s.entity
-            WHERE s.field = ? AND s.element = ? AND e.kind = ? AND e.deleted = 0 ORDER BY s.entity
+            SELECT e.entity FROM set_elements s JOIN entities e ON e.id = s.entity
+            WHERE s.field = ? AND s.element = ? AND e.kind = ? AND e.deleted = 0 ORDER BY e.entity
             """
         ).bind(.text(field), .text(element), .integer(Int64(bitPattern: kind.rawValue))).rows { EntityID($0.text(0) ?? "") }
             .compactMap { $0 }

@@ -67,27 +67,7 @@ enum Migrations {
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX set_members_lookup ON set_members(field, element);
         CREATE VIRTUAL TABLE search USING fts5(title, content, tokenize = 'unicode61 remove_diacritics 2');
-        CREATE VIEW contacts AS SELECT e.entity AS id,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'name') AS name,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'organization') AS organization,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'role') AS role,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'country') AS country,
-            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'emails') AS emails,
-            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'phones') AS phones,
-            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'tags') AS tags,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'bio') AS bio,
-            e.deleted AS deleted
-            FROM entities e WHERE e.kind = 1;
-        CREATE VIEW notes AS SELECT e.entity AS id,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'title') AS title,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'date') AS date,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'conflict') AS conflict,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'location') AS location,
-            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'participants') AS participants,
-            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'tags') AS tags,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'body') AS body,
-            e.deleted AS deleted
-            FROM entities e WHERE e.kind = 2;
+        \(recordViews)
         """,
         // 2: the partner list (local to this node, never replicated).
         """
@@ -327,7 +307,87 @@ enum Migrations {
         ALTER TABLE op_log_by_record RENAME TO op_log;
         \(opsView)
         """,
+        // 18: the big tables name a record by its row in `entities` (a small integer, given as records
+        // arrive) instead of its 18-character ID. A record's operations and shown values then take a
+        // third fewer bytes, and a new record's rows are appended where a random ID put them anywhere in
+        // the table, so a batch of new records writes a few pages, not one per record. `entities.id` is
+        // the rowid that search rows were already keyed by, now named, so VACUUM keeps it. The views
+        // keep their columns; `set_members` becomes one, over `set_elements`.
+        Migration(
+            sql: """
+                DROP VIEW contacts; DROP VIEW notes; DROP VIEW ops; DROP VIEW field_values;
+                CREATE TABLE records(
+                    id INTEGER PRIMARY KEY,        -- the record's key in op_log, field_winners, set_elements and search
+                    entity TEXT NOT NULL UNIQUE,   -- c_… contact, n_… note, k<n>_… a later kind
+                    kind INTEGER NOT NULL,
+                    deleted INTEGER NOT NULL DEFAULT 0
+                ) STRICT;
+                INSERT INTO records(id, entity, kind, deleted) SELECT rowid, entity, kind, deleted FROM entities ORDER BY rowid;
+                CREATE TABLE op_log_by_id(
+                    entity INTEGER NOT NULL,       -- entities.id
+                    live INTEGER NOT NULL,         -- 1 while a write or add has not been replaced or removed
+                    field TEXT NOT NULL,
+                    log INTEGER NOT NULL,          -- logs.id; (log, seq, op_index) is the operation's dot
+                    seq INTEGER NOT NULL,
+                    op_index INTEGER NOT NULL,
+                    op_type INTEGER NOT NULL,
+                    value TEXT,                    -- a set element; NULL for a write (its change holds it) and once erased
+                    hlc INTEGER NOT NULL,
+                    PRIMARY KEY(entity, live, field, log, seq, op_index)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO op_log_by_id(entity, live, field, log, seq, op_index, op_type, value, hlc)
+                    SELECT r.id, o.live, o.field, o.log, o.seq, o.op_index, o.op_type, o.value, o.hlc
+                    FROM op_log o JOIN records r ON r.entity = o.entity ORDER BY 1, 2, 3, 4, 5, 6;
+                CREATE TABLE field_winners_by_id(
+                    entity INTEGER NOT NULL,       -- entities.id
+                    field TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    log INTEGER NOT NULL,          -- (log, seq, op_index): the winning write's dot, log a logs.id
+                    seq INTEGER NOT NULL,
+                    op_index INTEGER NOT NULL,
+                    value_count INTEGER NOT NULL,  -- surviving values; more than 1 means the field is in conflict
+                    PRIMARY KEY(entity, field)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO field_winners_by_id(entity, field, value, hlc, log, seq, op_index, value_count)
+                    SELECT r.id, f.field, f.value, f.hlc, f.log, f.seq, f.op_index, f.value_count
+                    FROM field_winners f JOIN records r ON r.entity = f.entity ORDER BY 1, 2;
+                CREATE TABLE set_elements(         -- current members of each set field
+                    entity INTEGER NOT NULL,       -- entities.id
+                    field TEXT NOT NULL,
+                    element TEXT NOT NULL,
+                    PRIMARY KEY(entity, field, element)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO set_elements(entity, field, element)
+                    SELECT r.id, s.field, s.element FROM set_members s JOIN records r ON r.entity = s.entity ORDER BY 1, 2, 3;
+                """,
+            then: RecordKeys.finish),
     ]
+
+    /// `contacts` and `notes` as schema 1 made them, over the text-keyed tables (up to schema 17).
+    static let recordViews = """
+        CREATE VIEW contacts AS SELECT e.entity AS id,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'name') AS name,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'organization') AS organization,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'role') AS role,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'country') AS country,
+            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'emails') AS emails,
+            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'phones') AS phones,
+            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'tags') AS tags,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'bio') AS bio,
+            e.deleted AS deleted
+            FROM entities e WHERE e.kind = 1;
+        CREATE VIEW notes AS SELECT e.entity AS id,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'title') AS title,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'date') AS date,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'conflict') AS conflict,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'location') AS location,
+            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'participants') AS participants,
+            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'tags') AS tags,
+            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'body') AS body,
+            e.deleted AS deleted
+            FROM entities e WHERE e.kind = 2;
+        """
 
     /// `ops` since schema 16: a write's value is the merged view's while it wins (`WrittenValues` reads
     /// the others from their changes).

@@ -1,7 +1,8 @@
 /// For measuring migrations: turns a database of the current schema into one of the previous release's
-/// (schema 8) by dropping exactly what migrations 9 to 17 added: 13's index is written again with its copy
+/// (schema 8) by dropping exactly what migrations 9 to 18 added: 13's index is written again with its copy
 /// of the text, 14's operation log as the table `ops` keyed by origin keys with 16's written values read
-/// back from their changes, and 15's winners as the table `field_values` with their origin keys.
+/// back from their changes, 15's winners as the table `field_values` with their origin keys, and 18's
+/// tables keyed by record row as `entities` and `set_members` keyed by record ID.
 /// Migrations are append-only, so the result is what the previous release's code would have written;
 /// its data is untouched.
 @_spi(Testing) public enum PreviousSchema {
@@ -32,7 +33,18 @@
             try connection.execute(
                 """
                 CREATE TEMP TABLE winners AS SELECT * FROM field_values;
-                DROP VIEW ops; DROP VIEW field_values; DROP TABLE field_winners;
+                CREATE TEMP TABLE members AS SELECT * FROM set_members;
+                CREATE TEMP TABLE records AS SELECT id, entity, kind, deleted FROM entities;
+                DROP VIEW contacts; DROP VIEW notes; DROP VIEW ops; DROP VIEW field_values; DROP VIEW set_members;
+                DROP TABLE field_winners; DROP TABLE set_elements; DROP TABLE entities;
+                CREATE TABLE entities(entity TEXT PRIMARY KEY, kind INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0) STRICT;
+                INSERT INTO entities(rowid, entity, kind, deleted) SELECT * FROM temp.records ORDER BY id;
+                CREATE TABLE set_members(
+                    entity TEXT NOT NULL, field TEXT NOT NULL, element TEXT NOT NULL, PRIMARY KEY(entity, field, element)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO set_members SELECT * FROM temp.members ORDER BY entity, field, element;
+                CREATE INDEX set_members_by_element ON set_members(field, element);
+                DROP TABLE temp.members; DROP TABLE temp.records;
                 CREATE TABLE field_values(
                     entity TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, hlc INTEGER NOT NULL,
                     origin_key BLOB NOT NULL, value_count INTEGER NOT NULL, PRIMARY KEY(entity, field)
@@ -40,6 +52,7 @@
                 INSERT INTO field_values SELECT * FROM temp.winners ORDER BY entity, field;
                 DROP TABLE temp.winners;
                 CREATE INDEX field_values_conflicts ON field_values(entity) WHERE value_count > 1;
+                \(Migrations.recordViews)
                 DROP TABLE circle_logs; DROP TABLE circle_controls; DROP TABLE entity_circles; DROP TABLE circle_labels; DROP TABLE circle_deliveries;
                 ALTER TABLE tombstones DROP COLUMN entity; DROP TABLE erasures; DROP TABLE record_nonces;
                 DROP TABLE slot_listings; DROP TABLE unvouched_slots;
