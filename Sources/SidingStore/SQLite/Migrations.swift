@@ -398,8 +398,8 @@ enum Migrations {
             FROM op_log o JOIN logs l ON l.id = o.log;
         """
 
-    /// Brings the database up to the latest schema, one transaction per migration.
-    static func migrate(_ connection: SQLiteConnection) throws {
+    /// Brings the database up to the latest schema (tests: up to `target`), one transaction per migration.
+    static func migrate(_ connection: SQLiteConnection, upTo target: Int = all.count) throws {
         let applicationID = try connection.statement("PRAGMA application_id").rows { $0.int(0) }.first ?? 0
         let version = Int(try connection.statement("PRAGMA user_version").rows { $0.int(0) }.first ?? 0)
         let hasTables = try connection.statement("SELECT count(*) FROM sqlite_schema").rows { $0.int(0) }.first ?? 0
@@ -409,7 +409,7 @@ enum Migrations {
         guard version <= all.count else {
             throw StoreError.newerSchema(path: connection.path, version: version, supported: all.count)
         }
-        for (offset, migration) in all.enumerated().dropFirst(version) {
+        for (offset, migration) in all.prefix(target).enumerated().dropFirst(version) {
             try connection.transaction {
                 if !migration.sql.isEmpty { try connection.execute(migration.sql) }
                 try migration.then?(connection)
