@@ -229,13 +229,9 @@ public final class StoreWriter {
     /// Returns whether this call created it.
     @discardableResult
     func ensureRow(of id: EntityID, _ entity: String) throws -> Bool {
-        guard recordIDs[entity] == nil else { return false }
-        try connection.statement("INSERT INTO entities(entity, kind) VALUES (?, ?) ON CONFLICT(entity) DO NOTHING")
+        guard try storedRecordID(of: entity) == nil else { return false }
+        try connection.statement("INSERT INTO entities(entity, kind) VALUES (?, ?)")
             .bind(.text(entity), .integer(Int64(bitPattern: id.kind.rawValue))).run()
-        guard connection.changesCount == 1 else {
-            _ = try recordID(of: entity)
-            return false
-        }
         let created = connection.lastInsertRowID
         recordIDs[entity] = created
         awaitingSearchRows.insert(entity)

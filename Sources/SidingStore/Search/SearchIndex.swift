@@ -25,10 +25,10 @@ enum SearchIndex {
 
     /// The row the merged view gives `entity` now: nil when it has none (deleted, erased, unknown).
     static func currentRow(of entity: String, in connection: SQLiteConnection) throws -> IndexedRow? {
-        let row = try connection.statement("SELECT rowid, deleted FROM entities WHERE entity = ?")
+        let row = try connection.statement("SELECT id, deleted FROM entities WHERE entity = ?")
             .bind(.text(entity)).rows { ($0.int(0), $0.int(1) != 0) }
         guard let (rowid, deleted) = row.first, !deleted else { return nil }
-        let (title, content) = Self.row(try texts(of: entity, in: connection))
+        let (title, content) = Self.row(try texts(ofRecord: rowid, in: connection))
         return IndexedRow(rowid: rowid, title: title, content: content)
     }
 
@@ -103,6 +103,17 @@ enum SearchIndex {
             UNION ALL SELECT field, element FROM set_members WHERE entity = ?1
             """
         ).bind(.text(entity)).rows { (field: $0.text(0) ?? "", value: $0.text(1) ?? "") }
+    }
+
+    /// The record's texts, read by its key (`entities.id`, schema 18) as `texts(of:)` reads them by its
+    /// ID, in the same order: a row is removed by giving exactly the text it was added with.
+    static func texts(ofRecord id: Int64, in connection: SQLiteConnection) throws -> [(field: String, value: String)] {
+        try connection.statement(
+            """
+            SELECT field, value FROM field_winners WHERE entity = ?1
+            UNION ALL SELECT field, element FROM set_elements WHERE entity = ?1
+            """
+        ).bind(.integer(id)).rows { (field: $0.text(0) ?? "", value: $0.text(1) ?? "") }
     }
 
     /// A user's words as an FTS5 query that matches entities containing all of them; quoting every
