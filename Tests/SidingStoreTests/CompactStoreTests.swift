@@ -76,10 +76,10 @@ import Testing
 
     /// A database of the previous release (schema 8: `ops` and `field_values` keyed by origin keys, the
     /// index with its copy of the text) reads exactly as before once migrated: digest, every operation,
-    /// every shown value with its origin, history, search.
+    /// every shown value with its origin, history, search, and the `contacts` and `notes` views.
     @Test func aMigratedDatabaseReadsAsBefore() throws {
         let path = directory.file("old.db")
-        let before: (ViewDigest, [String], [[HistoryEntry]], [SearchHit], [String], [ConflictRecord])
+        let before: (ViewDigest, [String], [[HistoryEntry]], [SearchHit], [String], [ConflictRecord], [String])
         do {
             let store = try SQLiteStore(path: path)
             let key = Curve25519.Signing.PrivateKey()
@@ -87,7 +87,7 @@ import Testing
             try Self.renameSome(in: store)
             before = (
                 try store.digest(), try store.read(Self.operations), try Self.histories(store), try store.search("the").hits,
-                try store.read(Self.shownValues), try store.conflicts()
+                try store.read(Self.shownValues), try store.conflicts(), try store.read(Self.recordRows)
             )
             #expect(try store.read(Self.winnersNotNamingTheirWrite) == 0)
             try store.checkpoint()
@@ -104,6 +104,8 @@ import Testing
         let replacedInOldLog = try old.statement("SELECT count(*) FROM ops WHERE op_type = 1 AND live = 0 AND value IS NOT NULL").rows { $0.int(0) }
         #expect(replacedInOldLog == [Int64(replacedInHistory)], "the previous release kept each replaced value in its log")
         #expect(try Self.shownValues(old) == before.4)
+        #expect(try Self.recordRows(old) == before.6)
+        #expect(before.6.count > 600 && before.6.contains { $0.contains("[\"") }, "rows with their set fields")
         let migrated = try SQLiteStore(path: path, localKey: OriginKey(Curve25519.Signing.PrivateKey().publicKey))
         #expect(try PreviousSchema.schemaVersion(path) == PreviousSchema.current)
         #expect(try migrated.read { try Self.tables($0) }.isDisjoint(with: ["search_content", "ops", "field_values"]))
@@ -113,6 +115,7 @@ import Testing
         #expect(try migrated.read(Self.operations) == before.1)
         #expect(try Self.histories(migrated) == before.2)
         #expect(try migrated.conflicts() == before.5)
+        #expect(try migrated.read(Self.recordRows) == before.6)
         let keptWrittenValues = try migrated.read {
             try $0.statement("SELECT count(*) FROM op_log WHERE op_type = 1 AND value IS NOT NULL").rows { $0.int(0) }
         }
@@ -188,6 +191,15 @@ import Testing
             FROM ops o ORDER BY origin_key, seq, op_index
             """
         ).rows { row in (0..<9).map { row.text(Int32($0)) ?? "∅" }.joined(separator: "|") }
+    }
+
+    /// Every row of the `contacts` and `notes` views, as a power user reads them.
+    static func recordRows(_ connection: SQLiteConnection) throws -> [String] {
+        try ["contacts", "notes"].flatMap { view in
+            try connection.statement(sql: "SELECT * FROM \(view) ORDER BY id").rows { row in
+                (0..<10).map { row.text(Int32($0)) ?? "∅" }.joined(separator: "|")
+            }
+        }
     }
 
     /// The history of every entity, values of replaced writes included.

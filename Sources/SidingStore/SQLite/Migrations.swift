@@ -67,7 +67,7 @@ enum Migrations {
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX set_members_lookup ON set_members(field, element);
         CREATE VIRTUAL TABLE search USING fts5(title, content, tokenize = 'unicode61 remove_diacritics 2');
-        \(recordViews)
+        \(RecordViews.byRecordID)
         """,
         // 2: the partner list (local to this node, never replicated).
         """
@@ -363,31 +363,6 @@ enum Migrations {
                 """,
             then: RecordKeys.finish),
     ]
-
-    /// `contacts` and `notes` as schema 1 made them, over the text-keyed tables (up to schema 17).
-    static let recordViews = """
-        CREATE VIEW contacts AS SELECT e.entity AS id,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'name') AS name,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'organization') AS organization,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'role') AS role,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'country') AS country,
-            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'emails') AS emails,
-            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'phones') AS phones,
-            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'tags') AS tags,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'bio') AS bio,
-            e.deleted AS deleted
-            FROM entities e WHERE e.kind = 1;
-        CREATE VIEW notes AS SELECT e.entity AS id,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'title') AS title,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'date') AS date,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'conflict') AS conflict,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'location') AS location,
-            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'participants') AS participants,
-            (SELECT json_group_array(element) FROM set_members s WHERE s.entity = e.entity AND s.field = 'tags') AS tags,
-            (SELECT value FROM field_values f WHERE f.entity = e.entity AND f.field = 'body') AS body,
-            e.deleted AS deleted
-            FROM entities e WHERE e.kind = 2;
-        """
 
     /// `ops` since schema 16: a write's value is the merged view's while it wins (`WrittenValues` reads
     /// the others from their changes).

@@ -52,7 +52,7 @@
                 INSERT INTO field_values SELECT * FROM temp.winners ORDER BY entity, field;
                 DROP TABLE temp.winners;
                 CREATE INDEX field_values_conflicts ON field_values(entity) WHERE value_count > 1;
-                \(Migrations.recordViews)
+                \(RecordViews.byRecordID)
                 DROP TABLE circle_logs; DROP TABLE circle_controls; DROP TABLE entity_circles; DROP TABLE circle_labels; DROP TABLE circle_deliveries;
                 ALTER TABLE tombstones DROP COLUMN entity; DROP TABLE erasures; DROP TABLE record_nonces;
                 DROP TABLE slot_listings; DROP TABLE unvouched_slots;

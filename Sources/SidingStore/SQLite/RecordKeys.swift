@@ -35,27 +35,7 @@ enum RecordKeys {
 
     /// The views over the tables keyed by `entities.id`, with the columns they had when keyed by text.
     static let views = """
-        CREATE VIEW contacts AS SELECT e.entity AS id,
-            (SELECT value FROM field_winners f WHERE f.entity = e.id AND f.field = 'name') AS name,
-            (SELECT value FROM field_winners f WHERE f.entity = e.id AND f.field = 'organization') AS organization,
-            (SELECT value FROM field_winners f WHERE f.entity = e.id AND f.field = 'role') AS role,
-            (SELECT value FROM field_winners f WHERE f.entity = e.id AND f.field = 'country') AS country,
-            (SELECT json_group_array(element) FROM set_elements s WHERE s.entity = e.id AND s.field = 'emails') AS emails,
-            (SELECT json_group_array(element) FROM set_elements s WHERE s.entity = e.id AND s.field = 'phones') AS phones,
-            (SELECT json_group_array(element) FROM set_elements s WHERE s.entity = e.id AND s.field = 'tags') AS tags,
-            (SELECT value FROM field_winners f WHERE f.entity = e.id AND f.field = 'bio') AS bio,
-            e.deleted AS deleted
-            FROM entities e WHERE e.kind = 1;
-        CREATE VIEW notes AS SELECT e.entity AS id,
-            (SELECT value FROM field_winners f WHERE f.entity = e.id AND f.field = 'title') AS title,
-            (SELECT value FROM field_winners f WHERE f.entity = e.id AND f.field = 'date') AS date,
-            (SELECT value FROM field_winners f WHERE f.entity = e.id AND f.field = 'conflict') AS conflict,
-            (SELECT value FROM field_winners f WHERE f.entity = e.id AND f.field = 'location') AS location,
-            (SELECT json_group_array(element) FROM set_elements s WHERE s.entity = e.id AND s.field = 'participants') AS participants,
-            (SELECT json_group_array(element) FROM set_elements s WHERE s.entity = e.id AND s.field = 'tags') AS tags,
-            (SELECT value FROM field_winners f WHERE f.entity = e.id AND f.field = 'body') AS body,
-            e.deleted AS deleted
-            FROM entities e WHERE e.kind = 2;
+        \(RecordViews.sql(values: "field_winners", members: "set_elements", key: "id"))
         CREATE VIEW field_values AS SELECT e.entity, f.field, f.value, f.hlc, l.log_key AS origin_key, f.value_count
             FROM field_winners f JOIN entities e ON e.id = f.entity LEFT JOIN logs l ON l.id = f.log;
         CREATE VIEW set_members AS SELECT e.entity, s.field, s.element FROM set_elements s JOIN entities e ON e.id = s.entity;
