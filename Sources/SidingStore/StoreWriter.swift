@@ -12,6 +12,9 @@ public final class StoreWriter {
     /// Entities created in this transaction whose search row is not written yet (a failed job's undoing
     /// leaves this true: either the row is gone too, or it was created before the job).
     private var awaitingSearchRows: Set<String> = []
+    /// Each log's highest gap-free seq, as read or written in this transaction (`heldSeq(of:)`): a
+    /// batch of one log's changes reads it once, not once per change.
+    var heldSeqs: [OriginKey: UInt64] = [:]
     /// Each log's key in `op_log`, as looked up or given in this transaction.
     private var logIDs: [OriginKey: Int64] = [:]
     /// The circle (its ID's bytes; nil: the network) of each record this transaction has decided, so
@@ -72,6 +75,7 @@ public final class StoreWriter {
             recordCircles.removeAll()
             recordIDs.removeAll()
             logIDs.removeAll()
+            heldSeqs.removeAll()
             // Only on failure: every entity pending is read back from the store, which the rollback left true.
             for entity in pending.keys { pending[entity]?.forgetWhatIsKnown() }
             throw error
@@ -80,8 +84,12 @@ public final class StoreWriter {
 
     /// The highest gap-free seq held of `origin`.
     public func heldSeq(of origin: OriginKey) throws -> UInt64 {
-        try connection.statement("SELECT max_seq FROM origins WHERE origin_key = ?")
+        if let held = heldSeqs[origin] { return held }
+        let held =
+            try connection.statement("SELECT max_seq FROM origins WHERE origin_key = ?")
             .bind(.blob(origin.bytes)).rows { UInt64($0.int(0)) }.first ?? 0
+        heldSeqs[origin] = held
+        return held
     }
 
     /// The entity's full merged state (surviving values with their dots), as seen inside this transaction.
@@ -152,6 +160,7 @@ public final class StoreWriter {
         } else {
             try connection.statement("UPDATE origins SET max_seq = ? WHERE origin_key = ?").bind(seq, origin).run()
         }
+        if !replacing { heldSeqs[change.origin] = change.seq }
         guard applyingOperations else { return try holdUnvouched(change) }
         try applyOperations(of: change)
     }
@@ -163,8 +172,13 @@ public final class StoreWriter {
         let seq = SQLValue.integer(Int64(change.seq))
         let hlc = SQLValue.integer(Int64(change.hlc.rawValue))
         let erasedOperations = change.erasedOperations
+        var rows: [SQLValue] = []
+        rows.reserveCapacity(change.operations.count * Self.operationColumns)
+        var previous: (id: EntityID, text: String)?
         for (index, operation) in change.operations.enumerated() {
-            let entity = operation.entity.description
+            // A change's operations are mostly on one record: its ID is written out once.
+            let entity = previous?.id == operation.entity ? previous?.text ?? "" : operation.entity.description
+            previous = (operation.entity, entity)
             guard try operationStaysInItsCircle(operation, entity, circle: change.circle) else { continue }
             try ensureRow(of: operation.entity, entity)
             let recordKey = try recordID(of: entity)
@@ -182,17 +196,28 @@ public final class StoreWriter {
             }
             // A written value is kept by its change and, while it wins, by the merged view (schema 16).
             let kept = type == 1 ? nil : value
-            try connection.statement(
-                """
-                INSERT INTO op_log(log, seq, op_index, entity, field, op_type, value, hlc, live)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-            ).bind(
+            rows += [
                 log, seq, .integer(Int64(index)), .integer(recordKey), .text(operation.field),
-                .integer(Int64(bitPattern: type)), kept.map(SQLValue.text) ?? .null, hlc, .integer(live ? 1 : 0)
-            ).run()
+                .integer(Int64(bitPattern: type)), kept.map(SQLValue.text) ?? .null, hlc, .integer(live ? 1 : 0),
+            ]
+            // A retired dot may be one of this change's own operations: those are in the log first.
+            if !operation.action.retires.isEmpty { try insertOperations(&rows) }
             for target in operation.action.retires { try retire(target, of: entity, recordKey) }
         }
+        try insertOperations(&rows)
+    }
+
+    /// Columns of an `op_log` row as `insertOperations` takes them.
+    private static let operationColumns = 9
+
+    /// Inserts the `op_log` rows gathered so far (`operationColumns` values each) in one statement.
+    private func insertOperations(_ rows: inout [SQLValue]) throws {
+        guard !rows.isEmpty else { return }
+        try connection.statement(
+            "INSERT INTO op_log(log, seq, op_index, entity, field, op_type, value, hlc, live)",
+            rows: rows.count / Self.operationColumns, columns: Self.operationColumns
+        ).bind(rows).run()
+        rows.removeAll(keepingCapacity: true)
     }
 
     /// The entity's search row as the index holds it, before the merged view changes (the index keeps
@@ -351,9 +376,11 @@ public final class StoreWriter {
             // a row created in this transaction and not refreshed since has no search row yet.
             let indexed = try searchRow(of: entity)
             for field in changes.touchedFields { try refreshRegister(record, field, known: changes.knownValues(of: field)) }
+            var members: [SQLValue] = []
             for element in changes.touchedElements {
-                try refreshMember(record, element, known: changes.knownPresence(of: element))
+                try refreshMember(record, element, known: changes.knownPresence(of: element), present: &members)
             }
+            try writeMembers(members)
             if changes.isKnown, let rowid = changes.createdRowID {
                 if !changes.knownDeleted { try SearchIndex.insert(rowid: rowid, texts: changes.knownTexts, in: connection) }
             } else {
@@ -364,8 +391,19 @@ public final class StoreWriter {
         pending.removeAll(keepingCapacity: true)
     }
 
+    /// Columns of a `set_elements` row as `writeMembers` takes them.
+    private static let memberColumns = 3
+
+    /// Adds a record's set members gathered by `refreshMember`, in one statement.
+    private func writeMembers(_ rows: [SQLValue]) throws {
+        guard !rows.isEmpty else { return }
+        try connection.statement(
+            "INSERT OR IGNORE INTO set_elements(entity, field, element)", rows: rows.count / Self.memberColumns, columns: Self.memberColumns
+        ).bind(rows).run()
+    }
+
     /// Writes the register's shown value (its winner) and how many values survive; `known` when this
-    /// transaction holds them all.
+    /// transaction holds them all. (One statement per field: SQLite runs an upsert of several rows slower.)
     private func refreshRegister(_ record: SQLValue, _ field: String, known: [RegisterValue]?) throws {
         let register = try known.map(SurvivingRegister.init) ?? survivingRegister(record, field)
         if let winner = register.winner {
@@ -428,19 +466,19 @@ public final class StoreWriter {
         return SurvivingRegister(try writes.compactMap(read))
     }
 
-    /// Adds or removes the set member; `known` when this transaction holds all of its additions.
-    private func refreshMember(_ record: SQLValue, _ member: PendingEntity.Element, known: Bool?) throws {
+    /// Gathers the set member into `present`, or removes it; `known` when this transaction holds all of
+    /// its additions.
+    private func refreshMember(_ record: SQLValue, _ member: PendingEntity.Element, known: Bool?, present: inout [SQLValue]) throws {
         let bind: [SQLValue] = [record, .text(member.field), .text(member.element)]
-        let present =
+        let isPresent =
             try known
             ?? connection.statement(
                 "SELECT 1 FROM op_log WHERE entity = ? AND live = 1 AND field = ? AND value = ? AND op_type = 2 LIMIT 1"
             ).bind(bind).exists()
-        guard present || known == nil else { return }
-        try connection.statement(
-            present
-                ? "INSERT OR IGNORE INTO set_elements(entity, field, element) VALUES (?, ?, ?)"
-                : "DELETE FROM set_elements WHERE entity = ? AND field = ? AND element = ?"
-        ).bind(bind).run()
+        if isPresent {
+            present += bind
+        } else if known == nil {
+            try connection.statement("DELETE FROM set_elements WHERE entity = ? AND field = ? AND element = ?").bind(bind).run()
+        }
     }
 }

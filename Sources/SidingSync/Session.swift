@@ -132,7 +132,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
         let start = clock.now
         let changes: [VerifiedChange]
         do throws(ChangeError) {
-            changes = try Self.verify(encoded)
+            changes = try await Self.verify(encoded)
         } catch {
             await storing.waitForAll()
             return await handle(writer) { $0.batchRejected(error.description) }

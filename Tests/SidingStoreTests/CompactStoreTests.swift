@@ -161,6 +161,51 @@ import Testing
         #expect(indexes == [0], "the log needs no second index")
     }
 
+    /// A change's operations go into the log in one statement, yet an operation that retires an earlier
+    /// one of the same change finds it there: the name shows the second write alone, with no tombstone.
+    /// The positive control is the same two writes in two changes.
+    @Test func anOperationRetiresAnEarlierOneOfItsOwnChange() throws {
+        let store = try SQLiteStore(path: directory.file("own-dots.db"))
+        let author = Curve25519.Signing.PrivateKey()
+        let (together, apart) = (
+            try #require(EntityID(kind: .contact, bytes: Array(repeating: 3, count: 10))),
+            try #require(EntityID(kind: .contact, bytes: Array(repeating: 4, count: 10)))
+        )
+        func write(_ entity: EntityID, _ value: String, replaces: [Dot] = []) -> SidingCore.Operation {
+            SidingCore.Operation(entity: entity, field: "name", action: .write(value: value, replaces: replaces))
+        }
+        let origin = OriginKey(author.publicKey)
+        let one = try Change.sign(
+            by: author, seq: 1, hlc: HLC(milliseconds: 1_000, counter: 0),
+            operations: [
+                write(together, "Amina"), SidingCore.Operation(entity: together, field: "tags", action: .add(element: "water")),
+                write(together, "Amina Y.", replaces: [Dot(origin: origin, seq: 1, index: 0)]),
+            ])
+        let two = try Change.sign(by: author, seq: 2, hlc: HLC(milliseconds: 1_001, counter: 0), operations: [write(apart, "Badr")])
+        let three = try Change.sign(
+            by: author, seq: 3, hlc: HLC(milliseconds: 1_002, counter: 0),
+            operations: [write(apart, "Badr K.", replaces: [Dot(origin: origin, seq: 2, index: 0)])])
+        #expect(try store.apply([one, two, three]) == [.applied, .applied, .applied])
+        for (id, name) in [(together, "Amina Y."), (apart, "Badr K.")] {
+            #expect(try store.entityState(id)?.registers["name"]?.map(\.value) == [name])
+            #expect(try store.record(id)?.fields["name"] == name)
+        }
+        #expect(try store.entityState(together)?.sets["tags"]?.keys.sorted() == ["water"])
+        #expect(try store.read { try $0.statement("SELECT count(*) FROM tombstones").rows { $0.int(0) } } == [0])
+        #expect(try store.read { try $0.statement("SELECT live FROM op_log ORDER BY seq, op_index").rows { $0.int(0) } } == [0, 1, 1, 0, 1])
+    }
+
+    /// Schema 19: the search index merges its segments eight at a time, in a new database and in a
+    /// migrated one (FTS5 keeps the setting in its config table).
+    @Test func theSearchIndexMergesEightSegmentsAtATime() throws {
+        let path = directory.file("automerge.db")
+        _ = try SQLiteStore(path: path)
+        let read = { try SQLiteStore(path: path).read { try $0.statement("SELECT v FROM search_config WHERE k = 'automerge'").rows { $0.int(0) } } }
+        #expect(try read() == [8])
+        try PreviousSchema.rollBack(path)
+        #expect(try read() == [8])
+    }
+
     /// Renames 120 contacts by another node: half replace the name (a replaced write), half are
     /// concurrent with it (a conflict, which the later write wins).
     static func renameSome(in store: SQLiteStore) throws {

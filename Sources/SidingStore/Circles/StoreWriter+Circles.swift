@@ -180,6 +180,7 @@ extension StoreWriter {
         let origin = SQLValue.blob(logKey.bytes)
         let touched = try dropStoredChanges(origin, where: "seq > ?", .integer(Int64(cut)))
         try connection.statement("UPDATE origins SET max_seq = min(max_seq, ?) WHERE origin_key = ?").bind(.integer(Int64(cut)), origin).run()
+        heldSeqs[logKey] = nil
         try rebuild(touched)
     }
 

@@ -8,6 +8,8 @@ final class SQLiteConnection {
     /// The same statements by the address of their literal: hashing a long SQL text on every use cost
     /// a tenth of the ingest path.
     private var literalStatements: [UnsafeRawPointer: OpaquePointer] = [:]
+    /// Statements of several rows, by their head's literal and their row count.
+    private var rowStatements: [RowsKey: OpaquePointer] = [:]
     let path: String
 
     init(path: String, readOnly: Bool = false) throws(StoreError) {
@@ -54,6 +56,28 @@ final class SQLiteConnection {
         let statement = try statement(sql: sql.description)
         literalStatements[address] = statement.handle
         return statement
+    }
+
+    /// A cached statement that writes `rows` rows at once: `head` up to `VALUES`, then `rows` groups of
+    /// `columns` parameters, then `tail` (an upsert clause, or nothing). One statement for a change's
+    /// rows costs much less than one per row: each statement run has its own fixed cost.
+    func statement(_ head: StaticString, rows: Int, columns: Int, _ tail: StaticString = "") throws(StoreError) -> Statement {
+        let key = RowsKey(head: UnsafeRawPointer(head.utf8Start), rows: rows)
+        if let cached = rowStatements[key] {
+            sqlite3_reset(cached)
+            sqlite3_clear_bindings(cached)
+            return Statement(handle: cached, connection: self)
+        }
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        let sql = "\(head) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ") + " \(tail)"
+        let statement = try statement(sql: sql)
+        rowStatements[key] = statement.handle
+        return statement
+    }
+
+    private struct RowsKey: Hashable {
+        let head: UnsafeRawPointer
+        let rows: Int
     }
 
     /// A cached prepared statement, reset and with its bindings cleared.
