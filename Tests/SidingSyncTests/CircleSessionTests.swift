@@ -160,7 +160,7 @@ import Testing
     /// took over 6 minutes in a debug build here; what matters is that the backlog is still flowing):
     /// a receiver throttled to well under 1,000 changes a second, removed once the sender's pacing has
     /// measured it; after the barrier no frame of X, and a network
-    /// edit still arrives at once: the sender keeps only about a quarter second of the receiver's work in
+    /// edit still arrives at once: the sender keeps only about 375 ms of the receiver's work in
     /// flight (SendPacing), so the edit does not wait behind seconds of X batches already written.
     @Test func revocationInTheMiddleOfAThrottledBackloggedCircle() async throws {
         let recorder = FrameRecorder()

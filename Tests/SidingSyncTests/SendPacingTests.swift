@@ -24,12 +24,12 @@ import Testing
         #expect(pacing.nextBatchLimit == WireLimits.maxBatchChanges / 2)
     }
 
-    @Test func aSlowReceiverGetsAboutAQuarterSecondOfWork() throws {
-        // 1,024 changes a second: about 256 in flight, sent as batches of half that.
+    @Test func aSlowReceiverGetsAboutThreeEighthsOfASecondOfWork() throws {
+        // 1,024 changes a second: 384 in flight, sent as batches of half that.
         let pacing = Self.busyReceiver(batch: 1_024, serviceMilliseconds: 1_000)
         let rate = try #require(pacing.rate)
         #expect(abs(rate - 1_024) < 1)
-        #expect(pacing.budget == 256 && pacing.nextBatchLimit == 128)
+        #expect(pacing.budget == 384 && pacing.nextBatchLimit == 192)
     }
 
     @Test func aVerySlowReceiverStillGetsTheMinimum() {
@@ -44,10 +44,10 @@ import Testing
 
     @Test func theBudgetCountsWhatIsUnacknowledged() {
         var pacing = Self.busyReceiver(batch: 1_024, serviceMilliseconds: 1_000)
-        pacing.sent(batch: 5, changes: 128, at: Self.at(5_000))
-        #expect(pacing.hasRoom && pacing.nextBatchLimit == 128)
-        pacing.sent(batch: 6, changes: 128, at: Self.at(5_000))
-        #expect(!pacing.hasRoom, "256 unacknowledged: the budget is used")
+        pacing.sent(batch: 5, changes: 192, at: Self.at(5_000))
+        #expect(pacing.hasRoom && pacing.nextBatchLimit == 192)
+        pacing.sent(batch: 6, changes: 192, at: Self.at(5_000))
+        #expect(!pacing.hasRoom, "384 unacknowledged: the budget is used")
         pacing.acknowledged(batch: 5, at: Self.at(5_200))
         #expect(pacing.hasRoom)
     }
