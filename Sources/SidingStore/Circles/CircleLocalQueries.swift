@@ -26,15 +26,26 @@ extension SQLiteStore {
         }
     }
 
-    /// Live records held in each circle (a circle with none is absent).
+    /// Live records held in each circle (a circle with none is absent): the rows of `entity_circles`
+    /// whose record has a row in `entities` that is not deleted. Joining each row to its record costs
+    /// two lookups a row (a third of a second at 1M operations on a busy node, and `circle remove`
+    /// answers with it), so this counts every row from the circle index, then takes away the deleted
+    /// records, found by a scan of `entities`, and the rows whose record has no row, one index lookup each.
     public func circleRecordCounts() throws -> [CircleID: Int] {
         try read { connection in
-            let rows = try connection.statement(
-                "SELECT c.circle, count(*) FROM entity_circles c JOIN entities e ON e.entity = c.entity WHERE e.deleted = 0 GROUP BY c.circle"
-            ).rows { ($0.blob(0), $0.int(1)) }
-            var counts: [CircleID: Int] = [:]
-            for (bytes, count) in rows { if let circle = CircleID(bytes: bytes) { counts[circle] = Int(count) } }
-            return counts
+            func perCircle(_ sql: StaticString) throws -> [([UInt8], Int64)] {
+                try connection.statement(sql).rows { ($0.blob(0), $0.int(1)) }
+            }
+            var counts = Dictionary(try perCircle("SELECT circle, count(*) FROM entity_circles GROUP BY circle"), uniquingKeysWith: +)
+            let deleted = try perCircle(
+                "SELECT c.circle, count(*) FROM entities e CROSS JOIN entity_circles c ON c.entity = e.entity WHERE e.deleted <> 0 GROUP BY c.circle")
+            let withoutRecord = try perCircle(
+                "SELECT c.circle, count(*) FROM entity_circles c WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.entity = c.entity) GROUP BY c.circle"
+            )
+            for (circle, rows) in deleted + withoutRecord { counts[circle, default: 0] -= rows }
+            var live: [CircleID: Int] = [:]
+            for (bytes, count) in counts where count > 0 { if let circle = CircleID(bytes: bytes) { live[circle] = Int(count) } }
+            return live
         }
     }
 
