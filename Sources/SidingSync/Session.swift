@@ -211,7 +211,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
     private func perform(_ action: SessionAction<C.Instant>, _ writer: FrameWriter) async throws -> [SessionAction<C.Instant>] {
         switch action {
         case .send(let message):
-            guard case .batch = message else {
+            guard case .batch(let id, _) = message else {
                 try await writer.send(message)
                 break
             }
@@ -223,6 +223,7 @@ final class Session<C: Clock>: Sendable where C.Duration == Duration {
             // fetches the next batch only after this one is written.
             let frame = try state.withLock { state in try message.frame(sender: state.elidedSender, logs: &state.namedToPeer) }
             try await writer.write(frame, of: message)
+            return state.withLock { $0.machine.batchWritten(id) }
         case .loadSummary:
             let summary = try await context.summary(for: peerKey)
             return state.withLock { $0.machine.summaryLoaded(summary.vector, tips: summary.tips, circles: summary.circles, shared: summary.shared) }

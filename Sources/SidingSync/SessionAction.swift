@@ -4,7 +4,7 @@ import SidingWire
 /// What `SessionStateMachine` asks its session to do. Actions that read or write the store report
 /// their outcome back to the machine as the event named here.
 public enum SessionAction<Instant: InstantProtocol & Sendable>: Sendable, Equatable {
-    /// Write this message to the peer.
+    /// Write this message to the peer; a batch, then `batchWritten`.
     case send(WireMessage)
     /// Their Hello is acceptable: read our version vector and tip digests, then `summaryLoaded`.
     case loadSummary

@@ -54,8 +54,18 @@ extension SessionStateMachine {
         let sent: [SessionAction<Instant>] = [
             .send(.batch(id: id, changes: changes.map(\.encoded))), .report(.sent(batches: batchesSent, changes: changesSent)),
         ]
+        unwritten = id
         // Recorded before the frame is written: the audit may name a part the peer never got, never the reverse.
-        return (deliveries.isEmpty ? [] : [.recordDeliveries(deliveries)]) + sent + sendMore()
+        return (deliveries.isEmpty ? [] : [.recordDeliveries(deliveries)]) + sent
+    }
+
+    /// The batch is written to the connection: the next may be read. Until then nothing is fetched, so
+    /// no batch overtakes one read before it while that one's audit is recorded (the peer would refuse
+    /// a member's change that arrives before the owner's change admitting it, and never be sent it again).
+    public mutating func batchWritten(_ id: UInt64) -> [SessionAction<Instant>] {
+        guard unwritten == id else { return [] }
+        unwritten = nil
+        return sendMore()
     }
 
     /// A received batch's signatures checked out: the peer holds these changes, known before their
@@ -95,7 +105,7 @@ extension SessionStateMachine {
     /// first, then owners' logs (control before data), then the other logs' missing changes, each a
     /// fair share of one batch's worth.
     mutating func sendMore() -> [SessionAction<Instant>] {
-        guard phase == .live, fetching == nil, inflight.count < WireLimits.sendWindow, pacing.hasRoom else { return [] }
+        guard phase == .live, fetching == nil, unwritten == nil, inflight.count < WireLimits.sendWindow, pacing.hasRoom else { return [] }
         forkProbes = forkProbes.filter { scope.allows($0.key) }
         if !forkProbes.isEmpty {
             let probes = forkProbes.sorted { $0.key < $1.key }.prefix(WireLimits.maxBatchChanges)

@@ -39,6 +39,9 @@ public struct SessionStateMachine<C: Clock>: Sendable where C.Duration == Durati
     var nextBatchID: UInt64 = 1
     /// What the fetch under way reads, if one is: a fork probe that finds nothing to send lets the rest go.
     var fetching: Fetch?
+    /// The batch decided but not yet written, if one is: nothing more is read until it is, so batches
+    /// reach the peer in the order they were read.
+    var unwritten: UInt64?
     /// Origins whose tip differs at the same seq, with the peer's tip digest: a version other than the
     /// peer's is sent first, as proof of the fork.
     var forkProbes: [OriginKey: [UInt8]] = [:]

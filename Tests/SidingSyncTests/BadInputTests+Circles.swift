@@ -11,7 +11,7 @@ extension BadInputTests {
     /// `Ack.refused` while the session goes on; a circle change on a version 1 session closes it with
     /// `invalidChange`. Nothing of a refused change is stored.
     @Test func badCircleChangesAreRefused() async throws {
-        let (a, friend) = (try SyncTestNode(name: "A", timing: Self.timing, caps: Self.caps), try SyncTestNode(name: "Friend"))
+        let (a, friend) = (try SyncTestNode(name: "A", timing: Self.refusalTiming, caps: Self.caps), try SyncTestNode(name: "Friend"))
         try await a.start()
         try await friend.start()
         await friend.pair(with: a)

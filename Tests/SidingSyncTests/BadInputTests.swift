@@ -9,12 +9,17 @@ import SidingTestKit
 import SidingWire
 import Testing
 
-/// The bad-input table of the sync layer, against a node whose deadlines are shortened (handshake
-/// 3 s, idle 3 s) and whose unauthenticated-connection caps are small: each input is refused with
-/// its close code (or the connection is dropped), nothing of it is stored, and the node keeps serving
-/// its real partner throughout.
+/// The bad-input table of the sync layer, against a node whose deadlines are shortened and whose
+/// unauthenticated-connection caps are small: each input is refused with its close code (or the
+/// connection is dropped), nothing of it is stored, and the node keeps serving its real partner
+/// throughout.
 @Suite(.serialized) struct BadInputTests {
+    /// For connections that never finish their opening: cut after 3 s.
     static let timing = SessionTiming(handshake: .seconds(3), pingInterval: .seconds(1), idleTimeout: .seconds(3))
+    /// For inputs refused by their close code: long enough that a node starved of the CPU for seconds
+    /// by the rest of the suite (which runs in the same process) still answers with that code, not with
+    /// a deadline of its own.
+    static let refusalTiming = SessionTiming(handshake: .seconds(10), pingInterval: .seconds(2), idleTimeout: .seconds(8))
     static let caps = ConnectionGate.Caps(perAddress: 4, total: 6)
 
     /// A change body signed correctly, so only the decoder can refuse it.
@@ -48,7 +53,7 @@ import Testing
     }
 
     @Test func malformedAndHostileStreamsAreRefused() async throws {
-        let (a, friend) = (try SyncTestNode(name: "A", timing: Self.timing, caps: Self.caps), try SyncTestNode(name: "Friend"))
+        let (a, friend) = (try SyncTestNode(name: "A", timing: Self.refusalTiming, caps: Self.caps), try SyncTestNode(name: "Friend"))
         try await a.start()
         try await friend.start()
         await friend.pair(with: a)

@@ -139,7 +139,7 @@ import Testing
         for batch in 0..<WireLimits.sendWindow {
             let actions = machine.batchFetched(Array(changes[(batch * 2)..<(batch * 2 + 2)]))
             #expect(actions.first == .send(.batch(id: UInt64(batch + 1), changes: changes[(batch * 2)..<(batch * 2 + 2)].map(\.encoded))))
-            let wantsMore = actions.contains { if case .fetchBatch = $0 { true } else { false } }
+            let wantsMore = machine.batchWritten(UInt64(batch + 1)).contains { if case .fetchBatch = $0 { true } else { false } }
             #expect(wantsMore == (batch + 1 < WireLimits.sendWindow), "batch \(batch + 1)")
         }
         #expect(machine.commitNotice(CommitNotice([.init(origin: origin, seq: 10, deliveredBy: nil)])) == [], "window full")
@@ -150,6 +150,27 @@ import Testing
             machine.frameReceived(.ack(ack), now: clock.now) == [
                 .report(.acknowledged(acknowledged)), .fetchBatch([FetchRange(origin: origin, after: 8, limit: 2)]),
             ])
+    }
+
+    /// A batch is read only once the one before it is written: an ack that frees the window while a
+    /// batch's audit is still being recorded must not let a later batch reach the socket first (the
+    /// peer would refuse a circle member's change ahead of the owner's change admitting it).
+    @Test func noBatchIsReadUntilTheOneBeforeItIsWritten() throws {
+        let clock = ManualClock()
+        let changes = try Self.changes(10)
+        let origin = changes[0].origin
+        var machine = Self.live(clock)
+        _ = machine.commitNotice(CommitNotice([.init(origin: origin, seq: 10, deliveredBy: nil)]))
+        #expect(machine.batchFetched(Array(changes[0..<2])).first == .send(.batch(id: 1, changes: changes[0..<2].map(\.encoded))))
+        #expect(machine.batchWritten(1) == [.fetchBatch([FetchRange(origin: origin, after: 2, limit: 8)])])
+        #expect(machine.batchFetched(Array(changes[2..<4])).first == .send(.batch(id: 2, changes: changes[2..<4].map(\.encoded))))
+        var ack = WireAck()
+        ack.batchID = 1
+        let acked = machine.frameReceived(.ack(ack), now: clock.now)
+        #expect(acked == [.report(.acknowledged(VersionVector([origin: 2])))], "batch 2 is not written yet")
+        #expect(machine.commitNotice(CommitNotice([.init(origin: origin, seq: 10, deliveredBy: nil)])) == [])
+        #expect(machine.batchWritten(3) == [], "another batch's write does not count")
+        #expect(machine.batchWritten(2) == [.fetchBatch([FetchRange(origin: origin, after: 4, limit: 6)])])
     }
 
     @Test func aLogWithABacklogDoesNotHoldBackAnotherLogsNewChange() throws {
