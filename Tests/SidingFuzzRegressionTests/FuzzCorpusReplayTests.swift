@@ -5,7 +5,7 @@ import Testing
 /// Replays every committed fuzz input (Tests/FuzzCorpus/<target>/) through its target in a normal
 /// build: the seeds, the inputs fuzzing found new coverage with, and every input that once crashed,
 /// committed as `regression-<what>` with its fix. A crash stops the test run and names the target and
-/// the broken invariant; `SIDING_FUZZ_TARGET=<target> .build-fuzz/release/siding-fuzz
+/// the broken invariant; `SIDING_FUZZ_TARGET=<target> .build-fuzz/debug/siding-fuzz
 /// Tests/FuzzCorpus/<target>/*` (after `bash Deploy/fuzz.sh 1 <target>`) names the input.
 @Suite struct FuzzCorpusReplayTests {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
