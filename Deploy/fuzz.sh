@@ -5,7 +5,7 @@
 #   bash Deploy/fuzz.sh [--update-corpus] [--release] [SECONDS_PER_TARGET] [TARGET...]    (defaults: 30 s, every target)
 #
 # A debug build by default: it keeps `assert`s, which fuzzing wants, and builds in about 4 min on two
-# cores where release takes about 10, which CI pays on every run; --release (in .build-fuzz-release)
+# cores where release takes about 10, which CI pays on every run; --release
 # runs 1.3 to 8 times as many inputs a second, for long runs. The committed corpus is left alone
 # unless --update-corpus is given: then the inputs that add coverage are merged into it (libFuzzer
 # -merge=1). Exits non-zero if a target crashed, hung or ran out of memory, naming the input and the
@@ -42,16 +42,14 @@ for target in "${targets[@]}"; do
     fi
 done
 
-scratch=.build-fuzz
-[ "$configuration" = release ] && scratch=.build-fuzz-release
-echo "Building siding-fuzz ($configuration, libFuzzer + AddressSanitizer) in $scratch ..." >&2
+echo "Building siding-fuzz ($configuration, libFuzzer + AddressSanitizer) in .build-fuzz ..." >&2
 # SwiftPM passes the sanitizers to swiftc as separate -sanitize= flags, of which swiftc keeps only the
 # last: Swift code would get either coverage or AddressSanitizer, not both. The combined flag, passed
 # after them, gives both (C code gets both from --sanitize). SwiftPM also orders the flags by hash,
 # which differs per process unless hashing is deterministic, and every order change rebuilds everything.
-SWIFT_DETERMINISTIC_HASHING=1 swift build -c "$configuration" --scratch-path "$scratch" --product siding-fuzz \
+SWIFT_DETERMINISTIC_HASHING=1 swift build -c "$configuration" --scratch-path .build-fuzz --product siding-fuzz \
     --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address
-fuzzer=$scratch/$configuration/siding-fuzz
+fuzzer=.build-fuzz/$configuration/siding-fuzz
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/siding-fuzz.XXXXXX")
 artifacts="$work/artifacts"
@@ -106,7 +104,7 @@ for target in "${targets[@]}"; do
         crashes="?"
     fi
     for file in $found; do
-        failures+=("$target: $file"$'\n'"    replay: SIDING_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=Deploy/fuzz-lsan.supp $fuzzer $file"$'\n'"    log: $log")
+        failures+=("$target: $file"$'\n'"    replay: SIDING_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=$LSAN_OPTIONS $fuzzer $file"$'\n'"    log: $log")
     done
     rows+=("$(printf '%-10s %8s %14s %10s %8s' "$target" "$elapsed" "${executions:-?}" "${per_second:-?}" "$crashes")")
     if [ "$update_corpus" = true ] && [ "$status" -eq 0 ]; then
