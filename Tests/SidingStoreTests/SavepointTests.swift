@@ -52,4 +52,21 @@ import Testing
         #expect(try store.entitiesWithStaleSearchRows() == [])
         #expect(try store.search("phantom").total == 0 && store.search("Amira").total == 1)
     }
+
+    /// Where temporary data lives: a reader's search snippets in memory, the writer's savepoint
+    /// sub-journal in a file (an in-memory one is walked from its start on every statement, which made a
+    /// 1,000-record import batch, each record in a savepoint nested in the job's, quadratic).
+    @Test func theWritersSubJournalIsAFileAndAReadersTemporaryTablesAreInMemory() throws {
+        let directory = TemporaryDirectory("savepoint")
+        let store = try SQLiteStore(path: directory.file("node.db"))
+        let fileStore: Int64 = 1
+        let memoryStore: Int64 = 2
+        let writers = try store.write { transaction in
+            try transaction.savepoint { try transaction.connection.statement(sql: "PRAGMA temp_store").rows { $0.int(0) } }
+        }
+        #expect(writers == [fileStore])
+        #expect(try store.read { try $0.statement(sql: "PRAGMA temp_store").rows { $0.int(0) } } == [memoryStore])
+        let searchReader = try ReaderPool.open(directory.file("node.db"))
+        #expect(try searchReader.statement(sql: "PRAGMA temp_store").rows { $0.int(0) } == [memoryStore])
+    }
 }
