@@ -42,6 +42,18 @@ public final class TestNode: @unchecked Sendable {
 
     /// Starts the daemon and waits (at most 20 s) until its local API answers.
     public func start(extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
+        let process = try launch(extraArguments: extraArguments, environment: environment)
+        for _ in 0..<1_000 {
+            if (try? await client.node()) != nil { return }
+            guard process.isRunning else { throw TestNodeError.daemonExited(process.terminationStatus, log: logText) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestNodeError.notReady
+    }
+
+    /// Starts the daemon and returns at once (`start` waits until it answers).
+    @discardableResult
+    public func launch(extraArguments: [String] = [], environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binaries + "/sidingd")
         process.arguments = ["--home", home] + extraArguments
@@ -53,12 +65,7 @@ public final class TestNode: @unchecked Sendable {
         process.standardOutput = log
         try process.run()
         lock.withLock { daemon = process }
-        for _ in 0..<1_000 {
-            if (try? await client.node()) != nil { return }
-            guard process.isRunning else { throw TestNodeError.daemonExited(process.terminationStatus, log: logText) }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TestNodeError.notReady
+        return process
     }
 
     /// SIGTERM and wait; returns the exit status.

@@ -65,6 +65,24 @@
         }
     }
 
+    /// Migrates the database at `path` up to schema `target` only, as the store would on its way to the latest.
+    public static func migrate(_ path: String, upTo target: Int) throws {
+        try Migrations.migrate(SQLiteConnection(path: path), upTo: target)
+    }
+
+    /// Every table, index, view and trigger with its SQL: two databases with equal lists have the same schema.
+    public static func schemaObjects(_ path: String) throws -> [String] {
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        return try connection.statement("SELECT type, name, coalesce(sql, '') FROM sqlite_schema ORDER BY type, name")
+            .rows { [$0.text(0), $0.text(1), $0.text(2)].map { $0 ?? "" }.joined(separator: " ") }
+    }
+
+    /// `PRAGMA integrity_check` without migrating the database first (opening a store would).
+    public static func integrityCheck(_ path: String) throws -> String {
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        return try connection.statement("PRAGMA integrity_check").rows { $0.text(0) ?? "" }.joined(separator: "; ")
+    }
+
     public static func schemaVersion(_ path: String) throws -> Int {
         let connection = try SQLiteConnection(path: path, readOnly: true)
         return Int(try connection.statement("PRAGMA user_version").rows { $0.int(0) }.first ?? 0)
