@@ -287,13 +287,13 @@ public final class SQLiteStore: Sendable {
 
     /// SQLite's `PRAGMA integrity_check` result: "ok" when the file is sound.
     public func integrityCheck() throws -> String {
-        try read { try $0.statement("PRAGMA integrity_check").rows { $0.text(0) ?? "" }.joined(separator: "; ") }
+        try read { try $0.check() }
     }
 
     /// SQLite's `PRAGMA quick_check`: "ok", or what is damaged. Reads the whole file (seconds on a large
     /// node), so the daemon runs it after start-up, on the reader connection.
     public func quickCheck() throws -> String {
-        try read { try $0.statement("PRAGMA quick_check").rows { $0.text(0) ?? "" }.joined(separator: "; ") }
+        try read { try $0.check(quick: true) }
     }
 
     /// Copies the WAL into the database file; called on clean shutdown.

@@ -79,8 +79,7 @@
 
     /// `PRAGMA integrity_check` without migrating the database first (opening a store would).
     public static func integrityCheck(_ path: String) throws -> String {
-        let connection = try SQLiteConnection(path: path, readOnly: true)
-        return try connection.statement("PRAGMA integrity_check").rows { $0.text(0) ?? "" }.joined(separator: "; ")
+        try SQLiteConnection(path: path, readOnly: true).check()
     }
 
     public static func schemaVersion(_ path: String) throws -> Int {

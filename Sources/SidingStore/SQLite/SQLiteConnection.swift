@@ -49,6 +49,12 @@ final class SQLiteConnection {
         }
     }
 
+    /// SQLite's `PRAGMA integrity_check` (every page and index entry) or, `quick`, `quick_check` (no
+    /// index against its table): "ok", or what is damaged.
+    func check(quick: Bool = false) throws -> String {
+        try statement(quick ? "PRAGMA quick_check" : "PRAGMA integrity_check").rows { $0.text(0) ?? "" }.joined(separator: "; ")
+    }
+
     /// A cached prepared statement for SQL written in the source, reset and with its bindings cleared.
     func statement(_ sql: StaticString) throws(StoreError) -> Statement {
         guard sql.hasPointerRepresentation else { return try statement(sql: sql.description) }
